@@ -1,0 +1,15 @@
+//! Schema migrations, one file each. A migration that has landed is never
+//! edited: change the schema with a new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_articles_and_claims;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_articles_and_claims::Migration)]
+    }
+}

@@ -1,0 +1,144 @@
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::StoreResult;
+use super::entities::articles::{self, Column, Entity};
+use crate::domain::article::{Article, ArticleContent};
+use crate::domain::ids::ArticleId;
+use crate::domain::page::{Cursor, Limit, Page};
+
+fn to_domain(row: articles::Model) -> Article {
+    Article {
+        id: ArticleId(row.id),
+        content: ArticleContent {
+            title: row.title,
+            body: row.body,
+            url: row.url,
+            outlet: row.outlet,
+            author: row.author,
+            published_at: row.published_at,
+            language: row.language,
+        },
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        version: row.version,
+    }
+}
+
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    content: ArticleContent,
+    now: DateTime<Utc>,
+) -> StoreResult<Article> {
+    let article = Article {
+        id: ArticleId::generate(),
+        content,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let c = &article.content;
+    let row = articles::ActiveModel {
+        id: Set(article.id.0),
+        title: Set(c.title.clone()),
+        body: Set(c.body.clone()),
+        url: Set(c.url.clone()),
+        outlet: Set(c.outlet.clone()),
+        author: Set(c.author.clone()),
+        published_at: Set(c.published_at),
+        language: Set(c.language.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        version: Set(1),
+    };
+    Entity::insert(row).exec_without_returning(conn).await?;
+    Ok(article)
+}
+
+/// An article that has not been archived.
+pub async fn find_live(conn: &impl ConnectionTrait, id: ArticleId) -> StoreResult<Option<Article>> {
+    let row = Entity::find_by_id(id.0)
+        .filter(Column::ArchivedAt.is_null())
+        .one(conn)
+        .await?;
+    Ok(row.map(to_domain))
+}
+
+/// The body of any article, archived or not: its claims still point into it.
+pub async fn find_body(conn: &impl ConnectionTrait, id: ArticleId) -> StoreResult<Option<String>> {
+    let row = Entity::find_by_id(id.0).one(conn).await?;
+    Ok(row.map(|r| r.body))
+}
+
+/// Live articles, newest first.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    limit: Limit,
+    after: Option<Cursor>,
+) -> StoreResult<Page<Article>> {
+    let mut query = Entity::find().filter(Column::ArchivedAt.is_null());
+    if let Some(c) = after {
+        query = query.filter(super::keyset_after(Column::CreatedAt, Column::Id, c));
+    }
+    let rows = query
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::Id)
+        .limit(limit.get() + 1)
+        .all(conn)
+        .await?;
+    let items = rows.into_iter().map(to_domain).collect();
+    Ok(Page::from_rows(items, limit, |a: &Article| Cursor {
+        created_at: a.created_at,
+        id: a.id.0,
+    }))
+}
+
+/// Writes new content if the stored version is still `expected`; returns
+/// false when someone else wrote first.
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    id: ArticleId,
+    expected: i64,
+    content: &ArticleContent,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let result = Entity::update_many()
+        .col_expr(Column::Title, Expr::value(content.title.clone()))
+        .col_expr(Column::Body, Expr::value(content.body.clone()))
+        .col_expr(Column::Url, Expr::value(content.url.clone()))
+        .col_expr(Column::Outlet, Expr::value(content.outlet.clone()))
+        .col_expr(Column::Author, Expr::value(content.author.clone()))
+        .col_expr(Column::PublishedAt, Expr::value(content.published_at))
+        .col_expr(Column::Language, Expr::value(content.language.clone()))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .col_expr(Column::Version, Expr::value(expected + 1))
+        .filter(Column::Id.eq(id.0))
+        .filter(Column::Version.eq(expected))
+        .filter(Column::ArchivedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Archives the article if the stored version is still `expected`.
+pub async fn archive(
+    conn: &impl ConnectionTrait,
+    id: ArticleId,
+    expected: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let result = Entity::update_many()
+        .col_expr(Column::ArchivedAt, Expr::value(now))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .col_expr(Column::Version, Expr::value(expected + 1))
+        .filter(Column::Id.eq(id.0))
+        .filter(Column::Version.eq(expected))
+        .filter(Column::ArchivedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}

@@ -1,0 +1,6 @@
+//! Table definitions in sea-orm's entity format, one file per table, kept
+//! apart from the hand-written repositories that map rows to domain types.
+//! They mirror `migration/`; change both together.
+
+pub mod articles;
+pub mod claims;

@@ -1,0 +1,114 @@
+//! Persistence: connecting, migrating, and repositories that map rows to
+//! domain types. Nothing above this module sees a sea-orm model.
+
+pub mod articles;
+pub mod claims;
+pub mod entities;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, SqlErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
+
+use crate::domain::DomainError;
+use crate::domain::page::Cursor;
+
+/// A failed store operation: either a rule the data broke (reported to the
+/// client) or a database fault (logged, never shown).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("database error: {0}")]
+    Database(DbErr),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Domain(
+                DomainError::Conflict("a record with the same unique value already exists".into()),
+            ),
+            _ => StoreError::Database(err),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Opens a pool. SQLite is set up for a server: WAL so readers never block the
+/// writer, foreign keys enforced, and a busy timeout so concurrent writers
+/// wait their turn instead of failing with "database is locked".
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_timeout(Duration::from_secs(5));
+    if url.starts_with("sqlite:") {
+        options.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    } else {
+        options.max_connections(16);
+    }
+    Database::connect(options).await
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at
+/// BEGIN (IMMEDIATE): a deferred transaction that reads first and writes later
+/// can fail to upgrade its lock, which the busy timeout cannot fix.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Applies pending migrations in one transaction. On PostgreSQL an advisory
+/// lock makes replicas that start together migrate one after another.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7236042155)")
+            .await?;
+    }
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
+}
+
+/// Each migration's name and whether it has been applied.
+pub async fn migration_status(db: &DatabaseConnection) -> Result<Vec<(String, bool)>, DbErr> {
+    let applied: Vec<String> = Migrator::get_applied_migrations(db)
+        .await?
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    Ok(Migrator::migrations()
+        .iter()
+        .map(|m| (m.name().to_owned(), applied.iter().any(|a| a == m.name())))
+        .collect())
+}
+
+/// Rows strictly after `cursor` in (created_at, id) descending order.
+fn keyset_after(created_at: impl ColumnTrait, id: impl ColumnTrait, cursor: Cursor) -> Condition {
+    Condition::any().add(created_at.lt(cursor.created_at)).add(
+        Condition::all()
+            .add(created_at.eq(cursor.created_at))
+            .add(id.lt(cursor.id)),
+    )
+}
+
+/// Whether the database answers.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.ping().await
+}

@@ -1,0 +1,134 @@
+//! Keyset pagination: a page is "the next `limit` rows after this position".
+//! Positions are (created_at, id) pairs, so inserts never shift later pages
+//! the way OFFSET would.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+pub const DEFAULT_LIMIT: u64 = 50;
+pub const MAX_LIMIT: u64 = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(u64);
+
+impl Limit {
+    pub fn parse(value: Option<i64>) -> Result<Self, String> {
+        match value {
+            None => Ok(Self(DEFAULT_LIMIT)),
+            Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => Ok(Self(n as u64)),
+            Some(n) => Err(format!("must be between 1 and {MAX_LIMIT} (got {n})")),
+        }
+    }
+
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+/// Position of the last row of a page; the next page starts strictly after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    /// Opaque to clients: they must pass back what they were given.
+    pub fn encode(&self) -> String {
+        let raw = format!("{}|{}", self.created_at.timestamp_micros(), self.id);
+        URL_SAFE_NO_PAD.encode(raw)
+    }
+
+    pub fn decode(value: &str) -> Result<Self, String> {
+        const BAD: &str =
+            "is not a cursor this server issued; pass the next_cursor of a previous page unchanged";
+        let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| BAD.to_owned())?;
+        let raw = String::from_utf8(bytes).map_err(|_| BAD.to_owned())?;
+        let (micros, id) = raw.split_once('|').ok_or(BAD)?;
+        let micros: i64 = micros.parse().map_err(|_| BAD.to_owned())?;
+        Ok(Self {
+            created_at: DateTime::from_timestamp_micros(micros).ok_or(BAD)?,
+            id: id.parse().map_err(|_| BAD.to_owned())?,
+        })
+    }
+}
+
+/// One page of results. `next` is set only when more rows follow.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<Cursor>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` rows fetched in order: the extra
+    /// row only proves that another page exists.
+    pub fn from_rows(mut rows: Vec<T>, limit: Limit, position: impl Fn(&T) -> Cursor) -> Self {
+        let more = rows.len() as u64 > limit.get();
+        rows.truncate(limit.get() as usize);
+        let next = if more {
+            rows.last().map(position)
+        } else {
+            None
+        };
+        Self { items: rows, next }
+    }
+}
+
+/// Timestamps are kept at microsecond precision, the finest PostgreSQL
+/// stores, so a value read back compares equal to the one written.
+pub fn now() -> DateTime<Utc> {
+    let now = Utc::now();
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_bounds() {
+        assert_eq!(Limit::parse(None).unwrap().get(), 50);
+        assert_eq!(Limit::parse(Some(1)).unwrap().get(), 1);
+        assert_eq!(Limit::parse(Some(200)).unwrap().get(), 200);
+        assert!(Limit::parse(Some(0)).is_err());
+        assert!(Limit::parse(Some(201)).is_err());
+        assert!(Limit::parse(Some(-5)).is_err());
+    }
+
+    #[test]
+    fn cursor_round_trips_and_rejects_junk() {
+        let c = Cursor {
+            created_at: now(),
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
+        for junk in [
+            "",
+            "abc",
+            "!!!",
+            &URL_SAFE_NO_PAD.encode("12|nope"),
+            &URL_SAFE_NO_PAD.encode("x|y"),
+        ] {
+            assert!(Cursor::decode(junk).is_err(), "{junk}");
+        }
+    }
+
+    #[test]
+    fn page_detects_more_rows() {
+        let limit = Limit::parse(Some(2)).unwrap();
+        let at = now();
+        let cursor = |id: &Uuid| Cursor {
+            created_at: at,
+            id: *id,
+        };
+        let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+        let page = Page::from_rows(ids.clone(), limit, cursor);
+        assert_eq!(page.items.len(), 2);
+        assert_eq!(page.next.unwrap().id, ids[1]);
+        let last = Page::from_rows(ids[..2].to_vec(), limit, cursor);
+        assert!(last.next.is_none());
+    }
+}

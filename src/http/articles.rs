@@ -1,0 +1,268 @@
+//! `/articles`: news articles, the texts claims are found in.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::error::{AppError, Problem};
+use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
+use super::paging::{Paged, page_request};
+use crate::domain::article::{Article, ArticleFields, ArticlePatch};
+use crate::domain::error::Errors;
+use crate::domain::ids::ArticleId;
+use crate::service::articles;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_articles, create_article))
+        .routes(routes!(get_article, update_article, archive_article))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Council approves school budget",
+    "body": "The city council approved a budget of $4.5bn on Tuesday, including 12 new schools.",
+    "url": "https://news.example.org/2026/council-budget",
+    "outlet": "Example News",
+    "author": "A. Reporter",
+    "published_at": "2026-11-26T09:30:00Z",
+    "language": "en"
+}))]
+pub struct CreateArticle {
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: String,
+    /// The full text. Kept exactly as sent: claim offsets count code points into it.
+    #[schema(min_length = 1, max_length = 1000000)]
+    pub body: String,
+    #[schema(format = "uri", max_length = 2048)]
+    pub url: Option<String>,
+    #[schema(max_length = 200)]
+    pub outlet: Option<String>,
+    #[schema(max_length = 200)]
+    pub author: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    /// Language tag; defaults to "en".
+    #[schema(example = "en")]
+    pub language: Option<String>,
+}
+
+/// Fields to change; leave a field out to keep it, send `null` to clear an optional one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Council approves $4.5bn school budget", "outlet": null}))]
+pub struct UpdateArticle {
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = String, min_length = 1, max_length = 500)]
+    pub title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = String, min_length = 1, max_length = 1000000)]
+    pub body: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, format = "uri", max_length = 2048)]
+    pub url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub outlet: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub author: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub published_at: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = String)]
+    pub language: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleResponse {
+    pub id: Uuid,
+    pub title: String,
+    pub body: String,
+    #[schema(format = "uri")]
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub author: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub language: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Increases with every change; send it back in `If-Match` to edit safely.
+    pub version: i64,
+}
+
+impl From<Article> for ArticleResponse {
+    fn from(a: Article) -> Self {
+        let c = a.content;
+        Self {
+            id: a.id.0,
+            title: c.title,
+            body: c.body,
+            url: c.url,
+            outlet: c.outlet,
+            author: c.author,
+            published_at: c.published_at,
+            language: c.language,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+            version: a.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListArticles {
+    /// Page size.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+fn located(article: Article) -> Created<ArticleResponse> {
+    Created {
+        location: format!("/api/v1/articles/{}", article.id),
+        version: article.version,
+        body: article.into(),
+    }
+}
+
+/// List articles
+///
+/// Live (not archived) articles, newest first, a page at a time.
+#[utoipa::path(get, path = "/articles", tag = "articles", params(ListArticles),
+    responses(
+        (status = 200, description = "A page of articles", body = Paged<ArticleResponse>),
+        (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_articles(
+    State(state): State<AppState>,
+    Query(query): Query<ListArticles>,
+) -> Result<Json<Paged<ArticleResponse>>, AppError> {
+    let (limit, cursor) = page_request(query.limit, query.cursor.as_deref())?;
+    let page = articles::list(&state.db, limit, cursor).await?;
+    Ok(Json(Paged::from_page(page, ArticleResponse::from)))
+}
+
+/// Create an article
+#[utoipa::path(post, path = "/articles", tag = "articles", request_body = CreateArticle,
+    responses(
+        (status = 201, description = "Created", body = ArticleResponse,
+            headers(("Location" = String, description = "URL of the new article"), ("ETag" = String, description = "Its version"))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_article(
+    State(state): State<AppState>,
+    Json(req): Json<CreateArticle>,
+) -> Result<Created<ArticleResponse>, AppError> {
+    let fields = ArticleFields {
+        title: req.title,
+        body: req.body,
+        url: req.url,
+        outlet: req.outlet,
+        author: req.author,
+        published_at: req.published_at,
+        language: req.language,
+    };
+    Ok(located(articles::create(&state.db, fields).await?))
+}
+
+/// Get an article
+#[utoipa::path(get, path = "/articles/{id}", tag = "articles", params(("id" = Uuid, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "The article", body = ArticleResponse, headers(("ETag" = String, description = "Its version"))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article, or archived", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_article(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Versioned<ArticleResponse>, AppError> {
+    let article = articles::get(&state.db, ArticleId(id)).await?;
+    Ok(Versioned {
+        version: article.version,
+        body: article.into(),
+    })
+}
+
+/// Update an article
+///
+/// Changing the body re-anchors the article's claims: a claim whose text is
+/// still in the body gets its new offsets, one whose text is gone keeps its
+/// text with null offsets.
+#[utoipa::path(patch, path = "/articles/{id}", tag = "articles", request_body = UpdateArticle,
+    params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    responses(
+        (status = 200, description = "The updated article", body = ArticleResponse, headers(("ETag" = String, description = "Its new version"))),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_article(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Precondition(if_match): Precondition,
+    Json(req): Json<UpdateArticle>,
+) -> Result<Versioned<ArticleResponse>, AppError> {
+    let mut errors = Errors::default();
+    let mut required = |field: &str, value: Option<Option<String>>| match value {
+        Some(None) => {
+            errors.add(
+                field,
+                "cannot be null; leave it out to keep the current value",
+            );
+            None
+        }
+        other => other.flatten(),
+    };
+    let patch = ArticlePatch {
+        title: required("title", req.title),
+        body: required("body", req.body),
+        language: required("language", req.language),
+        url: req.url,
+        outlet: req.outlet,
+        author: req.author,
+        published_at: req.published_at,
+    };
+    errors.into_result()?;
+    let article = articles::update(&state.db, ArticleId(id), &if_match, patch).await?;
+    Ok(Versioned {
+        version: article.version,
+        body: article.into(),
+    })
+}
+
+/// Archive an article
+///
+/// The article disappears from listings and reads; its claims are kept.
+#[utoipa::path(delete, path = "/articles/{id}", tag = "articles",
+    params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    responses(
+        (status = 204, description = "Archived"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn archive_article(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Precondition(if_match): Precondition,
+) -> Result<StatusCode, AppError> {
+    articles::archive(&state.db, ArticleId(id), &if_match).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

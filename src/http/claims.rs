@@ -1,0 +1,300 @@
+//! `/claims`: check-worthy statements, standalone or pointing into an article.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::error::{AppError, Problem};
+use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
+use super::paging::{Paged, page_request};
+use crate::domain::DomainError;
+use crate::domain::claim::{Claim, ClaimFields, ClaimFilter, ClaimPatch, ClaimStatus};
+use crate::domain::ids::{ArticleId, ClaimId};
+use crate::service::claims;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_claims, create_claim))
+        .routes(routes!(get_claim, update_claim, delete_claim))
+}
+
+/// Where a claim is in the verification workflow.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Unverified,
+    InProgress,
+    InReview,
+    Verified,
+    Dismissed,
+}
+
+impl From<ClaimStatus> for Status {
+    fn from(s: ClaimStatus) -> Self {
+        match s {
+            ClaimStatus::Unverified => Status::Unverified,
+            ClaimStatus::InProgress => Status::InProgress,
+            ClaimStatus::InReview => Status::InReview,
+            ClaimStatus::Verified => Status::Verified,
+            ClaimStatus::Dismissed => Status::Dismissed,
+        }
+    }
+}
+
+impl From<Status> for ClaimStatus {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Unverified => ClaimStatus::Unverified,
+            Status::InProgress => ClaimStatus::InProgress,
+            Status::InReview => ClaimStatus::InReview,
+            Status::Verified => ClaimStatus::Verified,
+            Status::Dismissed => ClaimStatus::Dismissed,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "text": "12 new schools",
+    "article_id": "0192e4a4-7b1c-7cc0-8f3e-6d2b9c1a5e10",
+    "start": 70,
+    "end": 84,
+    "claimant": "the city council"
+}))]
+pub struct CreateClaim {
+    /// The claim exactly as worded in the source.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub text: String,
+    /// The article the claim appears in; leave out for a standalone claim.
+    pub article_id: Option<Uuid>,
+    /// Code-point offset of the text in the article body. Give both `start`
+    /// and `end`, or neither to have the text looked up in the body.
+    #[schema(minimum = 0)]
+    pub start: Option<i64>,
+    /// End offset, exclusive.
+    #[schema(minimum = 1)]
+    pub end: Option<i64>,
+    /// Who asserts the claim.
+    #[schema(max_length = 200)]
+    pub claimant: Option<String>,
+}
+
+/// Fields to change; leave a field out to keep it, send `null` to clear an
+/// optional one. Changing `text` without new offsets re-anchors the claim.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"claimant": "the mayor"}))]
+pub struct UpdateClaim {
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = String, min_length = 1, max_length = 2000)]
+    pub text: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>, minimum = 0)]
+    pub start: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub end: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub claimant: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimResponse {
+    pub id: Uuid,
+    pub article_id: Option<Uuid>,
+    pub text: String,
+    /// Code-point offsets into the article body (end exclusive); null when
+    /// the claim is standalone or its text is no longer in the body.
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+    /// Whether `start`/`end` point at the text in the article body.
+    pub anchored: bool,
+    pub claimant: Option<String>,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Increases with every change; send it back in `If-Match` to edit safely.
+    pub version: i64,
+}
+
+impl From<Claim> for ClaimResponse {
+    fn from(c: Claim) -> Self {
+        let span = c.content.span;
+        Self {
+            id: c.id.0,
+            article_id: c.article_id.map(|a| a.0),
+            text: c.content.text.into_string(),
+            start: span.map(|s| s.start as i64),
+            end: span.map(|s| s.end as i64),
+            anchored: span.is_some(),
+            claimant: c.content.claimant,
+            status: c.status.into(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            version: c.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListClaims {
+    /// Only claims of this article.
+    pub article_id: Option<Uuid>,
+    /// Only claims in this status.
+    pub status: Option<Status>,
+    /// Case-insensitive substring of the claim text.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// Page size.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// List claims
+///
+/// Claims newest first, optionally filtered; filters combine with AND.
+#[utoipa::path(get, path = "/claims", tag = "claims", params(ListClaims),
+    responses(
+        (status = 200, description = "A page of claims", body = Paged<ClaimResponse>),
+        (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit, cursor or q", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_claims(
+    State(state): State<AppState>,
+    Query(query): Query<ListClaims>,
+) -> Result<Json<Paged<ClaimResponse>>, AppError> {
+    let (limit, cursor) = page_request(query.limit, query.cursor.as_deref())?;
+    let filter = ClaimFilter {
+        article_id: query.article_id.map(ArticleId),
+        status: query.status.map(ClaimStatus::from),
+        text_contains: ClaimFilter::parse_query(query.q)
+            .map_err(|m| DomainError::invalid("q", m))?,
+    };
+    let page = claims::list(&state.db, &filter, limit, cursor).await?;
+    Ok(Json(Paged::from_page(page, ClaimResponse::from)))
+}
+
+/// Create a claim
+///
+/// A claim may stand alone (say, from a broadcast) or point into an article.
+/// With an article, `start`/`end` must select exactly `text` in its body
+/// (code points, end exclusive); leave them out to have the text looked up.
+#[utoipa::path(post, path = "/claims", tag = "claims", request_body = CreateClaim,
+    responses(
+        (status = 201, description = "Created", body = ClaimResponse,
+            headers(("Location" = String, description = "URL of the new claim"), ("ETag" = String, description = "Its version"))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, unknown article, or offsets that do not select the text", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_claim(
+    State(state): State<AppState>,
+    Json(req): Json<CreateClaim>,
+) -> Result<Created<ClaimResponse>, AppError> {
+    let fields = ClaimFields {
+        text: req.text,
+        start: req.start,
+        end: req.end,
+        claimant: req.claimant,
+    };
+    let claim = claims::create(&state.db, req.article_id.map(ArticleId), fields).await?;
+    Ok(Created {
+        location: format!("/api/v1/claims/{}", claim.id),
+        version: claim.version,
+        body: claim.into(),
+    })
+}
+
+/// Get a claim
+#[utoipa::path(get, path = "/claims/{id}", tag = "claims", params(("id" = Uuid, Path, description = "Claim id")),
+    responses(
+        (status = 200, description = "The claim", body = ClaimResponse, headers(("ETag" = String, description = "Its version"))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_claim(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Versioned<ClaimResponse>, AppError> {
+    let claim = claims::get(&state.db, ClaimId(id)).await?;
+    Ok(Versioned {
+        version: claim.version,
+        body: claim.into(),
+    })
+}
+
+/// Update a claim
+///
+/// Edits the wording, claimant or offsets. Status changes go through the
+/// workflow, not through this endpoint.
+#[utoipa::path(patch, path = "/claims/{id}", tag = "claims", request_body = UpdateClaim,
+    params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    responses(
+        (status = 200, description = "The updated claim", body = ClaimResponse, headers(("ETag" = String, description = "Its new version"))),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_claim(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Precondition(if_match): Precondition,
+    Json(req): Json<UpdateClaim>,
+) -> Result<Versioned<ClaimResponse>, AppError> {
+    let text = match req.text {
+        Some(None) => {
+            return Err(DomainError::invalid(
+                "text",
+                "cannot be null; leave it out to keep the current text",
+            )
+            .into());
+        }
+        other => other.flatten(),
+    };
+    let patch = ClaimPatch {
+        text,
+        start: req.start,
+        end: req.end,
+        claimant: req.claimant,
+    };
+    let claim = claims::update(&state.db, ClaimId(id), &if_match, patch).await?;
+    Ok(Versioned {
+        version: claim.version,
+        body: claim.into(),
+    })
+}
+
+/// Delete a claim
+///
+/// The claim disappears from the API; its record is kept for the history.
+#[utoipa::path(delete, path = "/claims/{id}", tag = "claims",
+    params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_claim(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Precondition(if_match): Precondition,
+) -> Result<StatusCode, AppError> {
+    claims::delete(&state.db, ClaimId(id), &if_match).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,220 @@
+//! The one error type handlers return, rendered as RFC 9457
+//! `application/problem+json`. Database details are logged, never sent.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::StoreError;
+use crate::domain::{DomainError, FieldError};
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(Debug)]
+pub enum AppError {
+    Domain(DomainError),
+    /// A fault on our side; the cause has been logged.
+    Internal,
+    /// The request itself is unusable (bad JSON, bad path, unknown route...).
+    Request {
+        status: StatusCode,
+        detail: String,
+    },
+    /// The database does not answer.
+    Unavailable,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:claimdesk:problem:validation-failed",
+    "title": "Unprocessable Content",
+    "status": 422,
+    "detail": "the request has invalid fields",
+    "errors": [{"field": "title", "message": "must not be empty"}]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    #[schema(format = "uri")]
+    pub kind: String,
+    /// Short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong this time, and how to fix it.
+    pub detail: String,
+    /// For validation problems: every field that broke a rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    /// For 412: the version the resource is at now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The field, as named in the request.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl From<FieldError> for ProblemField {
+    fn from(e: FieldError) -> Self {
+        Self {
+            field: e.field,
+            message: e.message,
+        }
+    }
+}
+
+impl AppError {
+    pub fn request(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self::Request {
+            status,
+            detail: detail.into(),
+        }
+    }
+
+    fn problem(self) -> Problem {
+        let (status, slug, detail, errors, current_version) = match self {
+            AppError::Domain(err) => {
+                let detail = err.to_string();
+                match err {
+                    DomainError::Invalid(errors) => (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "validation-failed",
+                        detail,
+                        errors,
+                        None,
+                    ),
+                    DomainError::NotFound(_) => {
+                        (StatusCode::NOT_FOUND, "not-found", detail, vec![], None)
+                    }
+                    DomainError::StaleVersion { current, .. } => (
+                        StatusCode::PRECONDITION_FAILED,
+                        "stale-version",
+                        format!(
+                            "{detail}; fetch it again and reapply your change with If-Match: \"{current}\""
+                        ),
+                        vec![],
+                        Some(current),
+                    ),
+                    DomainError::Conflict(_) => {
+                        (StatusCode::CONFLICT, "conflict", detail, vec![], None)
+                    }
+                }
+            }
+            AppError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "something went wrong on our side; it has been logged".into(),
+                vec![],
+                None,
+            ),
+            AppError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the database is not answering; try again shortly".into(),
+                vec![],
+                None,
+            ),
+            AppError::Request { status, detail } => {
+                (status, request_slug(status), detail, vec![], None)
+            }
+        };
+        Problem {
+            kind: format!("urn:claimdesk:problem:{slug}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors: errors.into_iter().map(ProblemField::from).collect(),
+            current_version,
+        }
+    }
+}
+
+fn request_slug(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        StatusCode::UNPROCESSABLE_ENTITY => "validation-failed",
+        _ => "bad-request",
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let problem = self.problem();
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, axum::Json(problem)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+    }
+}
+
+impl From<DomainError> for AppError {
+    fn from(err: DomainError) -> Self {
+        AppError::Domain(err)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Domain(err) => AppError::Domain(err),
+            StoreError::Database(err) => {
+                tracing::error!(error = %err, "database error");
+                match err {
+                    sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
+                        AppError::Unavailable
+                    }
+                    _ => AppError::Internal,
+                }
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        let detail = match &rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                "send the body as JSON with the header Content-Type: application/json".to_owned()
+            }
+            JsonRejection::BytesRejection(_)
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                "the request body is larger than this server accepts".to_owned()
+            }
+            _ => rejection.body_text(),
+        };
+        AppError::request(rejection.status(), detail)
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        AppError::request(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "{}; ids are UUIDs such as 0192e4a4-7b1c-7cc0-8f3e-6d2b9c1a5e10",
+                rejection.body_text()
+            ),
+        )
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::request(StatusCode::BAD_REQUEST, rejection.body_text())
+    }
+}

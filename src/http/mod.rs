@@ -1,0 +1,108 @@
+//! HTTP: one module per resource (routes, handlers and wire types), the
+//! extractors, the error type and the OpenAPI assembly.
+
+pub mod articles;
+pub mod claims;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod openapi;
+pub mod paging;
+
+use std::any::Any;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use sea_orm::DatabaseConnection;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use error::AppError;
+
+/// What every handler can reach. Replicas share nothing but the database.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    /// The OpenAPI document, rendered once at start-up.
+    pub openapi_json: Arc<String>,
+}
+
+/// Knobs that change how the app handles requests.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    pub body_limit: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            body_limit: 2 * 1024 * 1024,
+        }
+    }
+}
+
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(health::router())
+        .nest(
+            "/api/v1",
+            OpenApiRouter::new()
+                .merge(openapi::router())
+                .merge(articles::router())
+                .merge(claims::router()),
+        )
+}
+
+/// The OpenAPI document, generated from the same routes the server runs.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api().into_openapi()
+}
+
+/// The whole application, ready to serve.
+pub fn app(db: DatabaseConnection, settings: &Settings) -> Router {
+    let (router, document) = api().split_for_parts();
+    let state = AppState {
+        db,
+        openapi_json: Arc::new(document.to_pretty_json().unwrap_or_default()),
+    };
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(settings.body_limit))
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found(uri: Uri) -> AppError {
+    AppError::request(
+        StatusCode::NOT_FOUND,
+        format!("there is no resource at {}", uri.path()),
+    )
+}
+
+async fn method_not_allowed(uri: Uri) -> AppError {
+    AppError::request(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "{} does not support this method; see /api/v1/openapi.json",
+            uri.path()
+        ),
+    )
+}
+
+fn panicked(cause: Box<dyn Any + Send + 'static>) -> Response {
+    let message = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown cause");
+    tracing::error!(panic = message, "handler panicked");
+    AppError::Internal.into_response()
+}

@@ -1,0 +1,38 @@
+//! The list envelope shared by every collection.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::page::{Cursor, Limit, Page};
+use crate::domain::{DomainError, error::Errors};
+
+/// One page of a collection, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Paged<T> {
+    pub fn from_page<D>(page: Page<D>, to_wire: impl Fn(D) -> T) -> Self {
+        Self {
+            items: page.items.into_iter().map(to_wire).collect(),
+            next_cursor: page.next.map(|c| c.encode()),
+        }
+    }
+}
+
+/// Parses the `limit` and `cursor` query parameters, reporting both at once.
+pub fn page_request(
+    limit: Option<i64>,
+    cursor: Option<&str>,
+) -> Result<(Limit, Option<Cursor>), DomainError> {
+    let mut errors = Errors::default();
+    let limit = errors.check("limit", Limit::parse(limit));
+    let cursor = errors.check("cursor", cursor.map(Cursor::decode).transpose());
+    match (limit, cursor) {
+        (Some(limit), Some(cursor)) => Ok((limit, cursor)),
+        _ => Err(errors.into_error()),
+    }
+}

@@ -1,0 +1,24 @@
+//! Use cases. Each public function is one unit of work: it opens at most one
+//! transaction, so the changes it makes land together or not at all.
+
+pub mod articles;
+pub mod claims;
+
+use sea_orm::DatabaseTransaction;
+
+use crate::db::{StoreError, StoreResult};
+use crate::domain::DomainError;
+
+/// Reports a lost race: a conditional write found that another writer got in
+/// after this transaction read the row. `current` is the version that won.
+fn stale(entity: &'static str, current: Option<i64>) -> StoreError {
+    match current {
+        Some(current) => DomainError::StaleVersion { entity, current }.into(),
+        None => DomainError::NotFound(entity).into(),
+    }
+}
+
+async fn commit<T>(txn: DatabaseTransaction, value: T) -> StoreResult<T> {
+    txn.commit().await?;
+    Ok(value)
+}
