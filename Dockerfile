@@ -1,0 +1,46 @@
+# syntax=docker/dockerfile:1
+
+# --- build -------------------------------------------------------------------
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+
+# Build the dependencies first, from the manifests alone, so that changing our
+# code does not rebuild them.
+COPY Cargo.toml Cargo.lock ./
+COPY migration/Cargo.toml migration/Cargo.toml
+RUN mkdir -p src migration/src \
+    && echo 'fn main() {}' > src/main.rs \
+    && touch src/lib.rs migration/src/lib.rs \
+    && cargo build --release --locked \
+    && rm -rf src migration/src
+
+COPY src src
+COPY migration/src migration/src
+# Make sure cargo sees the real sources as newer than the placeholder build.
+RUN touch src/main.rs src/lib.rs migration/src/lib.rs \
+    && cargo build --release --locked \
+    && strip target/release/claimdesk
+
+# --- run ---------------------------------------------------------------------
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --home-dir /var/lib/claimdesk claimdesk \
+    && mkdir -p /var/lib/claimdesk \
+    && chown claimdesk:claimdesk /var/lib/claimdesk
+COPY --from=build /src/target/release/claimdesk /usr/local/bin/claimdesk
+
+USER claimdesk
+WORKDIR /var/lib/claimdesk
+# The SQLite file lives on the volume; set DATABASE_URL to a postgres:// URL
+# to use PostgreSQL instead.
+ENV CLAIMDESK_BIND=0.0.0.0:8080 \
+    DATABASE_URL=sqlite:///var/lib/claimdesk/claimdesk.db \
+    RUST_LOG=info,sqlx=warn
+VOLUME ["/var/lib/claimdesk"]
+EXPOSE 8080
+# claimdesk handles SIGTERM itself: it stops accepting and drains in-flight requests.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["claimdesk"]
+CMD ["serve"]

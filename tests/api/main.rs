@@ -1,0 +1,15 @@
+//! Integration tests: the real app over a real socket, on SQLite and (when
+//! `TEST_POSTGRES_URL` is set) PostgreSQL. One binary, one link.
+
+mod support;
+
+mod articles;
+mod claims;
+mod concurrency;
+mod contract;
+mod errors;
+mod health;
+mod pagination;
+
+pub use serde_json::json;
+pub use support::TestApp;

@@ -1,0 +1,239 @@
+//! Starts the real app on 127.0.0.1:0 against a fresh database and talks to
+//! it over HTTP. Every test runs on SQLite, and on PostgreSQL as well when
+//! `TEST_POSTGRES_URL` is set (each test gets a schema of its own there).
+
+use std::path::PathBuf;
+
+use claimdesk::http::{self, Settings};
+use reqwest::header::HeaderMap;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Defines `mod $name { sqlite, postgres }`: one test body, run on each database.
+#[macro_export]
+macro_rules! db_test {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($app: $crate::support::TestApp) $body
+            #[tokio::test]
+            async fn sqlite() {
+                run($crate::support::TestApp::sqlite().await).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(app) = $crate::support::TestApp::postgres().await {
+                    run(app).await
+                }
+            }
+        }
+    )*};
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    sqlite_file: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem+json answer with this status and returns its body.
+    #[track_caller]
+    pub fn problem(&self, status: u16) -> &Value {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            self.body
+        );
+        assert_eq!(self.body["status"], status);
+        assert!(
+            self.body["type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("urn:claimdesk:problem:"))
+        );
+        assert!(self.body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+        &self.body
+    }
+
+    /// The fields named in a validation problem.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> &Value {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        &self.body
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite() -> Self {
+        Self::sqlite_with(Settings::default()).await
+    }
+
+    pub async fn sqlite_with(settings: Settings) -> Self {
+        let file =
+            std::env::temp_dir().join(format!("claimdesk-test-{}.db", Uuid::now_v7().simple()));
+        let url = format!("sqlite://{}", file.display());
+        let mut app = Self::start(&url, settings).await;
+        app.sqlite_file = Some(file);
+        app
+    }
+
+    /// `None` when `TEST_POSTGRES_URL` is not set.
+    pub async fn postgres() -> Option<Self> {
+        let url = Self::postgres_url_for_new_schema().await?;
+        Some(Self::start(&url, Settings::default()).await)
+    }
+
+    /// A URL whose connections use a fresh schema of their own.
+    pub async fn postgres_url_for_new_schema() -> Option<String> {
+        let base = std::env::var("TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let schema = format!("t_{}", Uuid::now_v7().simple());
+        let admin = claimdesk::db::connect(&base).await.unwrap_or_else(|e| {
+            panic!("TEST_POSTGRES_URL is set but PostgreSQL cannot be reached: {e}")
+        });
+        admin
+            .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+            .await
+            .expect("create test schema");
+        admin.close().await.ok();
+        let separator = if base.contains('?') { '&' } else { '?' };
+        Some(format!(
+            "{base}{separator}options=-c%20search_path%3D{schema}"
+        ))
+    }
+
+    pub async fn start(url: &str, settings: Settings) -> Self {
+        let db = claimdesk::db::connect(url).await.expect("connect");
+        claimdesk::db::migrate(&db).await.expect("migrate");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let app = http::app(db.clone(), &settings);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            db,
+            sqlite_file: None,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Resp {
+        let response = request.send().await.expect("request failed");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(self.client.get(self.url(path))).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send(self.client.post(self.url(path)).json(&body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value, if_match: Option<&str>) -> Resp {
+        let mut request = self.client.patch(self.url(path)).json(&body);
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        self.send(request).await
+    }
+
+    pub async fn delete(&self, path: &str, if_match: Option<&str>) -> Resp {
+        let mut request = self.client.delete(self.url(path));
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        self.send(request).await
+    }
+
+    /// Creates an article and returns its JSON.
+    pub async fn article(&self, title: &str, body: &str) -> Value {
+        self.post(
+            "/api/v1/articles",
+            serde_json::json!({"title": title, "body": body}),
+        )
+        .await
+        .expect(201)
+        .clone()
+    }
+
+    /// Number of rows in a table, read straight from the database.
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("count")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+    }
+}
