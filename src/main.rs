@@ -1,7 +1,12 @@
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use claimdesk::{db, http};
+use claimdesk::domain::DomainError;
+use claimdesk::domain::role::Role;
+use claimdesk::domain::user::NewUser;
+use claimdesk::service::auth::{AuthSettings, Keys, SecretSource};
+use claimdesk::{db, http, service};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -31,6 +36,10 @@ enum Command {
         /// Largest request body accepted, in bytes.
         #[arg(long, env = "CLAIMDESK_BODY_LIMIT", default_value_t = http::Settings::default().body_limit)]
         body_limit: usize,
+        /// Secret for signing access tokens, at least 32 bytes. When unset, one
+        /// is generated at first start and kept in the database.
+        #[arg(long, env = "CLAIMDESK_JWT_SECRET", hide_env_values = true)]
+        jwt_secret: Option<String>,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -39,6 +48,30 @@ enum Command {
     },
     /// Print the OpenAPI document as JSON.
     Openapi,
+    /// Manage accounts from scripts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create an account. The password is read from standard input, or from
+    /// the environment variable named by --password-env.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// reporter, checker, editor or admin.
+        #[arg(long)]
+        role: String,
+        /// Defaults to the part of the email before the @.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Name of an environment variable holding the password.
+        #[arg(long)]
+        password_env: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -51,6 +84,7 @@ enum MigrateAction {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
@@ -90,23 +124,95 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
             }
         }
-        Command::Serve { bind, body_limit } => {
+        Command::User {
+            action:
+                UserAction::Add {
+                    email,
+                    role,
+                    display_name,
+                    password_env,
+                },
+        } => {
+            let password = match password_env {
+                Some(var) => {
+                    std::env::var(&var).map_err(|_| format!("the environment variable {var} is not set"))?
+                }
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let role = Role::parse(&role).map_err(|m| format!("--role {m}"))?;
+            let display_name =
+                display_name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
+            let new = NewUser::parse(&email, display_name, password, role).map_err(describe)?;
             let conn = connect(&cli.database_url).await?;
             db::migrate(&conn)
                 .await
                 .map_err(|e| format!("migration failed: {e}"))?;
-            let app = http::app(conn, &http::Settings { body_limit });
+            let user = service::users::create(&conn, new).await.map_err(|e| match e {
+                db::StoreError::Domain(e) => describe(e),
+                db::StoreError::Database(e) => format!("database error: {e}"),
+            })?;
+            println!(
+                "created {} ({}) with id {}",
+                user.email.as_str(),
+                user.role.as_str(),
+                user.id
+            );
+            Ok(())
+        }
+        Command::Serve {
+            bind,
+            body_limit,
+            jwt_secret,
+        } => {
+            let conn = connect(&cli.database_url).await?;
+            db::migrate(&conn)
+                .await
+                .map_err(|e| format!("migration failed: {e}"))?;
+            let (keys, source) = Keys::load(&conn, jwt_secret, AuthSettings::default()).await?;
+            if source == SecretSource::Database {
+                tracing::warn!(
+                    "CLAIMDESK_JWT_SECRET is not set: signing access tokens with a secret generated at first start and kept in the database (shared by every replica on it). Set CLAIMDESK_JWT_SECRET to manage it yourself."
+                );
+            }
+            if let Some(password) = service::users::bootstrap_admin(&conn)
+                .await
+                .map_err(|e| format!("cannot create the first admin: {e}"))?
+            {
+                tracing::warn!(
+                    "no users yet: created {} with password {password} (shown only this once). Sign in with POST /api/v1/auth/login, then set a new password with PATCH /api/v1/users/<your id> {{\"password\": \"...\"}}.",
+                    service::users::FIRST_ADMIN_EMAIL
+                );
+            }
+            let app = http::app(conn, keys, &http::Settings { body_limit });
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
             tracing::info!("claimdesk listening on http://{bind}");
-            axum::serve(listener, app)
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                 .with_graceful_shutdown(shutdown_signal())
                 .await
                 .map_err(|e| format!("server error: {e}"))?;
             tracing::info!("shut down cleanly");
             Ok(())
         }
+    }
+}
+
+/// A rule broken by command-line input, as one readable line.
+fn describe(err: DomainError) -> String {
+    match err {
+        DomainError::Invalid(fields) => fields
+            .iter()
+            .map(|f| format!("{} {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
     }
 }
 

@@ -1,13 +1,11 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::StoreResult;
 use super::entities::articles::{self, Column, Entity};
 use crate::domain::article::{Article, ArticleContent};
-use crate::domain::ids::ArticleId;
+use crate::domain::ids::{ArticleId, UserId};
 use crate::domain::page::{Cursor, Limit, Page};
 
 fn to_domain(row: articles::Model) -> Article {
@@ -25,12 +23,14 @@ fn to_domain(row: articles::Model) -> Article {
         created_at: row.created_at,
         updated_at: row.updated_at,
         version: row.version,
+        created_by: row.created_by.map(UserId),
     }
 }
 
 pub async fn insert(
     conn: &impl ConnectionTrait,
     content: ArticleContent,
+    created_by: UserId,
     now: DateTime<Utc>,
 ) -> StoreResult<Article> {
     let article = Article {
@@ -39,6 +39,7 @@ pub async fn insert(
         created_at: now,
         updated_at: now,
         version: 1,
+        created_by: Some(created_by),
     };
     let c = &article.content;
     let row = articles::ActiveModel {
@@ -54,6 +55,7 @@ pub async fn insert(
         updated_at: Set(now),
         archived_at: Set(None),
         version: Set(1),
+        created_by: Set(Some(created_by.0)),
     };
     Entity::insert(row).exec_without_returning(conn).await?;
     Ok(article)
@@ -80,16 +82,8 @@ pub async fn list(
     limit: Limit,
     after: Option<Cursor>,
 ) -> StoreResult<Page<Article>> {
-    let mut query = Entity::find().filter(Column::ArchivedAt.is_null());
-    if let Some(c) = after {
-        query = query.filter(super::keyset_after(Column::CreatedAt, Column::Id, c));
-    }
-    let rows = query
-        .order_by_desc(Column::CreatedAt)
-        .order_by_desc(Column::Id)
-        .limit(limit.get() + 1)
-        .all(conn)
-        .await?;
+    let query = Entity::find().filter(Column::ArchivedAt.is_null());
+    let rows = super::newest_first(conn, query, Column::CreatedAt, Column::Id, limit, after).await?;
     let items = rows.into_iter().map(to_domain).collect();
     Ok(Page::from_rows(items, limit, |a: &Article| Cursor {
         created_at: a.created_at,

@@ -1,23 +1,17 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entities::claims::{self, Column, Entity};
 use super::{StoreError, StoreResult};
 use crate::domain::claim::{Claim, ClaimContent, ClaimFilter, ClaimStatus, ClaimText, Span};
-use crate::domain::ids::{ArticleId, ClaimId};
+use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::page::{Cursor, Limit, Page};
 
 fn to_domain(row: claims::Model) -> StoreResult<Claim> {
     // Rows only ever hold values the domain wrote; anything else is corruption.
-    let corrupt = |what: &str| {
-        StoreError::Database(sea_orm::DbErr::Type(format!(
-            "claim {}: bad {what}",
-            row.id
-        )))
-    };
+    let corrupt =
+        |what: &str| StoreError::Database(sea_orm::DbErr::Type(format!("claim {}: bad {what}", row.id)));
     let span = match (row.span_start, row.span_end) {
         (Some(start), Some(end)) if start >= 0 && end >= start => Some(Span {
             start: start as usize,
@@ -38,6 +32,7 @@ fn to_domain(row: claims::Model) -> StoreResult<Claim> {
         created_at: row.created_at,
         updated_at: row.updated_at,
         version: row.version,
+        created_by: row.created_by.map(UserId),
     })
 }
 
@@ -53,6 +48,7 @@ pub async fn insert(
     conn: &impl ConnectionTrait,
     article_id: Option<ArticleId>,
     content: ClaimContent,
+    created_by: UserId,
     now: DateTime<Utc>,
 ) -> StoreResult<Claim> {
     let claim = Claim {
@@ -63,6 +59,7 @@ pub async fn insert(
         created_at: now,
         updated_at: now,
         version: 1,
+        created_by: Some(created_by),
     };
     let (span_start, span_end) = span_columns(claim.content.span);
     let row = claims::ActiveModel {
@@ -77,6 +74,7 @@ pub async fn insert(
         updated_at: Set(now),
         deleted_at: Set(None),
         version: Set(1),
+        created_by: Set(Some(created_by.0)),
     };
     Entity::insert(row).exec_without_returning(conn).await?;
     Ok(claim)
@@ -108,23 +106,11 @@ pub async fn list(
     if let Some(needle) = &filter.text_contains {
         let pattern = format!("%{}%", escape_like(&needle.to_lowercase()));
         query = query.filter(
-            Expr::expr(Func::lower(Expr::col(Column::Text)))
-                .like(LikeExpr::new(pattern).escape('\\')),
+            Expr::expr(Func::lower(Expr::col(Column::Text))).like(LikeExpr::new(pattern).escape('\\')),
         );
     }
-    if let Some(c) = after {
-        query = query.filter(super::keyset_after(Column::CreatedAt, Column::Id, c));
-    }
-    let rows = query
-        .order_by_desc(Column::CreatedAt)
-        .order_by_desc(Column::Id)
-        .limit(limit.get() + 1)
-        .all(conn)
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(to_domain)
-        .collect::<StoreResult<Vec<_>>>()?;
+    let rows = super::newest_first(conn, query, Column::CreatedAt, Column::Id, limit, after).await?;
+    let items = rows.into_iter().map(to_domain).collect::<StoreResult<Vec<_>>>()?;
     Ok(Page::from_rows(items, limit, |c: &Claim| Cursor {
         created_at: c.created_at,
         id: c.id.0,
@@ -132,10 +118,7 @@ pub async fn list(
 }
 
 /// Every claim of one article, for re-anchoring after its body changes.
-pub async fn all_of_article(
-    conn: &impl ConnectionTrait,
-    article_id: ArticleId,
-) -> StoreResult<Vec<Claim>> {
+pub async fn all_of_article(conn: &impl ConnectionTrait, article_id: ArticleId) -> StoreResult<Vec<Claim>> {
     Entity::find()
         .filter(Column::ArticleId.eq(article_id.0))
         .filter(Column::DeletedAt.is_null())

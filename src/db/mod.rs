@@ -4,6 +4,9 @@
 pub mod articles;
 pub mod claims;
 pub mod entities;
+pub mod security;
+pub mod tokens;
+pub mod users;
 
 use std::time::Duration;
 
@@ -11,12 +14,12 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, SqlErr, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, SqlErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::domain::DomainError;
-use crate::domain::page::Cursor;
+use crate::domain::page::{Cursor, Limit};
 
 /// A failed store operation: either a rule the data broke (reported to the
 /// client) or a database fault (logged, never shown).
@@ -31,9 +34,9 @@ pub enum StoreError {
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Domain(
-                DomainError::Conflict("a record with the same unique value already exists".into()),
-            ),
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Domain(DomainError::Conflict(
+                "a record with the same unique value already exists".into(),
+            )),
             _ => StoreError::Database(err),
         }
     }
@@ -99,13 +102,30 @@ pub async fn migration_status(db: &DatabaseConnection) -> Result<Vec<(String, bo
         .collect())
 }
 
-/// Rows strictly after `cursor` in (created_at, id) descending order.
-fn keyset_after(created_at: impl ColumnTrait, id: impl ColumnTrait, cursor: Cursor) -> Condition {
-    Condition::any().add(created_at.lt(cursor.created_at)).add(
-        Condition::all()
-            .add(created_at.eq(cursor.created_at))
-            .add(id.lt(cursor.id)),
-    )
+/// Runs a listing query as one keyset page: newest first by (created_at, id),
+/// strictly after `after`, with one extra row that tells whether more follow
+/// (see `Page::from_rows`).
+async fn newest_first<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    mut query: Select<E>,
+    created_at: E::Column,
+    id: E::Column,
+    limit: Limit,
+    after: Option<Cursor>,
+) -> StoreResult<Vec<E::Model>> {
+    if let Some(c) = after {
+        query = query.filter(
+            Condition::any()
+                .add(created_at.lt(c.created_at))
+                .add(Condition::all().add(created_at.eq(c.created_at)).add(id.lt(c.id))),
+        );
+    }
+    Ok(query
+        .order_by_desc(created_at)
+        .order_by_desc(id)
+        .limit(limit.get() + 1)
+        .all(conn)
+        .await?)
 }
 
 /// Whether the database answers.

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use super::error::{DomainError, Errors};
-use super::ids::ArticleId;
+use super::ids::{ArticleId, UserId};
 use super::text;
 
 pub const TITLE_MAX: usize = 500;
@@ -17,6 +17,8 @@ pub struct Article {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// Who created it; `None` for records from before accounts existed.
+    pub created_by: Option<UserId>,
 }
 
 /// The fields of an article as a client sent them, before any rule is checked.
@@ -69,17 +71,15 @@ impl ArticleContent {
             parse_language(fields.language.as_deref().unwrap_or("en")),
         );
         match (title, body, url, outlet, author, language) {
-            (Some(title), Some(body), Some(url), Some(outlet), Some(author), Some(language)) => {
-                Ok(Self {
-                    title,
-                    body,
-                    url,
-                    outlet,
-                    author,
-                    published_at: fields.published_at,
-                    language,
-                })
-            }
+            (Some(title), Some(body), Some(url), Some(outlet), Some(author), Some(language)) => Ok(Self {
+                title,
+                body,
+                url,
+                outlet,
+                author,
+                published_at: fields.published_at,
+                language,
+            }),
             _ => Err(errors.into_error()),
         }
     }
@@ -121,10 +121,8 @@ fn parse_url(value: String) -> Result<String, String> {
 fn parse_language(value: &str) -> Result<String, String> {
     let mut parts = value.split('-');
     let primary = parts.next().unwrap_or("");
-    let primary_ok =
-        (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
-    let rest_ok =
-        parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    let primary_ok = (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
+    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     if primary_ok && rest_ok {
         Ok(value.to_ascii_lowercase())
     } else {

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use super::error::{DomainError, Errors};
-use super::ids::{ArticleId, ClaimId};
+use super::ids::{ArticleId, ClaimId, UserId};
 use super::text;
 
 pub const TEXT_MAX: usize = 2000;
@@ -81,6 +81,8 @@ pub struct Claim {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// Who created it; `None` for records from before accounts existed.
+    pub created_by: Option<UserId>,
 }
 
 /// What a person may edit on a claim, after every rule has passed.
@@ -142,22 +144,13 @@ impl ClaimContent {
         let mut errors = Errors::default();
         let text = errors.check("text", ClaimText::parse(fields.text));
         let claimant = errors.check("claimant", text::optional(fields.claimant, CLAIMANT_MAX));
-        let request = errors.check(
-            "end",
-            span_request(fields.start, fields.end, SpanRequest::Locate),
-        );
+        let request = errors.check("end", span_request(fields.start, fields.end, SpanRequest::Locate));
         let span = match (&text, request) {
-            (Some(text), Some(request)) => {
-                errors.check("start", resolve_span(body, text, request, None))
-            }
+            (Some(text), Some(request)) => errors.check("start", resolve_span(body, text, request, None)),
             _ => None,
         };
         match (text, claimant, span) {
-            (Some(text), Some(claimant), Some(span)) => Ok(Self {
-                text,
-                span,
-                claimant,
-            }),
+            (Some(text), Some(claimant), Some(span)) => Ok(Self { text, span, claimant }),
             _ => Err(errors.into_error()),
         }
     }
@@ -191,11 +184,7 @@ impl ClaimContent {
             _ => None,
         };
         match (text, claimant, span) {
-            (Some(text), Some(claimant), Some(span)) => Ok(Self {
-                text,
-                span,
-                claimant,
-            }),
+            (Some(text), Some(claimant), Some(span)) => Ok(Self { text, span, claimant }),
             _ => Err(errors.into_error()),
         }
     }
@@ -238,7 +227,10 @@ fn resolve_span(
 ) -> Result<Option<Span>, String> {
     let Some(body) = body else {
         return match request {
-            SpanRequest::At(..) => Err("start and end need an article_id: a claim without an article has no text to point into".into()),
+            SpanRequest::At(..) => Err(
+                "start and end need an article_id: a claim without an article has no text to point into"
+                    .into(),
+            ),
             _ => Ok(None),
         };
     };
@@ -270,8 +262,7 @@ fn resolve_span(
 mod tests {
     use super::*;
 
-    const BODY: &str =
-        "Officials said 17 offices were torched. Café owners counted 300,000 troops.";
+    const BODY: &str = "Officials said 17 offices were torched. Café owners counted 300,000 troops.";
 
     fn fields(text: &str, start: Option<i64>, end: Option<i64>) -> ClaimFields {
         ClaimFields {
@@ -292,8 +283,7 @@ mod tests {
     fn offsets_count_code_points() {
         // "é" is two bytes but one code point.
         let start = BODY.chars().position(|c| c == 'C').unwrap() as i64;
-        let c =
-            ClaimContent::parse(fields("Café", Some(start), Some(start + 4)), Some(BODY)).unwrap();
+        let c = ClaimContent::parse(fields("Café", Some(start), Some(start + 4)), Some(BODY)).unwrap();
         assert_eq!(c.span.unwrap().end - c.span.unwrap().start, 4);
     }
 
@@ -313,12 +303,8 @@ mod tests {
     fn missing_offsets_are_located() {
         let c = ClaimContent::parse(fields("300,000 troops", None, None), Some(BODY)).unwrap();
         let s = c.span.unwrap();
-        assert_eq!(
-            text::slice_chars(BODY, s.start, s.end),
-            Some("300,000 troops")
-        );
-        let elsewhere =
-            ClaimContent::parse(fields("not in the body", None, None), Some(BODY)).unwrap();
+        assert_eq!(text::slice_chars(BODY, s.start, s.end), Some("300,000 troops"));
+        let elsewhere = ClaimContent::parse(fields("not in the body", None, None), Some(BODY)).unwrap();
         assert_eq!(elsewhere.span, None);
     }
 

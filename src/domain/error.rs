@@ -26,6 +26,15 @@ pub enum DomainError {
     StaleVersion { entity: &'static str, current: i64 },
     #[error("{0}")]
     Conflict(String),
+    /// No usable credentials: missing, malformed, expired or revoked.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Signed in, but the role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed sign-ins; try again after this many seconds.
+    #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
 }
 
 impl DomainError {
@@ -47,6 +56,10 @@ impl Errors {
     /// Keeps the value when it parsed, records the message when it did not.
     pub fn check<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
         parsed.map_err(|message| self.add(field, message)).ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     pub fn into_result(self) -> Result<(), DomainError> {

@@ -24,3 +24,5 @@ macro_rules! id_type {
 
 id_type!(ArticleId);
 id_type!(ClaimId);
+id_type!(UserId);
+id_type!(TokenId);

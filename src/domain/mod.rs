@@ -6,7 +6,10 @@ pub mod claim;
 pub mod error;
 pub mod ids;
 pub mod page;
+pub mod role;
 pub mod text;
+pub mod token;
+pub mod user;
 pub mod version;
 
 pub use error::{DomainError, FieldError};

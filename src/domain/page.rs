@@ -68,11 +68,7 @@ impl<T> Page<T> {
     pub fn from_rows(mut rows: Vec<T>, limit: Limit, position: impl Fn(&T) -> Cursor) -> Self {
         let more = rows.len() as u64 > limit.get();
         rows.truncate(limit.get() as usize);
-        let next = if more {
-            rows.last().map(position)
-        } else {
-            None
-        };
+        let next = if more { rows.last().map(position) } else { None };
         Self { items: rows, next }
     }
 }

@@ -13,10 +13,7 @@ pub fn slice_chars(s: &str, start: usize, end: usize) -> Option<&str> {
     if start > end {
         return None;
     }
-    let mut indices = s
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(s.len()));
+    let mut indices = s.char_indices().map(|(i, _)| i).chain(std::iter::once(s.len()));
     let from = indices.nth(start)?;
     let to = if end == start {
         from
@@ -28,9 +25,7 @@ pub fn slice_chars(s: &str, start: usize, end: usize) -> Option<&str> {
 
 /// Code-point offset of the first occurrence of `needle` in `haystack`.
 pub fn find_chars(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .find(needle)
-        .map(|byte| char_len(&haystack[..byte]))
+    haystack.find(needle).map(|byte| char_len(&haystack[..byte]))
 }
 
 /// A required text field: not blank, at most `max` code points, no NUL

@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
+use super::auth::{ArchiveArticles, AuthUser, Read, WriteArticles};
 use super::error::{AppError, Problem};
 use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
 use super::paging::{Paged, page_request};
@@ -96,6 +97,8 @@ pub struct ArticleResponse {
     pub updated_at: DateTime<Utc>,
     /// Increases with every change; send it back in `If-Match` to edit safely.
     pub version: i64,
+    /// The user who created it.
+    pub created_by: Option<Uuid>,
 }
 
 impl From<Article> for ArticleResponse {
@@ -113,6 +116,7 @@ impl From<Article> for ArticleResponse {
             created_at: a.created_at,
             updated_at: a.updated_at,
             version: a.version,
+            created_by: a.created_by.map(|u| u.0),
         }
     }
 }
@@ -139,13 +143,15 @@ fn located(article: Article) -> Created<ArticleResponse> {
 /// List articles
 ///
 /// Live (not archived) articles, newest first, a page at a time.
-#[utoipa::path(get, path = "/articles", tag = "articles", params(ListArticles),
+#[utoipa::path(get, path = "/articles", tag = "articles", security(("bearerAuth" = [])), params(ListArticles),
     responses(
         (status = 200, description = "A page of articles", body = Paged<ArticleResponse>),
         (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_articles(
+    _auth: AuthUser<Read>,
     State(state): State<AppState>,
     Query(query): Query<ListArticles>,
 ) -> Result<Json<Paged<ArticleResponse>>, AppError> {
@@ -155,16 +161,18 @@ async fn list_articles(
 }
 
 /// Create an article
-#[utoipa::path(post, path = "/articles", tag = "articles", request_body = CreateArticle,
+#[utoipa::path(post, path = "/articles", tag = "articles", security(("bearerAuth" = [])), request_body = CreateArticle,
     responses(
         (status = 201, description = "Created", body = ArticleResponse,
             headers(("Location" = String, description = "URL of the new article"), ("ETag" = String, description = "Its version"))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_article(
+    auth: AuthUser<WriteArticles>,
     State(state): State<AppState>,
     Json(req): Json<CreateArticle>,
 ) -> Result<Created<ArticleResponse>, AppError> {
@@ -177,17 +185,21 @@ async fn create_article(
         published_at: req.published_at,
         language: req.language,
     };
-    Ok(located(articles::create(&state.db, fields).await?))
+    Ok(located(
+        articles::create(&state.db, auth.principal.user_id, fields).await?,
+    ))
 }
 
 /// Get an article
-#[utoipa::path(get, path = "/articles/{id}", tag = "articles", params(("id" = Uuid, Path, description = "Article id")),
+#[utoipa::path(get, path = "/articles/{id}", tag = "articles", security(("bearerAuth" = [])), params(("id" = Uuid, Path, description = "Article id")),
     responses(
         (status = 200, description = "The article", body = ArticleResponse, headers(("ETag" = String, description = "Its version"))),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article, or archived", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn get_article(
+    _auth: AuthUser<Read>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<Versioned<ArticleResponse>, AppError> {
@@ -203,17 +215,19 @@ async fn get_article(
 /// Changing the body re-anchors the article's claims: a claim whose text is
 /// still in the body gets its new offsets, one whose text is gone keeps its
 /// text with null offsets.
-#[utoipa::path(patch, path = "/articles/{id}", tag = "articles", request_body = UpdateArticle,
+#[utoipa::path(patch, path = "/articles/{id}", tag = "articles", security(("bearerAuth" = [])), request_body = UpdateArticle,
     params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 200, description = "The updated article", body = ArticleResponse, headers(("ETag" = String, description = "Its new version"))),
         (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_article(
+    _auth: AuthUser<WriteArticles>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Precondition(if_match): Precondition,
@@ -222,10 +236,7 @@ async fn update_article(
     let mut errors = Errors::default();
     let mut required = |field: &str, value: Option<Option<String>>| match value {
         Some(None) => {
-            errors.add(
-                field,
-                "cannot be null; leave it out to keep the current value",
-            );
+            errors.add(field, "cannot be null; leave it out to keep the current value");
             None
         }
         other => other.flatten(),
@@ -250,15 +261,18 @@ async fn update_article(
 /// Archive an article
 ///
 /// The article disappears from listings and reads; its claims are kept.
-#[utoipa::path(delete, path = "/articles/{id}", tag = "articles",
+#[utoipa::path(delete, path = "/articles/{id}", tag = "articles", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 204, description = "Archived"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn archive_article(
+    _auth: AuthUser<ArchiveArticles>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Precondition(if_match): Precondition,

@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
+use super::auth::{AuthUser, DeleteClaims, Read, WriteClaims};
 use super::error::{AppError, Problem};
 use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
 use super::paging::{Paged, page_request};
@@ -123,6 +124,8 @@ pub struct ClaimResponse {
     pub updated_at: DateTime<Utc>,
     /// Increases with every change; send it back in `If-Match` to edit safely.
     pub version: i64,
+    /// The user who created it.
+    pub created_by: Option<Uuid>,
 }
 
 impl From<Claim> for ClaimResponse {
@@ -140,6 +143,7 @@ impl From<Claim> for ClaimResponse {
             created_at: c.created_at,
             updated_at: c.updated_at,
             version: c.version,
+            created_by: c.created_by.map(|u| u.0),
         }
     }
 }
@@ -165,13 +169,15 @@ pub struct ListClaims {
 /// List claims
 ///
 /// Claims newest first, optionally filtered; filters combine with AND.
-#[utoipa::path(get, path = "/claims", tag = "claims", params(ListClaims),
+#[utoipa::path(get, path = "/claims", tag = "claims", security(("bearerAuth" = [])), params(ListClaims),
     responses(
         (status = 200, description = "A page of claims", body = Paged<ClaimResponse>),
         (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit, cursor or q", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_claims(
+    _auth: AuthUser<Read>,
     State(state): State<AppState>,
     Query(query): Query<ListClaims>,
 ) -> Result<Json<Paged<ClaimResponse>>, AppError> {
@@ -179,8 +185,7 @@ async fn list_claims(
     let filter = ClaimFilter {
         article_id: query.article_id.map(ArticleId),
         status: query.status.map(ClaimStatus::from),
-        text_contains: ClaimFilter::parse_query(query.q)
-            .map_err(|m| DomainError::invalid("q", m))?,
+        text_contains: ClaimFilter::parse_query(query.q).map_err(|m| DomainError::invalid("q", m))?,
     };
     let page = claims::list(&state.db, &filter, limit, cursor).await?;
     Ok(Json(Paged::from_page(page, ClaimResponse::from)))
@@ -191,16 +196,18 @@ async fn list_claims(
 /// A claim may stand alone (say, from a broadcast) or point into an article.
 /// With an article, `start`/`end` must select exactly `text` in its body
 /// (code points, end exclusive); leave them out to have the text looked up.
-#[utoipa::path(post, path = "/claims", tag = "claims", request_body = CreateClaim,
+#[utoipa::path(post, path = "/claims", tag = "claims", security(("bearerAuth" = [])), request_body = CreateClaim,
     responses(
         (status = 201, description = "Created", body = ClaimResponse,
             headers(("Location" = String, description = "URL of the new claim"), ("ETag" = String, description = "Its version"))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, unknown article, or offsets that do not select the text", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_claim(
+    auth: AuthUser<WriteClaims>,
     State(state): State<AppState>,
     Json(req): Json<CreateClaim>,
 ) -> Result<Created<ClaimResponse>, AppError> {
@@ -210,7 +217,13 @@ async fn create_claim(
         end: req.end,
         claimant: req.claimant,
     };
-    let claim = claims::create(&state.db, req.article_id.map(ArticleId), fields).await?;
+    let claim = claims::create(
+        &state.db,
+        auth.principal.user_id,
+        req.article_id.map(ArticleId),
+        fields,
+    )
+    .await?;
     Ok(Created {
         location: format!("/api/v1/claims/{}", claim.id),
         version: claim.version,
@@ -219,13 +232,15 @@ async fn create_claim(
 }
 
 /// Get a claim
-#[utoipa::path(get, path = "/claims/{id}", tag = "claims", params(("id" = Uuid, Path, description = "Claim id")),
+#[utoipa::path(get, path = "/claims/{id}", tag = "claims", security(("bearerAuth" = [])), params(("id" = Uuid, Path, description = "Claim id")),
     responses(
         (status = 200, description = "The claim", body = ClaimResponse, headers(("ETag" = String, description = "Its version"))),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn get_claim(
+    _auth: AuthUser<Read>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<Versioned<ClaimResponse>, AppError> {
@@ -240,17 +255,19 @@ async fn get_claim(
 ///
 /// Edits the wording, claimant or offsets. Status changes go through the
 /// workflow, not through this endpoint.
-#[utoipa::path(patch, path = "/claims/{id}", tag = "claims", request_body = UpdateClaim,
+#[utoipa::path(patch, path = "/claims/{id}", tag = "claims", security(("bearerAuth" = [])), request_body = UpdateClaim,
     params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 200, description = "The updated claim", body = ClaimResponse, headers(("ETag" = String, description = "Its new version"))),
         (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_claim(
+    _auth: AuthUser<WriteClaims>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Precondition(if_match): Precondition,
@@ -282,15 +299,18 @@ async fn update_claim(
 /// Delete a claim
 ///
 /// The claim disappears from the API; its record is kept for the history.
-#[utoipa::path(delete, path = "/claims/{id}", tag = "claims",
+#[utoipa::path(delete, path = "/claims/{id}", tag = "claims", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn delete_claim(
+    _auth: AuthUser<DeleteClaims>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Precondition(if_match): Precondition,

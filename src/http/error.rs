@@ -80,51 +80,35 @@ impl AppError {
     }
 
     fn problem(self) -> Problem {
-        let (status, slug, detail, errors, current_version) = match self {
+        let mut errors = Vec::new();
+        let mut current_version = None;
+        let (status, slug, detail) = match self {
             AppError::Domain(err) => {
-                let detail = err.to_string();
+                let (status, slug) = domain_status(&err);
+                let mut detail = err.to_string();
                 match err {
-                    DomainError::Invalid(errors) => (
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "validation-failed",
-                        detail,
-                        errors,
-                        None,
-                    ),
-                    DomainError::NotFound(_) => {
-                        (StatusCode::NOT_FOUND, "not-found", detail, vec![], None)
-                    }
-                    DomainError::StaleVersion { current, .. } => (
-                        StatusCode::PRECONDITION_FAILED,
-                        "stale-version",
-                        format!(
+                    DomainError::Invalid(fields) => errors = fields,
+                    DomainError::StaleVersion { current, .. } => {
+                        detail = format!(
                             "{detail}; fetch it again and reapply your change with If-Match: \"{current}\""
-                        ),
-                        vec![],
-                        Some(current),
-                    ),
-                    DomainError::Conflict(_) => {
-                        (StatusCode::CONFLICT, "conflict", detail, vec![], None)
+                        );
+                        current_version = Some(current);
                     }
+                    _ => {}
                 }
+                (status, slug, detail)
             }
             AppError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                "something went wrong on our side; it has been logged".into(),
-                vec![],
-                None,
+                "something went wrong on our side; it has been logged".to_owned(),
             ),
             AppError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
-                "the database is not answering; try again shortly".into(),
-                vec![],
-                None,
+                "the database is not answering; try again shortly".to_owned(),
             ),
-            AppError::Request { status, detail } => {
-                (status, request_slug(status), detail, vec![], None)
-            }
+            AppError::Request { status, detail } => (status, request_slug(status), detail),
         };
         Problem {
             kind: format!("urn:claimdesk:problem:{slug}"),
@@ -134,6 +118,18 @@ impl AppError {
             errors: errors.into_iter().map(ProblemField::from).collect(),
             current_version,
         }
+    }
+}
+
+fn domain_status(err: &DomainError) -> (StatusCode, &'static str) {
+    match err {
+        DomainError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation-failed"),
+        DomainError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found"),
+        DomainError::StaleVersion { .. } => (StatusCode::PRECONDITION_FAILED, "stale-version"),
+        DomainError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+        DomainError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+        DomainError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+        DomainError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
     }
 }
 
@@ -150,13 +146,24 @@ fn request_slug(status: StatusCode) -> &'static str {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let retry_after = match &self {
+            AppError::Domain(DomainError::RateLimited { retry_after_secs }) => Some(*retry_after_secs),
+            _ => None,
+        };
         let problem = self.problem();
-        let status =
-            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(problem)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"claimdesk\""),
+            );
+        }
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }
@@ -174,9 +181,7 @@ impl From<StoreError> for AppError {
             StoreError::Database(err) => {
                 tracing::error!(error = %err, "database error");
                 match err {
-                    sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
-                        AppError::Unavailable
-                    }
+                    sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => AppError::Unavailable,
                     _ => AppError::Internal,
                 }
             }
@@ -190,9 +195,7 @@ impl From<JsonRejection> for AppError {
             JsonRejection::MissingJsonContentType(_) => {
                 "send the body as JSON with the header Content-Type: application/json".to_owned()
             }
-            JsonRejection::BytesRejection(_)
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
-            {
+            JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 "the request body is larger than this server accepts".to_owned()
             }
             _ => rejection.body_text(),

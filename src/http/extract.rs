@@ -95,14 +95,10 @@ pub struct Created<T> {
 
 impl<T: Serialize> IntoResponse for Created<T> {
     fn into_response(self) -> Response {
-        let location =
-            HeaderValue::from_str(&self.location).unwrap_or(HeaderValue::from_static("/"));
+        let location = HeaderValue::from_str(&self.location).unwrap_or(HeaderValue::from_static("/"));
         (
             StatusCode::CREATED,
-            [
-                (header::LOCATION, location),
-                (header::ETAG, etag(self.version)),
-            ],
+            [(header::LOCATION, location), (header::ETAG, etag(self.version))],
             Json(self.body),
         )
             .into_response()

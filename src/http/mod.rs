@@ -2,12 +2,16 @@
 //! extractors, the error type and the OpenAPI assembly.
 
 pub mod articles;
+pub mod auth;
 pub mod claims;
 pub mod error;
 pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod paging;
+pub mod session;
+pub mod tokens;
+pub mod users;
 
 use std::any::Any;
 use std::sync::Arc;
@@ -22,12 +26,15 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::service::auth::Keys;
 use error::AppError;
 
 /// What every handler can reach. Replicas share nothing but the database.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Signing keys for access tokens; the same on every replica.
+    pub keys: Arc<Keys>,
     /// The OpenAPI document, rendered once at start-up.
     pub openapi_json: Arc<String>,
 }
@@ -54,6 +61,9 @@ fn api() -> OpenApiRouter<AppState> {
             "/api/v1",
             OpenApiRouter::new()
                 .merge(openapi::router())
+                .merge(session::router())
+                .merge(users::router())
+                .merge(tokens::router())
                 .merge(articles::router())
                 .merge(claims::router()),
         )
@@ -65,10 +75,11 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 }
 
 /// The whole application, ready to serve.
-pub fn app(db: DatabaseConnection, settings: &Settings) -> Router {
+pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
     let (router, document) = api().split_for_parts();
     let state = AppState {
         db,
+        keys: Arc::new(keys),
         openapi_json: Arc::new(document.to_pretty_json().unwrap_or_default()),
     };
     router

@@ -4,7 +4,8 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,19 +21,46 @@ use super::error::{Problem, ProblemField};
             track each claim from `unverified` to a published verdict.\n\n\
             Every error is `application/problem+json` (RFC 9457). Lists are paged with an \
             opaque `cursor`. Single resources carry an `ETag`; send it back in `If-Match` \
-            when you change them, and a concurrent edit gets 412 instead of being overwritten.",
+            when you change them, and a concurrent edit gets 412 instead of being overwritten.\n\n\
+            Every route but the probes, the sign-in routes and this document needs \
+            `Authorization: Bearer <token>`. Roles: reporter < checker < editor < admin.",
         license(name = "MIT", identifier = "MIT"),
         contact(name = "claimdesk maintainers")
     ),
     tags(
         (name = "articles", description = "News articles, the texts claims are found in"),
         (name = "claims", description = "Check-worthy claims"),
+        (name = "auth", description = "Signing in and out"),
+        (name = "users", description = "Accounts (admins only)"),
+        (name = "tokens", description = "API tokens for integrations"),
         (name = "health", description = "Probes for load balancers"),
         (name = "meta", description = "This document"),
     ),
-    components(schemas(Problem, ProblemField))
+    components(schemas(Problem, ProblemField)),
+    modifiers(&BearerAuth),
+    security(("bearerAuth" = []))
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearerAuth` scheme: a JWT access token from `/auth/login`,
+/// or an API token from `/tokens`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearerAuth",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token from /api/v1/auth/login, or an API token (cdk_...) from /api/v1/tokens"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(openapi_json))

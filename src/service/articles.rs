@@ -3,16 +3,16 @@ use sea_orm::DatabaseConnection;
 use crate::db::{self, StoreResult, articles, claims};
 use crate::domain::DomainError;
 use crate::domain::article::{Article, ArticleContent, ArticleFields, ArticlePatch};
-use crate::domain::ids::ArticleId;
+use crate::domain::ids::{ArticleId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, now};
 use crate::domain::version::IfMatch;
 
 const ENTITY: &str = "article";
 
-pub async fn create(db: &DatabaseConnection, fields: ArticleFields) -> StoreResult<Article> {
+pub async fn create(db: &DatabaseConnection, actor: UserId, fields: ArticleFields) -> StoreResult<Article> {
     let content = ArticleContent::parse(fields)?;
     let txn = db::begin_write(db).await?;
-    let article = articles::insert(&txn, content, now()).await?;
+    let article = articles::insert(&txn, content, actor, now()).await?;
     super::commit(txn, article).await
 }
 
@@ -76,11 +76,7 @@ pub async fn update(
 }
 
 /// Archives: the article leaves every listing, its claims stay.
-pub async fn archive(
-    db: &DatabaseConnection,
-    id: ArticleId,
-    if_match: &IfMatch,
-) -> StoreResult<()> {
+pub async fn archive(db: &DatabaseConnection, id: ArticleId, if_match: &IfMatch) -> StoreResult<()> {
     let txn = db::begin_write(db).await?;
     let current = articles::find_live(&txn, id)
         .await?

@@ -3,7 +3,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use crate::db::{self, StoreResult, articles, claims};
 use crate::domain::DomainError;
 use crate::domain::claim::{Claim, ClaimContent, ClaimFields, ClaimFilter, ClaimPatch};
-use crate::domain::ids::{ArticleId, ClaimId};
+use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, now};
 use crate::domain::version::IfMatch;
 
@@ -11,6 +11,7 @@ const ENTITY: &str = "claim";
 
 pub async fn create(
     db: &DatabaseConnection,
+    actor: UserId,
     article_id: Option<ArticleId>,
     fields: ClaimFields,
 ) -> StoreResult<Claim> {
@@ -20,10 +21,7 @@ pub async fn create(
             articles::find_live(&txn, id)
                 .await?
                 .ok_or_else(|| {
-                    DomainError::invalid(
-                        "article_id",
-                        "no article has this id (or it was archived)",
-                    )
+                    DomainError::invalid("article_id", "no article has this id (or it was archived)")
                 })?
                 .content
                 .body,
@@ -31,7 +29,7 @@ pub async fn create(
         None => None,
     };
     let content = ClaimContent::parse(fields, body.as_deref())?;
-    let claim = claims::insert(&txn, article_id, content, now()).await?;
+    let claim = claims::insert(&txn, article_id, content, actor, now()).await?;
     super::commit(txn, claim).await
 }
 

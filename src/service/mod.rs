@@ -2,7 +2,10 @@
 //! transaction, so the changes it makes land together or not at all.
 
 pub mod articles;
+pub mod auth;
 pub mod claims;
+pub mod tokens;
+pub mod users;
 
 use sea_orm::DatabaseTransaction;
 

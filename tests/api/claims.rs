@@ -1,7 +1,6 @@
 use super::*;
 
-const BODY: &str =
-    "Ministers said 40,000 homes were built in 2025. Café owners 🍰 reported 3 closures.";
+const BODY: &str = "Ministers said 40,000 homes were built in 2025. Café owners 🍰 reported 3 closures.";
 
 fn offsets(body: &str, text: &str) -> (usize, usize) {
     let byte = body.find(text).unwrap();

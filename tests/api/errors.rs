@@ -2,9 +2,8 @@ use super::*;
 
 db_test! {
     async fn malformed_requests_get_problems_and_write_nothing(app: TestApp) {
-        let url = app.url("/api/v1/articles");
         let raw = |body: &'static str, content_type: Option<&'static str>| {
-            let mut r = app.client.post(url.clone()).body(body);
+            let mut r = app.as_user(&app.token).request(reqwest::Method::POST, "/api/v1/articles").body(body);
             if let Some(ct) = content_type {
                 r = r.header("content-type", ct);
             }

@@ -3,8 +3,11 @@
 
 mod support;
 
+mod access;
 mod articles;
+mod auth;
 mod claims;
+mod cli;
 mod concurrency;
 mod contract;
 mod errors;

@@ -4,7 +4,12 @@
 
 use std::path::PathBuf;
 
+use std::net::SocketAddr;
+
+use claimdesk::domain::role::Role;
+use claimdesk::domain::user::NewUser;
 use claimdesk::http::{self, Settings};
+use claimdesk::service::auth::{AuthSettings, Keys};
 use reqwest::header::HeaderMap;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value;
@@ -36,7 +41,17 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
+    /// An admin's access token, sent by `get`, `post`, ... unless told otherwise.
+    pub token: String,
     sqlite_file: Option<PathBuf>,
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Sends requests as one caller: a bearer token, or nobody.
+pub struct Caller<'a> {
+    app: &'a TestApp,
+    token: Option<&'a str>,
 }
 
 #[derive(Debug)]
@@ -54,11 +69,7 @@ impl Resp {
     /// Asserts a problem+json answer with this status and returns its body.
     #[track_caller]
     pub fn problem(&self, status: u16) -> &Value {
-        assert_eq!(
-            self.status, status,
-            "unexpected status; body: {}",
-            self.body
-        );
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
         assert_eq!(
             self.header("content-type"),
             Some("application/problem+json"),
@@ -90,11 +101,7 @@ impl Resp {
 
     #[track_caller]
     pub fn expect(&self, status: u16) -> &Value {
-        assert_eq!(
-            self.status, status,
-            "unexpected status; body: {}",
-            self.body
-        );
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
         &self.body
     }
 }
@@ -105,8 +112,7 @@ impl TestApp {
     }
 
     pub async fn sqlite_with(settings: Settings) -> Self {
-        let file =
-            std::env::temp_dir().join(format!("claimdesk-test-{}.db", Uuid::now_v7().simple()));
+        let file = std::env::temp_dir().join(format!("claimdesk-test-{}.db", Uuid::now_v7().simple()));
         let url = format!("sqlite://{}", file.display());
         let mut app = Self::start(&url, settings).await;
         app.sqlite_file = Some(file);
@@ -125,35 +131,79 @@ impl TestApp {
             .ok()
             .filter(|u| !u.is_empty())?;
         let schema = format!("t_{}", Uuid::now_v7().simple());
-        let admin = claimdesk::db::connect(&base).await.unwrap_or_else(|e| {
-            panic!("TEST_POSTGRES_URL is set but PostgreSQL cannot be reached: {e}")
-        });
+        let admin = claimdesk::db::connect(&base)
+            .await
+            .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL is set but PostgreSQL cannot be reached: {e}"));
         admin
             .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
             .await
             .expect("create test schema");
         admin.close().await.ok();
         let separator = if base.contains('?') { '&' } else { '?' };
-        Some(format!(
-            "{base}{separator}options=-c%20search_path%3D{schema}"
-        ))
+        Some(format!("{base}{separator}options=-c%20search_path%3D{schema}"))
     }
 
     pub async fn start(url: &str, settings: Settings) -> Self {
         let db = claimdesk::db::connect(url).await.expect("connect");
         claimdesk::db::migrate(&db).await.expect("migrate");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let (keys, _) = Keys::load(&db, None, AuthSettings::default())
             .await
-            .expect("bind");
+            .expect("keys");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let app = http::app(db.clone(), &settings);
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Self {
+        let app = http::app(db.clone(), keys, &settings);
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
+        });
+        let mut app = Self {
             base: format!("http://{addr}"),
             client: reqwest::Client::new(),
             db,
+            token: String::new(),
             sqlite_file: None,
+        };
+        app.token = app.user("admin@test.example", Role::Admin).await;
+        app
+    }
+
+    /// Creates a user with this role (straight through the service layer)
+    /// and signs them in over HTTP; returns their access token.
+    pub async fn user(&self, email: &str, role: Role) -> String {
+        let new = NewUser::parse(email, email.into(), PASSWORD.into(), role).expect("valid user");
+        claimdesk::service::users::create(&self.db, new)
+            .await
+            .expect("create user");
+        self.login(email, PASSWORD).await.expect(200)["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Resp {
+        self.anonymous()
+            .post(
+                "/api/v1/auth/login",
+                serde_json::json!({"email": email, "password": password}),
+            )
+            .await
+    }
+
+    pub fn as_user<'a>(&'a self, token: &'a str) -> Caller<'a> {
+        Caller {
+            app: self,
+            token: Some(token),
         }
+    }
+
+    pub fn anonymous(&self) -> Caller<'_> {
+        Caller {
+            app: self,
+            token: None,
+        }
+    }
+
+    fn admin(&self) -> Caller<'_> {
+        self.as_user(&self.token)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -178,28 +228,19 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Resp {
-        self.send(self.client.get(self.url(path))).await
+        self.admin().get(path).await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Resp {
-        self.send(self.client.post(self.url(path)).json(&body))
-            .await
+        self.admin().post(path, body).await
     }
 
     pub async fn patch(&self, path: &str, body: Value, if_match: Option<&str>) -> Resp {
-        let mut request = self.client.patch(self.url(path)).json(&body);
-        if let Some(tag) = if_match {
-            request = request.header("if-match", tag);
-        }
-        self.send(request).await
+        self.admin().patch(path, body, if_match).await
     }
 
     pub async fn delete(&self, path: &str, if_match: Option<&str>) -> Resp {
-        let mut request = self.client.delete(self.url(path));
-        if let Some(tag) = if_match {
-            request = request.header("if-match", tag);
-        }
-        self.send(request).await
+        self.admin().delete(path, if_match).await
     }
 
     /// Creates an article and returns its JSON.
@@ -225,6 +266,42 @@ impl TestApp {
             .expect("count query")
             .expect("a row");
         row.try_get::<i64>("", "n").expect("count")
+    }
+}
+
+impl Caller<'_> {
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let request = self.app.client.request(method, self.app.url(path));
+        match self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.app.send(self.request(reqwest::Method::GET, path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.app
+            .send(self.request(reqwest::Method::POST, path).json(&body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value, if_match: Option<&str>) -> Resp {
+        let mut request = self.request(reqwest::Method::PATCH, path).json(&body);
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        self.app.send(request).await
+    }
+
+    pub async fn delete(&self, path: &str, if_match: Option<&str>) -> Resp {
+        let mut request = self.request(reqwest::Method::DELETE, path);
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        self.app.send(request).await
     }
 }
 

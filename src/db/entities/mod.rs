@@ -2,5 +2,10 @@
 //! apart from the hand-written repositories that map rows to domain types.
 //! They mirror `migration/`; change both together.
 
+pub mod api_tokens;
 pub mod articles;
 pub mod claims;
+pub mod login_failures;
+pub mod refresh_tokens;
+pub mod server_secrets;
+pub mod users;
