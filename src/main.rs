@@ -48,6 +48,12 @@ enum Command {
     },
     /// Print the OpenAPI document as JSON.
     Openapi,
+    /// Print the claims found in a text file (or standard input with `-` or
+    /// no argument) as JSON, with no server or database.
+    Extract {
+        /// The file to read; `-` or nothing for standard input.
+        file: Option<std::path::PathBuf>,
+    },
     /// Manage accounts from scripts.
     User {
         #[command(subcommand)]
@@ -100,6 +106,18 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Extract { file } => {
+            let text = match file.filter(|f| f.as_os_str() != "-") {
+                Some(path) => std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+                None => std::io::read_to_string(std::io::stdin())
+                    .map_err(|e| format!("cannot read standard input: {e}"))?,
+            };
+            let json = serde_json::to_string_pretty(&http::extraction::Extraction::of(&text))
+                .map_err(|e| format!("cannot render the claims: {e}"))?;
+            println!("{json}");
+            Ok(())
+        }
         Command::Openapi => {
             let json = http::openapi_document()
                 .to_pretty_json()

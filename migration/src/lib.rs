@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_articles_and_claims;
 mod m20261127_000002_accounts;
+mod m20261127_000003_claim_analysis;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_articles_and_claims::Migration),
             Box::new(m20261127_000002_accounts::Migration),
+            Box::new(m20261127_000003_claim_analysis::Migration),
         ]
     }
 }

@@ -2,16 +2,22 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
+use std::collections::HashMap;
+
+use sea_orm::DbErr;
+use uuid::Uuid;
+
+use super::entities::claim_quantities;
 use super::entities::claims::{self, Column, Entity};
 use super::{StoreError, StoreResult};
 use crate::domain::claim::{Claim, ClaimContent, ClaimFilter, ClaimStatus, ClaimText, Span};
+use crate::domain::extract::{Analysis, ClaimKind, ExtractedQuantity, Qualifier};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::page::{Cursor, Limit, Page};
 
-fn to_domain(row: claims::Model) -> StoreResult<Claim> {
+fn to_domain(row: claims::Model, quantities: Vec<ExtractedQuantity>) -> StoreResult<Claim> {
     // Rows only ever hold values the domain wrote; anything else is corruption.
-    let corrupt =
-        |what: &str| StoreError::Database(sea_orm::DbErr::Type(format!("claim {}: bad {what}", row.id)));
+    let corrupt = |what: &str| StoreError::Database(DbErr::Type(format!("claim {}: bad {what}", row.id)));
     let span = match (row.span_start, row.span_end) {
         (Some(start), Some(end)) if start >= 0 && end >= start => Some(Span {
             start: start as usize,
@@ -19,6 +25,10 @@ fn to_domain(row: claims::Model) -> StoreResult<Claim> {
         }),
         (None, None) => None,
         _ => return Err(corrupt("span")),
+    };
+    let kind = match row.kind.as_deref() {
+        Some(k) => Some(ClaimKind::parse(k).ok_or_else(|| corrupt("kind"))?),
+        None => None,
     };
     Ok(Claim {
         id: ClaimId(row.id),
@@ -33,7 +43,82 @@ fn to_domain(row: claims::Model) -> StoreResult<Claim> {
         updated_at: row.updated_at,
         version: row.version,
         created_by: row.created_by.map(UserId),
+        analysis: Analysis {
+            kind,
+            checkworthiness: row.checkworthiness,
+            quantities,
+        },
     })
+}
+
+/// Maps rows to claims, loading their quantities in one query.
+async fn with_quantities(conn: &impl ConnectionTrait, rows: Vec<claims::Model>) -> StoreResult<Vec<Claim>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut by_claim: HashMap<Uuid, Vec<ExtractedQuantity>> = HashMap::new();
+    if !ids.is_empty() {
+        let found = claim_quantities::Entity::find()
+            .filter(claim_quantities::Column::ClaimId.is_in(ids))
+            .order_by_asc(claim_quantities::Column::ClaimId)
+            .order_by_asc(claim_quantities::Column::Position)
+            .all(conn)
+            .await?;
+        for q in found {
+            let qualifier = Qualifier::parse(&q.qualifier).ok_or_else(|| {
+                StoreError::Database(DbErr::Type(format!("quantity {}: bad qualifier", q.id)))
+            })?;
+            by_claim.entry(q.claim_id).or_default().push(ExtractedQuantity {
+                value: q.value,
+                value_max: q.value_max,
+                of: q.of_value,
+                unit: q.unit,
+                qualifier,
+                text: q.text,
+                start: Ord::max(q.span_start, 0) as usize,
+                end: Ord::max(q.span_end, 0) as usize,
+            });
+        }
+    }
+    rows.into_iter()
+        .map(|row| {
+            let quantities = by_claim.remove(&row.id).unwrap_or_default();
+            to_domain(row, quantities)
+        })
+        .collect()
+}
+
+/// Replaces the stored quantities of a claim.
+async fn store_quantities(
+    conn: &impl ConnectionTrait,
+    claim: ClaimId,
+    quantities: &[ExtractedQuantity],
+) -> StoreResult<()> {
+    claim_quantities::Entity::delete_many()
+        .filter(claim_quantities::Column::ClaimId.eq(claim.0))
+        .exec(conn)
+        .await?;
+    if quantities.is_empty() {
+        return Ok(());
+    }
+    let rows = quantities
+        .iter()
+        .enumerate()
+        .map(|(position, q)| claim_quantities::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            claim_id: Set(claim.0),
+            position: Set(position as i32),
+            value: Set(q.value),
+            value_max: Set(q.value_max),
+            of_value: Set(q.of),
+            unit: Set(q.unit.clone()),
+            qualifier: Set(q.qualifier.as_str().to_owned()),
+            text: Set(q.text.clone()),
+            span_start: Set(q.start as i32),
+            span_end: Set(q.end as i32),
+        });
+    claim_quantities::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
 }
 
 fn span_columns(span: Option<Span>) -> (Option<i32>, Option<i32>) {
@@ -48,6 +133,7 @@ pub async fn insert(
     conn: &impl ConnectionTrait,
     article_id: Option<ArticleId>,
     content: ClaimContent,
+    analysis: Analysis,
     created_by: UserId,
     now: DateTime<Utc>,
 ) -> StoreResult<Claim> {
@@ -60,6 +146,7 @@ pub async fn insert(
         updated_at: now,
         version: 1,
         created_by: Some(created_by),
+        analysis,
     };
     let (span_start, span_end) = span_columns(claim.content.span);
     let row = claims::ActiveModel {
@@ -75,8 +162,11 @@ pub async fn insert(
         deleted_at: Set(None),
         version: Set(1),
         created_by: Set(Some(created_by.0)),
+        kind: Set(claim.analysis.kind.map(|k| k.as_str().to_owned())),
+        checkworthiness: Set(claim.analysis.checkworthiness),
     };
     Entity::insert(row).exec_without_returning(conn).await?;
+    store_quantities(conn, claim.id, &claim.analysis.quantities).await?;
     Ok(claim)
 }
 
@@ -86,7 +176,7 @@ pub async fn find(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Optio
         .filter(Column::DeletedAt.is_null())
         .one(conn)
         .await?;
-    row.map(to_domain).transpose()
+    Ok(with_quantities(conn, row.into_iter().collect()).await?.pop())
 }
 
 /// Claims matching `filter`, newest first.
@@ -110,7 +200,7 @@ pub async fn list(
         );
     }
     let rows = super::newest_first(conn, query, Column::CreatedAt, Column::Id, limit, after).await?;
-    let items = rows.into_iter().map(to_domain).collect::<StoreResult<Vec<_>>>()?;
+    let items = with_quantities(conn, rows).await?;
     Ok(Page::from_rows(items, limit, |c: &Claim| Cursor {
         created_at: c.created_at,
         id: c.id.0,
@@ -119,15 +209,14 @@ pub async fn list(
 
 /// Every claim of one article, for re-anchoring after its body changes.
 pub async fn all_of_article(conn: &impl ConnectionTrait, article_id: ArticleId) -> StoreResult<Vec<Claim>> {
-    Entity::find()
+    let rows = Entity::find()
         .filter(Column::ArticleId.eq(article_id.0))
         .filter(Column::DeletedAt.is_null())
         .order_by_asc(Column::CreatedAt)
+        .order_by_asc(Column::Id)
         .all(conn)
-        .await?
-        .into_iter()
-        .map(to_domain)
-        .collect()
+        .await?;
+    with_quantities(conn, rows).await
 }
 
 /// Writes new content if the stored version is still `expected`; returns
@@ -137,6 +226,7 @@ pub async fn update(
     id: ClaimId,
     expected: i64,
     content: &ClaimContent,
+    analysis: &Analysis,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let (span_start, span_end) = span_columns(content.span);
@@ -145,6 +235,8 @@ pub async fn update(
         .col_expr(Column::SpanStart, Expr::value(span_start))
         .col_expr(Column::SpanEnd, Expr::value(span_end))
         .col_expr(Column::Claimant, Expr::value(content.claimant.clone()))
+        .col_expr(Column::Kind, Expr::value(analysis.kind.map(|k| k.as_str())))
+        .col_expr(Column::Checkworthiness, Expr::value(analysis.checkworthiness))
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .col_expr(Column::Version, Expr::value(expected + 1))
         .filter(Column::Id.eq(id.0))
@@ -152,7 +244,11 @@ pub async fn update(
         .filter(Column::DeletedAt.is_null())
         .exec(conn)
         .await?;
-    Ok(result.rows_affected == 1)
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    store_quantities(conn, id, &analysis.quantities).await?;
+    Ok(true)
 }
 
 /// Soft-deletes the claim if the stored version is still `expected`: it

@@ -68,7 +68,7 @@ impl ArticleContent {
         let author = errors.check("author", text::optional(fields.author, NAME_MAX));
         let language = errors.check(
             "language",
-            parse_language(fields.language.as_deref().unwrap_or("en")),
+            supported_language(fields.language.as_deref().unwrap_or("en")),
         );
         match (title, body, url, outlet, author, language) {
             (Some(title), Some(body), Some(url), Some(outlet), Some(author), Some(language)) => Ok(Self {
@@ -115,6 +115,19 @@ fn parse_url(value: String) -> Result<String, String> {
         return Err("must be an absolute http:// or https:// URL with a host and no spaces".into());
     }
     Ok(value)
+}
+
+/// Claim extraction reads English only, so articles must be in English
+/// (any regional variant).
+pub fn supported_language(value: &str) -> Result<String, String> {
+    let tag = parse_language(value)?;
+    if tag == "en" || tag.starts_with("en-") {
+        Ok(tag)
+    } else {
+        Err(format!(
+            "\"{value}\" is not supported yet: claimdesk reads English (\"en\") only"
+        ))
+    }
 }
 
 /// A BCP 47 style tag such as `en` or `en-GB`, stored lower-case.

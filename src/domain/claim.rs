@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use super::error::{DomainError, Errors};
+use super::extract::Analysis;
 use super::ids::{ArticleId, ClaimId, UserId};
 use super::text;
 
@@ -83,6 +84,8 @@ pub struct Claim {
     pub version: i64,
     /// Who created it; `None` for records from before accounts existed.
     pub created_by: Option<UserId>,
+    /// What the extractor makes of its text.
+    pub analysis: Analysis,
 }
 
 /// What a person may edit on a claim, after every rule has passed.

@@ -4,6 +4,7 @@
 pub mod article;
 pub mod claim;
 pub mod error;
+pub mod extract;
 pub mod ids;
 pub mod page;
 pub mod role;

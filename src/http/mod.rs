@@ -6,6 +6,7 @@ pub mod auth;
 pub mod claims;
 pub mod error;
 pub mod extract;
+pub mod extraction;
 pub mod health;
 pub mod openapi;
 pub mod paging;
@@ -65,7 +66,8 @@ fn api() -> OpenApiRouter<AppState> {
                 .merge(users::router())
                 .merge(tokens::router())
                 .merge(articles::router())
-                .merge(claims::router()),
+                .merge(claims::router())
+                .merge(extraction::router()),
         )
 }
 

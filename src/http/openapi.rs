@@ -30,6 +30,7 @@ use super::error::{Problem, ProblemField};
     tags(
         (name = "articles", description = "News articles, the texts claims are found in"),
         (name = "claims", description = "Check-worthy claims"),
+        (name = "extraction", description = "The claim extractor on its own"),
         (name = "auth", description = "Signing in and out"),
         (name = "users", description = "Accounts (admins only)"),
         (name = "tokens", description = "API tokens for integrations"),

@@ -62,7 +62,7 @@ pub async fn update(
                     span,
                     ..claim.content
                 };
-                claims::update(&txn, claim.id, claim.version, &moved, at).await?;
+                claims::update(&txn, claim.id, claim.version, &moved, &claim.analysis, at).await?;
             }
         }
     }

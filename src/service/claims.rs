@@ -3,6 +3,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use crate::db::{self, StoreResult, articles, claims};
 use crate::domain::DomainError;
 use crate::domain::claim::{Claim, ClaimContent, ClaimFields, ClaimFilter, ClaimPatch};
+use crate::domain::extract;
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, now};
 use crate::domain::version::IfMatch;
@@ -29,7 +30,8 @@ pub async fn create(
         None => None,
     };
     let content = ClaimContent::parse(fields, body.as_deref())?;
-    let claim = claims::insert(&txn, article_id, content, actor, now()).await?;
+    let analysis = extract::analyse(content.text.as_str());
+    let claim = claims::insert(&txn, article_id, content, analysis, actor, now()).await?;
     super::commit(txn, claim).await
 }
 
@@ -65,7 +67,12 @@ pub async fn update(
         return super::commit(txn, current).await;
     }
     let at = now();
-    if !claims::update(&txn, id, current.version, &content, at).await? {
+    let analysis = if content.text == current.content.text {
+        current.analysis.clone()
+    } else {
+        extract::analyse(content.text.as_str())
+    };
+    if !claims::update(&txn, id, current.version, &content, &analysis, at).await? {
         return Err(super::stale(
             ENTITY,
             claims::find(db, id).await?.map(|c| c.version),
@@ -73,6 +80,7 @@ pub async fn update(
     }
     let updated = Claim {
         content,
+        analysis,
         updated_at: at,
         version: current.version + 1,
         ..current

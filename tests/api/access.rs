@@ -40,6 +40,7 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/claims/{id}", AtLeast(Reporter)),
     ("PATCH", "/api/v1/claims/{id}", AtLeast(Reporter)),
     ("DELETE", "/api/v1/claims/{id}", AtLeast(Editor)),
+    ("POST", "/api/v1/extract", AtLeast(Reporter)),
 ];
 
 #[test]

@@ -16,6 +16,8 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
     pub version: i64,
     pub created_by: Option<Uuid>,
+    pub kind: Option<String>,
+    pub checkworthiness: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@
 
 pub mod api_tokens;
 pub mod articles;
+pub mod claim_quantities;
 pub mod claims;
 pub mod login_failures;
 pub mod refresh_tokens;

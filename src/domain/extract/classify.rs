@@ -1,0 +1,488 @@
+//! Deciding which sentences are claims, of what kind, and who asserts them.
+
+use super::ClaimKind;
+use super::lexicon;
+use super::quantities::{self, Quantity};
+use super::sentences::{self, Range, Sentence};
+use super::tokens::{self, Token};
+
+/// A claim in byte offsets.
+pub struct Found {
+    pub range: Range,
+    pub kind: ClaimKind,
+    pub checkworthiness: f64,
+    pub claimant: Option<Range>,
+    pub quantities: Vec<Quantity>,
+}
+
+/// Sentences longer than this many words are split at semicolons.
+const LONG_SENTENCE: usize = 35;
+/// Unterminated lines this short are headings.
+const HEADING_WORDS: usize = 12;
+
+/// Judges a text given as one claim (typed in by hand): its kind and
+/// checkworthiness if the rules find it check-worthy, and its quantities.
+pub fn single(text: &str) -> (Option<Found>, Vec<Quantity>) {
+    let range = Range {
+        start: 0,
+        end: text.len(),
+    };
+    let tokens = tokens::tokenize(text, range);
+    let quantities = quantities::find(text, &tokens);
+    (judge(text, range, &tokens), quantities)
+}
+
+pub fn claims(text: &str) -> Vec<Found> {
+    let sentences = sentences::split(text);
+    let last_paragraph = sentences.last().map_or(0, |s| s.paragraph);
+    let bio_paragraphs = bio_paragraphs(text, &sentences, last_paragraph);
+    let mut out = Vec::new();
+    for sentence in &sentences {
+        if bio_paragraphs.contains(&sentence.paragraph) {
+            continue;
+        }
+        let tokens = tokens::tokenize(text, sentence.range);
+        let words = tokens.iter().filter(|t| t.is_word()).count();
+        if !sentence.terminated && (sentence.alone && words <= HEADING_WORDS || words < 4) {
+            continue;
+        }
+        for (range, clause) in clauses(&tokens, sentence.range, words) {
+            if let Some(found) = judge(text, range, clause) {
+                out.push(found);
+            }
+        }
+    }
+    out
+}
+
+/// Paragraphs at the end that are about the author, not the news.
+fn bio_paragraphs(text: &str, sentences: &[Sentence], last: usize) -> Vec<usize> {
+    let mut bios = Vec::new();
+    for paragraph in [last.saturating_sub(1), last] {
+        let first = sentences.iter().find(|s| s.paragraph == paragraph);
+        if let Some(s) = first
+            && is_bio(&text[s.range.start..s.range.end])
+        {
+            bios.push(paragraph);
+        }
+    }
+    bios
+}
+
+fn is_bio(sentence: &str) -> bool {
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    let name_len = words
+        .iter()
+        .take_while(|w| w.starts_with(char::is_uppercase))
+        .count();
+    let rest = words.get(name_len..).unwrap_or_default().join(" ").to_lowercase();
+    (1..=3).contains(&name_len)
+        && [
+            "is a ",
+            "is an ",
+            "is the ",
+            "covers",
+            "writes",
+            "reports on",
+            "reports for",
+            "has written",
+            "is a freelance",
+            "is our",
+            "edits",
+            "was a ",
+            "has covered",
+            "joined the",
+        ]
+        .iter()
+        .any(|p| rest.starts_with(p))
+}
+
+/// The sentence itself, or its clauses when it is long and has semicolons.
+fn clauses(tokens: &[Token], range: Range, words: usize) -> Vec<(Range, &[Token])> {
+    if words <= LONG_SENTENCE {
+        return vec![(range, tokens)];
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.is_punct(';') && i > from {
+            out.push((from, i));
+            from = i + 1;
+        }
+    }
+    if out.is_empty() {
+        return vec![(range, tokens)];
+    }
+    out.push((from, tokens.len()));
+    out.into_iter()
+        .filter(|(a, b)| b > a)
+        .map(|(a, b)| {
+            let r = Range {
+                start: tokens[a].range.start,
+                end: tokens[b - 1].range.end,
+            };
+            (r, &tokens[a..b])
+        })
+        .collect()
+}
+
+const BOILERPLATE: &[&str] = &[
+    "can be found at",
+    "subscribe",
+    "newsletter",
+    "all rights reserved",
+    "copyright",
+    "click here",
+    "sign up",
+    "follow us",
+    "read more",
+    "related news",
+    "related stories",
+    "share this",
+    "this article was",
+    "contributed reporting",
+    "contributed to this report",
+    "editing by",
+    "reporting by",
+];
+
+const OPINION: &[&str] = &[
+    "terrible",
+    "unnecessary",
+    "shameful",
+    "disgraceful",
+    "reckless",
+    "outrageous",
+    "should",
+    "ought",
+    "must",
+    "i think",
+    "we believe",
+    "in my view",
+    "arguably",
+    "clearly",
+    "obviously",
+    "sadly",
+    "unfortunately",
+    "hopefully",
+    "deserve",
+    "deserves",
+    "wonderful",
+    "awful",
+    "ridiculous",
+    "absurd",
+    "brilliant",
+    "tragic",
+    "shocking",
+    "remains to be seen",
+    "time will tell",
+    "it is hard to",
+];
+
+const COMPARISON: &[&str] = &[
+    "largest",
+    "smallest",
+    "highest",
+    "lowest",
+    "biggest",
+    "fastest",
+    "slowest",
+    "worst",
+    "best",
+    "most",
+    "least",
+    "record",
+    "doubled",
+    "tripled",
+    "halved",
+    "than",
+    "compared",
+    "rank",
+    "ranked",
+    "ranks",
+    "overtook",
+    "exceeded",
+    "surpassed",
+    "outpaced",
+    "rose",
+    "fell",
+    "increased",
+    "decreased",
+    "dropped",
+    "declined",
+    "grew",
+    "shrank",
+    "surged",
+    "plunged",
+    "higher",
+    "lower",
+    "more",
+    "fewer",
+    "less",
+    "longest",
+    "shortest",
+    "oldest",
+    "youngest",
+    "first",
+    "last",
+];
+
+const SAYING: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "stated",
+    "states",
+    "told",
+    "tells",
+    "announced",
+    "announces",
+    "reported",
+    "reports",
+    "claimed",
+    "claims",
+    "estimated",
+    "estimates",
+    "warned",
+    "warns",
+    "confirmed",
+    "confirms",
+    "insisted",
+    "argued",
+    "argues",
+    "added",
+    "noted",
+    "notes",
+    "wrote",
+    "writes",
+    "testified",
+    "alleged",
+    "alleges",
+    "predicted",
+    "predicts",
+    "acknowledged",
+    "admitted",
+    "admits",
+    "denied",
+    "denies",
+    "revealed",
+    "suggested",
+    "explained",
+    "explains",
+    "stressed",
+    "maintained",
+    "announcing",
+    "saying",
+    "stating",
+    "projected",
+    "forecast",
+    "calculated",
+    "found",
+    "showed",
+    "shows",
+    "concluded",
+];
+
+fn judge(text: &str, range: Range, tokens: &[Token]) -> Option<Found> {
+    let sentence = &text[range.start..range.end];
+    let lower = sentence.to_lowercase();
+    let last = sentence
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
+        .chars()
+        .last();
+    if last == Some('?') || last == Some(':') {
+        return None;
+    }
+    if BOILERPLATE.iter().any(|b| lower.contains(b)) {
+        return None;
+    }
+    let words: Vec<(usize, &str)> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_word())
+        .map(|(i, t)| (i, t.text(text)))
+        .collect();
+    let has = |list: &[&str]| {
+        words
+            .iter()
+            .any(|(_, w)| list.iter().any(|l| l.eq_ignore_ascii_case(w)))
+    };
+    let opinion = OPINION.iter().any(|o| contains_phrase(&lower, o));
+
+    let quantities = quantities::find(text, tokens);
+    let claimant = claimant(text, tokens);
+    let comparison = has(COMPARISON);
+    let named = named_actor(text, tokens);
+    let dated = words.iter().any(|(_, w)| {
+        let l = w.to_lowercase();
+        lexicon::is_day(&l)
+            || lexicon::is_month(&l)
+            || matches!(l.as_str(), "yesterday" | "today" | "tonight")
+    }) || tokens
+        .iter()
+        .any(|t| matches!(t.kind, tokens::Kind::Number { .. }));
+    let past = words.iter().any(|(_, w)| {
+        let l = w.to_lowercase();
+        (l.len() > 4 && l.ends_with("ed")) || lexicon::PAST_IRREGULAR.contains(&l.as_str())
+    });
+
+    let kind = if !quantities.is_empty() {
+        ClaimKind::Quantity
+    } else if claimant.is_some() {
+        ClaimKind::Attribution
+    } else if comparison && !opinion {
+        ClaimKind::Comparison
+    } else if named && (past || dated) && !opinion {
+        ClaimKind::Event
+    } else {
+        return None;
+    };
+    let mut score: f64 = match quantities.len() {
+        0 => 0.45,
+        1 => 0.6,
+        2 => 0.7,
+        _ => 0.8,
+    };
+    if claimant.is_some() {
+        score += 0.15;
+    }
+    if comparison {
+        score += 0.1;
+    }
+    if named {
+        score += 0.05;
+    }
+    if opinion {
+        score -= 0.2;
+    }
+    Some(Found {
+        range,
+        kind,
+        checkworthiness: (score.clamp(0.0, 1.0) * 100.0).round() / 100.0,
+        claimant,
+        quantities,
+    })
+}
+
+fn contains_phrase(haystack: &str, phrase: &str) -> bool {
+    haystack.match_indices(phrase).any(|(i, _)| {
+        let before = haystack[..i].chars().next_back();
+        let after = haystack[i + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// A capitalised word that is not the sentence's first word (or the first
+/// inside a quotation): a person, place or organisation.
+fn named_actor(text: &str, tokens: &[Token]) -> bool {
+    let mut first = true;
+    for t in tokens {
+        if !t.is_word() {
+            if t.is_punct('“') || t.is_punct('"') || t.is_punct('‘') || t.is_punct(':') {
+                first = true;
+            }
+            continue;
+        }
+        let w = t.text(text);
+        if !first
+            && w.starts_with(char::is_uppercase)
+            && w != "I"
+            && !lexicon::is_month_or_day(&w.to_lowercase())
+        {
+            return true;
+        }
+        first = false;
+    }
+    false
+}
+
+/// Who asserts the sentence: "according to X", "X said …", "…, said X.",
+/// "…, X said."
+fn claimant(text: &str, tokens: &[Token]) -> Option<Range> {
+    let is = |i: usize, w: &str| {
+        tokens
+            .get(i)
+            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
+    };
+    let saying = |i: usize| {
+        tokens
+            .get(i)
+            .is_some_and(|t| t.is_word() && SAYING.contains(&t.text(text).to_lowercase().as_str()))
+    };
+    let span = |a: usize, b: usize| {
+        (a < b).then(|| Range {
+            start: tokens[a].range.start,
+            end: tokens[b - 1].range.end,
+        })
+    };
+    let phrase_ok = |a: usize, b: usize| {
+        let passive = tokens[a..b.max(a)].iter().any(|t| {
+            t.is_word()
+                && matches!(
+                    t.text(text).to_lowercase().as_str(),
+                    "was" | "were" | "is" | "are" | "been" | "be" | "being"
+                )
+        });
+        b > a
+            && !passive
+            && b - a <= 8
+            && tokens[a..b].iter().all(|t| {
+                t.is_word() || t.is_punct('.') || t.is_punct('’') || t.is_punct('\'') || t.is_punct('-')
+            })
+            && tokens[a..b]
+                .iter()
+                .any(|t| t.is_word() && !lexicon::is_stop(&t.text(text).to_lowercase()))
+            && !tokens[a..b].iter().any(|t| {
+                t.is_word()
+                    && matches!(
+                        t.text(text).to_lowercase().as_str(),
+                        "it" | "he" | "she" | "they" | "we" | "i" | "you" | "this" | "that"
+                    )
+            })
+    };
+
+    // "according to the union's figures," → up to the next comma or end.
+    for i in 0..tokens.len() {
+        if is(i, "according") && is(i + 1, "to") {
+            let from = i + 2;
+            let to = (from..tokens.len()).find(|&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if c != '.' && c != '’' && c != '\'' && c != '-')).unwrap_or(tokens.len());
+            let to = if to == tokens.len() && tokens.last().is_some_and(|t| t.is_punct('.')) {
+                to - 1
+            } else {
+                to
+            };
+            if phrase_ok(from, to) {
+                return span(from, to);
+            }
+        }
+    }
+    let verb = (0..tokens.len()).find(|&i| saying(i))?;
+    // "The ministry said …": the phrase from the start (after an opening quote).
+    let start = tokens.iter().position(|t| t.is_word()).unwrap_or(0);
+    if verb > start && phrase_ok(start, verb) && tokens[start].text(text).starts_with(char::is_uppercase) {
+        return span(start, verb);
+    }
+    // "…, the mayor said." / "…,” Ms. Reyes said."
+    let boundary = (0..verb)
+        .rev()
+        .find(|&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | '”' | '"' | ';')));
+    if let Some(b) = boundary {
+        // "…, with activist groups saying" → "activist groups".
+        let from = if is(b + 1, "with") { b + 2 } else { b + 1 };
+        if phrase_ok(from, verb) {
+            return span(from, verb);
+        }
+    }
+    // "…, said Dr. Amara Osei." → after the verb to the end.
+    if boundary.is_some_and(|b| b + 1 == verb) {
+        let mut end = tokens.len();
+        while end > verb + 1 && matches!(tokens[end - 1].kind, tokens::Kind::Punct(_)) {
+            end -= 1;
+        }
+        // "Dr." keeps its full stop: only trailing sentence punctuation goes.
+        if phrase_ok(verb + 1, end) {
+            return span(verb + 1, end);
+        }
+    }
+    None
+}

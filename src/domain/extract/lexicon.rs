@@ -1,0 +1,769 @@
+//! Word lists and small parsers the extractor's rules are written in.
+
+use super::tokens::Token;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qualifier {
+    Exact,
+    Approx,
+    MoreThan,
+    LessThan,
+    AtLeast,
+    AtMost,
+    UpTo,
+}
+
+impl Qualifier {
+    pub const ALL: [Qualifier; 7] = [
+        Qualifier::Exact,
+        Qualifier::Approx,
+        Qualifier::MoreThan,
+        Qualifier::LessThan,
+        Qualifier::AtLeast,
+        Qualifier::AtMost,
+        Qualifier::UpTo,
+    ];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|q| q.as_str() == value)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::Approx => "approx",
+            Qualifier::MoreThan => "more_than",
+            Qualifier::LessThan => "less_than",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::AtMost => "at_most",
+            Qualifier::UpTo => "up_to",
+        }
+    }
+}
+
+/// Hedges before a number, longest first.
+const HEDGES: &[(&[&str], Qualifier)] = &[
+    (&["no", "fewer", "than"], Qualifier::AtLeast),
+    (&["no", "more", "than"], Qualifier::AtMost),
+    (&["more", "than"], Qualifier::MoreThan),
+    (&["greater", "than"], Qualifier::MoreThan),
+    (&["less", "than"], Qualifier::LessThan),
+    (&["fewer", "than"], Qualifier::LessThan),
+    (&["at", "least"], Qualifier::AtLeast),
+    (&["at", "most"], Qualifier::AtMost),
+    (&["up", "to"], Qualifier::UpTo),
+    (&["close", "to"], Qualifier::Approx),
+    (&["an", "estimated"], Qualifier::Approx),
+    (&["just", "over"], Qualifier::MoreThan),
+    (&["just", "under"], Qualifier::LessThan),
+    (&["well", "over"], Qualifier::MoreThan),
+    (&["about"], Qualifier::Approx),
+    (&["around"], Qualifier::Approx),
+    (&["roughly"], Qualifier::Approx),
+    (&["approximately"], Qualifier::Approx),
+    (&["nearly"], Qualifier::Approx),
+    (&["almost"], Qualifier::Approx),
+    (&["some"], Qualifier::Approx),
+    (&["estimated"], Qualifier::Approx),
+    (&["over"], Qualifier::MoreThan),
+    (&["above"], Qualifier::MoreThan),
+    (&["exceeding"], Qualifier::MoreThan),
+    (&["under"], Qualifier::LessThan),
+    (&["below"], Qualifier::LessThan),
+];
+
+/// A hedge phrase starting at token `i`: its qualifier and the index after it.
+pub fn hedge(text: &str, tokens: &[Token], i: usize) -> Option<(Qualifier, usize)> {
+    HEDGES.iter().find_map(|(words, q)| {
+        let matches = words.iter().enumerate().all(|(k, w)| {
+            tokens
+                .get(i + k)
+                .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
+        });
+        matches.then_some((*q, i + words.len()))
+    })
+}
+
+/// The qualifier of a one-word hedge.
+pub fn hedge_word(w: &str) -> Option<Qualifier> {
+    HEDGES
+        .iter()
+        .find(|(words, _)| words.len() == 1 && words[0] == w)
+        .map(|(_, q)| *q)
+}
+
+const STOP: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "from",
+    "with",
+    "by",
+    "and",
+    "or",
+    "but",
+    "as",
+    "than",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "this",
+    "these",
+    "those",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "your",
+    "my",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "has",
+    "have",
+    "had",
+    "do",
+    "does",
+    "did",
+    "will",
+    "would",
+    "can",
+    "could",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "should",
+    "not",
+    "no",
+    "since",
+    "after",
+    "before",
+    "during",
+    "until",
+    "while",
+    "when",
+    "where",
+    "last",
+    "next",
+    "each",
+    "per",
+    "every",
+    "ago",
+    "more",
+    "less",
+    "over",
+    "under",
+    "about",
+    "around",
+    "into",
+    "across",
+    "through",
+    "against",
+    "between",
+    "among",
+    "such",
+    "so",
+    "also",
+    "only",
+    "just",
+    "already",
+    "still",
+    "yet",
+    "there",
+    "here",
+    "it",
+    "they",
+    "he",
+    "she",
+    "we",
+    "you",
+    "i",
+    "if",
+    "then",
+    "because",
+    "though",
+    "although",
+    "both",
+    "either",
+    "neither",
+    "all",
+    "some",
+    "any",
+    "other",
+    "another",
+    "same",
+    "own",
+    "up",
+    "down",
+    "out",
+    "off",
+    "again",
+    "once",
+    "what",
+    "why",
+    "how",
+    "now",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "alone",
+    "apiece",
+    "cannot",
+    "can't",
+    "won't",
+    "didn't",
+    "don't",
+    "worldwide",
+    "nationwide",
+    "higher",
+    "lower",
+    "bigger",
+    "smaller",
+    "larger",
+    "short",
+    "shy",
+    "clear",
+    "fewer",
+    "earlier",
+    "later",
+    "additional",
+    "extra",
+    "further",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "away",
+    "apart",
+    "long",
+    "wide",
+    "high",
+    "deep",
+    "tall",
+    "old",
+    "ahead",
+    "behind",
+    "overall",
+    "respectively",
+    "annually",
+    "including",
+    "compared",
+    "according",
+    "despite",
+    "without",
+    "within",
+    "via",
+    "like",
+    "unlike",
+    "toward",
+    "towards",
+    "onto",
+    "upon",
+    "along",
+    "beyond",
+    "above",
+    "below",
+    "near",
+    "outside",
+    "inside",
+    "too",
+    "very",
+];
+
+/// Words that end a noun phrase ("300,000 troops last week" → troops).
+pub fn is_stop(w: &str) -> bool {
+    STOP.contains(&w)
+}
+
+pub fn is_determiner(w: &str) -> bool {
+    let w = w.to_lowercase();
+    matches!(
+        w.as_str(),
+        "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "all"
+    )
+}
+
+const VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tell",
+    "live",
+    "lives",
+    "lived",
+    "work",
+    "works",
+    "attend",
+    "attended",
+    "died",
+    "die",
+    "fled",
+    "flee",
+    "left",
+    "leave",
+    "went",
+    "go",
+    "came",
+    "come",
+    "comes",
+    "make",
+    "makes",
+    "made",
+    "took",
+    "take",
+    "takes",
+    "gave",
+    "give",
+    "got",
+    "get",
+    "became",
+    "become",
+    "remain",
+    "remains",
+    "face",
+    "faces",
+    "rose",
+    "rise",
+    "fell",
+    "fall",
+    "grew",
+    "grow",
+    "won",
+    "win",
+    "lost",
+    "lose",
+    "saw",
+    "see",
+    "set",
+    "put",
+    "run",
+    "ran",
+    "hit",
+    "cut",
+    "paid",
+    "pay",
+    "spent",
+    "spend",
+    "held",
+    "hold",
+    "kept",
+    "keep",
+    "met",
+    "meet",
+    "sold",
+    "sell",
+    "bought",
+    "buy",
+    "built",
+    "build",
+    "sent",
+    "send",
+    "stood",
+    "brought",
+    "bring",
+    "found",
+    "find",
+    "thought",
+    "knew",
+    "know",
+    "need",
+    "needs",
+    "want",
+    "wants",
+    "use",
+    "uses",
+    "crossed",
+    "cross",
+    "wait",
+    "waited",
+    "trying",
+    "tried",
+    "voted",
+    "vote",
+    "were",
+    "is",
+    "are",
+    "was",
+    "remained",
+    "returned",
+    "arrived",
+    "joined",
+    "signed",
+    "applied",
+    "registered",
+    "fled",
+    "received",
+    "reached",
+    "injured",
+    "killed",
+    "arrested",
+    "displaced",
+    "affected",
+    "evacuated",
+    "hospitalised",
+    "hospitalized",
+    "stranded",
+    "missing",
+    "dead",
+    "wounded",
+    "employed",
+    "waiting",
+    "living",
+    "working",
+    "queued",
+    "queuing",
+    "watched",
+    "turned",
+    "cast",
+    "scored",
+    "shot",
+    "ended",
+    "began",
+    "begin",
+    "started",
+];
+
+pub fn is_verb(w: &str) -> bool {
+    VERBS.contains(&w) || PAST_IRREGULAR.contains(&w)
+}
+
+/// Words that may open the phrase after a number without being its head:
+/// "two earlier sessions", "300 more troops".
+pub fn is_skippable_modifier(w: &str) -> bool {
+    matches!(
+        w,
+        "earlier" | "later" | "more" | "additional" | "extra" | "further" | "other" | "fewer" | "less"
+    )
+}
+
+pub const PAST_IRREGULAR: &[&str] = &[
+    "was",
+    "were",
+    "had",
+    "did",
+    "made",
+    "took",
+    "gave",
+    "went",
+    "came",
+    "saw",
+    "won",
+    "lost",
+    "fled",
+    "left",
+    "rose",
+    "fell",
+    "grew",
+    "held",
+    "met",
+    "sold",
+    "bought",
+    "built",
+    "sent",
+    "paid",
+    "spent",
+    "kept",
+    "shot",
+    "struck",
+    "began",
+    "broke",
+    "brought",
+    "caught",
+    "chose",
+    "drew",
+    "drove",
+    "fought",
+    "found",
+    "froze",
+    "hit",
+    "hung",
+    "led",
+    "let",
+    "lit",
+    "overtook",
+    "ran",
+    "rang",
+    "sank",
+    "set",
+    "shut",
+    "slid",
+    "split",
+    "spread",
+    "stole",
+    "stood",
+    "stuck",
+    "swept",
+    "swore",
+    "threw",
+    "told",
+    "tore",
+    "wore",
+    "wrote",
+    "said",
+    "became",
+    "burned",
+    "burnt",
+    "quit",
+    "cut",
+    "put",
+    "beat",
+    "bid",
+    "cast",
+    "cost",
+    "hurt",
+    "shed",
+    "spoke",
+    "sat",
+    "slept",
+    "taught",
+    "understood",
+    "withdrew",
+    "woke",
+    "won",
+    "bore",
+    "fed",
+    "flew",
+    "forgot",
+    "meant",
+];
+
+/// A possessive such as "Karsovia's" or "the region’s": it names the owner,
+/// not the thing counted.
+pub fn is_possessive(w: &str) -> bool {
+    w.ends_with("'s") || w.ends_with("’s") || w.ends_with("s'") || w.ends_with("s’")
+}
+
+/// An -ed or -ing form, which after a counted noun is usually the clause's verb.
+pub fn looks_like_participle(w: &str) -> bool {
+    (w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))) || VERBS.contains(&w)
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+const DAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+pub fn is_month(w: &str) -> bool {
+    MONTHS.contains(&w)
+}
+
+pub fn is_month_or_day(w: &str) -> bool {
+    // "may" is far more often a verb; it stops a phrase either way.
+    is_month(w) || DAYS.contains(&w)
+}
+
+pub fn is_day(w: &str) -> bool {
+    DAYS.contains(&w)
+}
+
+pub fn is_year_preposition(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "since"
+            | "by"
+            | "until"
+            | "from"
+            | "before"
+            | "after"
+            | "during"
+            | "of"
+            | "early"
+            | "late"
+            | "mid"
+            | "spring"
+            | "summer"
+            | "autumn"
+            | "fall"
+            | "winter"
+            | "through"
+            | "between"
+            | "and"
+            | "to"
+            | "the"
+            | "fiscal"
+            | "year"
+            | "season"
+            | "census"
+            | "election"
+    )
+}
+
+pub fn is_ordinal_suffix(s: &str) -> bool {
+    matches!(s, "st" | "nd" | "rd" | "th")
+}
+
+pub fn scale_suffix(s: &str) -> Option<f64> {
+    match s {
+        "k" => Some(1e3),
+        "m" | "mn" | "mln" => Some(1e6),
+        "b" | "bn" | "bln" => Some(1e9),
+        "tn" | "trn" => Some(1e12),
+        _ => None,
+    }
+}
+
+pub fn scale_word(w: &str) -> Option<f64> {
+    match w {
+        "hundred" => Some(1e2),
+        "thousand" => Some(1e3),
+        "million" => Some(1e6),
+        "billion" => Some(1e9),
+        "trillion" => Some(1e12),
+        _ => None,
+    }
+}
+
+pub fn vague_amount(w: &str) -> Option<f64> {
+    match w {
+        "dozens" => Some(12.0),
+        "scores" => Some(20.0),
+        "tens" => Some(10.0),
+        "hundreds" => Some(1e2),
+        "thousands" => Some(1e3),
+        "millions" => Some(1e6),
+        "billions" => Some(1e9),
+        _ => None,
+    }
+}
+
+pub fn fraction_word(w: &str) -> Option<f64> {
+    match w {
+        "half" | "halves" => Some(0.5),
+        "third" | "thirds" => Some(1.0 / 3.0),
+        "quarter" | "quarters" | "fourth" | "fourths" => Some(0.25),
+        "fifth" | "fifths" => Some(0.2),
+        "tenth" | "tenths" => Some(0.1),
+        _ => None,
+    }
+}
+
+pub fn small_number(w: &str) -> Option<f64> {
+    let n = match w {
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        _ => return None,
+    };
+    Some(f64::from(n))
+}
+
+fn tens(w: &str) -> Option<f64> {
+    let n = match w {
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        _ => return None,
+    };
+    Some(f64::from(n))
+}
+
+/// "seventeen", "forty", "twenty-four".
+pub fn compound_number(w: &str) -> Option<f64> {
+    if let Some(n) = small_number(w).or_else(|| tens(w)) {
+        return Some(n);
+    }
+    let (t, u) = w.split_once('-')?;
+    Some(tens(t)? + small_number(u).filter(|n| *n < 10.0)?)
+}
+
+pub fn currency_symbol(c: char) -> Option<&'static str> {
+    match c {
+        '$' => Some("usd"),
+        '€' => Some("eur"),
+        '£' => Some("gbp"),
+        '¥' => Some("jpy"),
+        _ => None,
+    }
+}
+
+pub fn currency_word(w: &str) -> Option<&'static str> {
+    match w {
+        "dollar" | "dollars" | "usd" => Some("usd"),
+        "euro" | "euros" | "eur" => Some("eur"),
+        "pound" | "pounds" | "gbp" => Some("gbp"),
+        "yen" | "jpy" => Some("jpy"),
+        _ => None,
+    }
+}
+
+/// The plural of a unit word from a compound ("24-hour" → "hours").
+pub fn plural(w: &str) -> String {
+    if w.ends_with('s') {
+        w.to_owned()
+    } else if w.ends_with('y') && !w.ends_with("ay") && !w.ends_with("ey") {
+        format!("{}ies", &w[..w.len() - 1])
+    } else {
+        format!("{w}s")
+    }
+}

@@ -1,0 +1,181 @@
+use super::*;
+
+type Reading = (f64, Option<String>, &'static str);
+
+fn quantities(text: &str) -> Vec<Reading> {
+    extract(text)
+        .into_iter()
+        .flat_map(|c| c.quantities)
+        .map(|q| (q.value, q.unit, q.qualifier.as_str()))
+        .collect()
+}
+
+fn q(value: f64, unit: Option<&str>, qualifier: &'static str) -> Reading {
+    (value, unit.map(str::to_owned), qualifier)
+}
+
+#[test]
+fn reads_numbers_in_their_many_forms() {
+    let cases: &[(&str, Vec<Reading>)] = &[
+        (
+            "The army called up 300,000 new troops last week.",
+            vec![q(300000.0, Some("troops"), "exact")],
+        ),
+        (
+            "Officials said 17 administrative offices were torched.",
+            vec![q(17.0, Some("offices"), "exact")],
+        ),
+        (
+            "Lines took more than 24 hours to clear.",
+            vec![q(24.0, Some("hours"), "more_than")],
+        ),
+        (
+            "Prices rose 3.7% in March.",
+            vec![q(3.7, Some("percent"), "exact")],
+        ),
+        (
+            "The plan costs $4.5bn over a decade.",
+            vec![q(4.5e9, Some("usd"), "exact")],
+        ),
+        (
+            "The fund holds €300m in bonds.",
+            vec![q(3e8, Some("eur"), "exact")],
+        ),
+        (
+            "The city spent 1.2 million pounds on repairs.",
+            vec![q(1.2e6, Some("gbp"), "exact")],
+        ),
+        (
+            "Seventeen schools closed on Tuesday.",
+            vec![q(17.0, Some("schools"), "exact")],
+        ),
+        (
+            "Police detained twenty-four protesters.",
+            vec![q(24.0, Some("protesters"), "exact")],
+        ),
+        (
+            "A dozen ministers resigned.",
+            vec![q(12.0, Some("ministers"), "exact")],
+        ),
+        (
+            "Thousands of people were arrested after the protests.",
+            vec![q(1000.0, Some("people"), "approx")],
+        ),
+        (
+            "The protests caused thousands to be arrested.",
+            vec![q(1000.0, None, "approx")],
+        ),
+        (
+            "Nearly 40 flights were cancelled.",
+            vec![q(40.0, Some("flights"), "approx")],
+        ),
+        (
+            "At least 12 people died in the blaze.",
+            vec![q(12.0, Some("people"), "at_least")],
+        ),
+        (
+            "Fewer than 300 voters turned out.",
+            vec![q(300.0, Some("voters"), "less_than")],
+        ),
+        (
+            "The storm left up to 30 centimetres of snow.",
+            vec![q(30.0, Some("centimetres"), "up_to")],
+        ),
+        (
+            "Drivers faced 24-hour border waits.",
+            vec![q(24.0, Some("hours"), "exact")],
+        ),
+        (
+            "The town lies 115 miles southeast of Moscow.",
+            vec![q(115.0, Some("miles"), "exact")],
+        ),
+        (
+            "A third of voters backed the plan.",
+            vec![q(1.0 / 3.0, Some("voters"), "exact")],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&quantities(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn proportions_and_ranges() {
+    let c = extract("Four of the five European Union (EU) border countries refused visas.");
+    let q = &c[0].quantities[0];
+    assert_eq!(
+        (q.value, q.of, q.unit.as_deref()),
+        (4.0, Some(5.0), Some("countries"))
+    );
+    let c = extract("Turnout was between 40 and 60 percent in the north.");
+    let q = &c[0].quantities[0];
+    assert_eq!(
+        (q.value, q.value_max, q.unit.as_deref()),
+        (40.0, Some(60.0), Some("percent"))
+    );
+}
+
+#[test]
+fn leaves_out_years_dates_ordinals_and_names() {
+    for text in [
+        "The law passed in 2022 after a long fight.",
+        "The vote is on March 3 in the capital.",
+        "She was the first woman to lead the party.",
+        "The prime minister spoke at No. 10 on Friday.",
+        "Traffic stopped on Route 66 near Tulsa.",
+        "The G7 met in Rome after the COVID-19 crisis.",
+        "The meeting starts at 10:30 in the hall.",
+        "It was the 3rd attempt by the Smith family.",
+    ] {
+        assert_eq!(quantities(text), vec![], "{text}");
+    }
+}
+
+#[test]
+fn skips_headings_questions_opinion_and_bios() {
+    let text = "Council Passes Budget\n\nThe council approved 12 new schools on Tuesday. Who will pay for it? \
+                This terrible and unnecessary plan will hurt everyone.\n\nWhat Comes Next\n\n\
+                The mayor said the work starts in spring.\n\nAna Ruiz covers city hall for the Daily Example. \
+                She has won 3 awards.";
+    let claims: Vec<String> = extract(text).into_iter().map(|c| c.text).collect();
+    assert_eq!(
+        claims,
+        [
+            "The council approved 12 new schools on Tuesday.",
+            "The mayor said the work starts in spring."
+        ]
+    );
+}
+
+#[test]
+fn finds_claimants() {
+    let claimant = |t: &str| extract(t).into_iter().next().and_then(|c| c.claimant);
+    assert_eq!(
+        claimant("Russian authorities stated the call-up would only affect veterans.").as_deref(),
+        Some("Russian authorities")
+    );
+    assert_eq!(
+        claimant("The rate fell to 4%, according to the central bank.").as_deref(),
+        Some("the central bank")
+    );
+    assert_eq!(
+        claimant("“We counted 40 boats,” said Dr. Amara Osei.").as_deref(),
+        Some("Dr. Amara Osei")
+    );
+    assert_eq!(
+        claimant("Unemployment rose to 5%, the ministry said.").as_deref(),
+        Some("the ministry")
+    );
+}
+
+#[test]
+fn offsets_are_code_points_and_slice_back() {
+    let text = "Café owners 👋🏽 said 40 cafés closed. Zoë counted 12 more in Málaga.";
+    let chars: Vec<char> = text.chars().collect();
+    for c in extract(text) {
+        assert_eq!(chars[c.start..c.end].iter().collect::<String>(), c.text);
+        for q in c.quantities {
+            assert_eq!(chars[q.start..q.end].iter().collect::<String>(), q.text);
+        }
+    }
+}
