@@ -10,7 +10,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::auth::{ArchiveArticles, AuthUser, Read, WriteArticles};
+use super::auth::{ArchiveArticles, AuthUser, Read, WriteArticles, WriteClaims};
+use super::claims::ClaimResponse;
 use super::error::{AppError, Problem};
 use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
 use super::paging::{Paged, page_request};
@@ -23,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_articles, create_article))
         .routes(routes!(get_article, update_article, archive_article))
+        .routes(routes!(reextract_article))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -132,12 +134,31 @@ pub struct ListArticles {
     pub cursor: Option<String>,
 }
 
-fn located(article: Article) -> Created<ArticleResponse> {
-    Created {
-        location: format!("/api/v1/articles/{}", article.id),
-        version: article.version,
-        body: article.into(),
-    }
+/// An article with the claims just extracted from it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleWithClaims {
+    #[serde(flatten)]
+    pub article: ArticleResponse,
+    /// The claims stored from this article by this request.
+    pub claims: Vec<ClaimResponse>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CreateArticleQuery {
+    /// Extract and store the article's claims (the default), or not.
+    #[param(default = true)]
+    pub extract: Option<bool>,
+}
+
+/// What a second extraction run did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reextraction {
+    /// Claims found for the first time, now stored.
+    pub created: Vec<ClaimResponse>,
+    /// Claims found again at the same span, left untouched.
+    pub kept: Vec<ClaimResponse>,
 }
 
 /// List articles
@@ -161,9 +182,12 @@ async fn list_articles(
 }
 
 /// Create an article
-#[utoipa::path(post, path = "/articles", tag = "articles", security(("bearerAuth" = [])), request_body = CreateArticle,
+///
+/// Stores the article and, unless `extract=false`, the check-worthy claims
+/// the extractor finds in it (English only), returned with it.
+#[utoipa::path(post, path = "/articles", tag = "articles", security(("bearerAuth" = [])), request_body = CreateArticle, params(CreateArticleQuery),
     responses(
-        (status = 201, description = "Created", body = ArticleResponse,
+        (status = 201, description = "Created", body = ArticleWithClaims,
             headers(("Location" = String, description = "URL of the new article"), ("ETag" = String, description = "Its version"))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -174,8 +198,9 @@ async fn list_articles(
 async fn create_article(
     auth: AuthUser<WriteArticles>,
     State(state): State<AppState>,
+    Query(query): Query<CreateArticleQuery>,
     Json(req): Json<CreateArticle>,
-) -> Result<Created<ArticleResponse>, AppError> {
+) -> Result<Created<ArticleWithClaims>, AppError> {
     let fields = ArticleFields {
         title: req.title,
         body: req.body,
@@ -185,9 +210,16 @@ async fn create_article(
         published_at: req.published_at,
         language: req.language,
     };
-    Ok(located(
-        articles::create(&state.db, auth.principal.user_id, fields).await?,
-    ))
+    let extract = query.extract.unwrap_or(true);
+    let (article, claims) = articles::create(&state.db, auth.principal.user_id, fields, extract).await?;
+    Ok(Created {
+        location: format!("/api/v1/articles/{}", article.id),
+        version: article.version,
+        body: ArticleWithClaims {
+            article: article.into(),
+            claims: claims.into_iter().map(ClaimResponse::from).collect(),
+        },
+    })
 }
 
 /// Get an article
@@ -279,4 +311,29 @@ async fn archive_article(
 ) -> Result<StatusCode, AppError> {
     articles::archive(&state.db, ArticleId(id), &if_match).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Extract claims again
+///
+/// Runs the extractor on the article's current body. Claims already stored
+/// at the same span are kept untouched, with their status and history; new
+/// ones are added; none are removed.
+#[utoipa::path(post, path = "/articles/{id}/extract", tag = "articles", security(("bearerAuth" = [])),
+    params(("id" = Uuid, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "What was created and what was kept", body = Reextraction),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn reextract_article(
+    auth: AuthUser<WriteClaims>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Reextraction>, AppError> {
+    let (created, kept) = articles::reextract(&state.db, auth.principal.user_id, ArticleId(id)).await?;
+    Ok(Json(Reextraction {
+        created: created.into_iter().map(ClaimResponse::from).collect(),
+        kept: kept.into_iter().map(ClaimResponse::from).collect(),
+    }))
 }

@@ -13,6 +13,7 @@ use super::AppState;
 use super::auth::{AuthUser, DeleteClaims, Read, WriteClaims};
 use super::error::{AppError, Problem};
 use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
+use super::extraction::{Kind, QuantityWire};
 use super::paging::{Paged, page_request};
 use crate::domain::DomainError;
 use crate::domain::claim::{Claim, ClaimFields, ClaimFilter, ClaimPatch, ClaimStatus};
@@ -126,6 +127,12 @@ pub struct ClaimResponse {
     pub version: i64,
     /// The user who created it.
     pub created_by: Option<Uuid>,
+    /// Why the extractor finds it check-worthy; null when it does not.
+    pub kind: Option<Kind>,
+    /// 0..1, see the README; null when the extractor does not find it check-worthy.
+    pub checkworthiness: Option<f64>,
+    /// The numbers in it. Their `start`/`end` are code-point offsets within `text`.
+    pub quantities: Vec<QuantityWire>,
 }
 
 impl From<Claim> for ClaimResponse {
@@ -144,6 +151,14 @@ impl From<Claim> for ClaimResponse {
             updated_at: c.updated_at,
             version: c.version,
             created_by: c.created_by.map(|u| u.0),
+            kind: c.analysis.kind.map(Kind::from),
+            checkworthiness: c.analysis.checkworthiness,
+            quantities: c
+                .analysis
+                .quantities
+                .into_iter()
+                .map(QuantityWire::from)
+                .collect(),
         }
     }
 }

@@ -3,17 +3,85 @@ use sea_orm::DatabaseConnection;
 use crate::db::{self, StoreResult, articles, claims};
 use crate::domain::DomainError;
 use crate::domain::article::{Article, ArticleContent, ArticleFields, ArticlePatch};
+use crate::domain::claim::{CLAIMANT_MAX, Claim, ClaimContent, ClaimText, Span};
+use crate::domain::extract::{self, ExtractedClaim};
 use crate::domain::ids::{ArticleId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, now};
+use crate::domain::text;
 use crate::domain::version::IfMatch;
 
 const ENTITY: &str = "article";
 
-pub async fn create(db: &DatabaseConnection, actor: UserId, fields: ArticleFields) -> StoreResult<Article> {
+/// Stores an article and, when `extract` is set, the claims the extractor
+/// finds in it, all in one transaction.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: UserId,
+    fields: ArticleFields,
+    extract: bool,
+) -> StoreResult<(Article, Vec<Claim>)> {
     let content = ArticleContent::parse(fields)?;
+    let found = if extract {
+        extract::extract(&content.body)
+    } else {
+        Vec::new()
+    };
+    let at = now();
     let txn = db::begin_write(db).await?;
-    let article = articles::insert(&txn, content, actor, now()).await?;
-    super::commit(txn, article).await
+    let article = articles::insert(&txn, content, actor, at).await?;
+    let mut created = Vec::with_capacity(found.len());
+    for claim in found {
+        if let Some(content) = extracted_content(claim) {
+            let analysis = extract::analyse(content.text.as_str());
+            created.push(claims::insert(&txn, Some(article.id), content, analysis, actor, at).await?);
+        }
+    }
+    super::commit(txn, (article, created)).await
+}
+
+/// Runs extraction again on a stored article. Claims already stored for the
+/// same span are kept untouched (with their status and history); new ones
+/// are added; none are removed. Returns (created, kept).
+pub async fn reextract(
+    db: &DatabaseConnection,
+    actor: UserId,
+    id: ArticleId,
+) -> StoreResult<(Vec<Claim>, Vec<Claim>)> {
+    let txn = db::begin_write(db).await?;
+    let article = articles::find_live(&txn, id)
+        .await?
+        .ok_or(DomainError::NotFound(ENTITY))?;
+    let mut existing = claims::all_of_article(&txn, id).await?;
+    let at = now();
+    let (mut created, mut kept) = (Vec::new(), Vec::new());
+    for claim in extract::extract(&article.content.body) {
+        let span = Span {
+            start: claim.start,
+            end: claim.end,
+        };
+        if let Some(i) = existing.iter().position(|c| c.content.span == Some(span)) {
+            kept.push(existing.swap_remove(i));
+        } else if let Some(content) = extracted_content(claim) {
+            let analysis = extract::analyse(content.text.as_str());
+            created.push(claims::insert(&txn, Some(id), content, analysis, actor, at).await?);
+        }
+    }
+    super::commit(txn, (created, kept)).await
+}
+
+/// An extracted claim as claim content. A sentence longer than a claim may
+/// be is left out rather than cut (it would no longer match the text).
+fn extracted_content(claim: ExtractedClaim) -> Option<ClaimContent> {
+    let text = ClaimText::parse(claim.text).ok()?;
+    let claimant = claim.claimant.filter(|c| text::char_len(c) <= CLAIMANT_MAX);
+    Some(ClaimContent {
+        text,
+        span: Some(Span {
+            start: claim.start,
+            end: claim.end,
+        }),
+        claimant,
+    })
 }
 
 pub async fn get(db: &DatabaseConnection, id: ArticleId) -> StoreResult<Article> {

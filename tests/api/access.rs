@@ -35,6 +35,7 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/articles/{id}", AtLeast(Reporter)),
     ("PATCH", "/api/v1/articles/{id}", AtLeast(Reporter)),
     ("DELETE", "/api/v1/articles/{id}", AtLeast(Editor)),
+    ("POST", "/api/v1/articles/{id}/extract", AtLeast(Reporter)),
     ("GET", "/api/v1/claims", AtLeast(Reporter)),
     ("POST", "/api/v1/claims", AtLeast(Reporter)),
     ("GET", "/api/v1/claims/{id}", AtLeast(Reporter)),

@@ -14,7 +14,11 @@ db_test! {
                 }),
             )
             .await;
-        let article = created.expect(201).clone();
+        let mut article = created.expect(201).clone();
+        // Created articles come back with the claims extracted from them.
+        let claims = article.as_object_mut().unwrap().remove("claims").unwrap();
+        assert_eq!(claims[0]["text"], "The bridge reopened after 14 months of repairs costing $31m.");
+        assert_eq!(claims[0]["quantities"][1]["unit"], "usd");
         let id = article["id"].as_str().unwrap();
         assert_eq!(created.header("location"), Some(format!("/api/v1/articles/{id}").as_str()));
         assert_eq!(created.header("etag"), Some("\"1\""));

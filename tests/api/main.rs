@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod contract;
 mod errors;
+mod extraction;
 mod extraction_quality;
 mod health;
 mod pagination;

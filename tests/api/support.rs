@@ -243,10 +243,10 @@ impl TestApp {
         self.admin().delete(path, if_match).await
     }
 
-    /// Creates an article and returns its JSON.
+    /// Creates an article (without extracting claims) and returns its JSON.
     pub async fn article(&self, title: &str, body: &str) -> Value {
         self.post(
-            "/api/v1/articles",
+            "/api/v1/articles?extract=false",
             serde_json::json!({"title": title, "body": body}),
         )
         .await

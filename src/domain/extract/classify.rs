@@ -1,5 +1,9 @@
 //! Deciding which sentences are claims, of what kind, and who asserts them.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
 use super::ClaimKind;
 use super::lexicon;
 use super::quantities::{self, Quantity};
@@ -146,7 +150,32 @@ const BOILERPLATE: &[&str] = &[
     "reporting by",
 ];
 
-const OPINION: &[&str] = &[
+/// Every word that starts or carries a boilerplate or opinion phrase.
+const PHRASE_TRIGGERS: &[&str] = &[
+    "found",
+    "subscribe",
+    "newsletter",
+    "reserved",
+    "copyright",
+    "click",
+    "sign",
+    "follow",
+    "read",
+    "related",
+    "share",
+    "article",
+    "contributed",
+    "editing",
+    "reporting",
+    "think",
+    "believe",
+    "view",
+    "remains",
+    "tell",
+    "hard",
+];
+
+const OPINION_WORDS: &[&str] = &[
     "terrible",
     "unnecessary",
     "shameful",
@@ -156,9 +185,6 @@ const OPINION: &[&str] = &[
     "should",
     "ought",
     "must",
-    "i think",
-    "we believe",
-    "in my view",
     "arguably",
     "clearly",
     "obviously",
@@ -174,6 +200,11 @@ const OPINION: &[&str] = &[
     "brilliant",
     "tragic",
     "shocking",
+];
+const OPINION_PHRASES: &[&str] = &[
+    "i think",
+    "we believe",
+    "in my view",
     "remains to be seen",
     "time will tell",
     "it is hard to",
@@ -283,17 +314,76 @@ const SAYING: &[&str] = &[
     "concluded",
 ];
 
+const COMPARATIVE: u8 = 1;
+const OPINION: u8 = 2;
+const PHRASE_TRIGGER: u8 = 4;
+const PAST: u8 = 8;
+const REPORTING: u8 = 16;
+
+/// FNV-1a: far cheaper than the default SipHash for short words, and the
+/// keys are our own word lists, so there is nothing to defend against.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// The lists a word is on, lower-cased on the stack: every listed word is
+/// short ASCII, so anything else is on none.
+fn class_of(word: &str) -> u8 {
+    let mut buf = [0u8; 16];
+    if word.len() > buf.len() || !word.is_ascii() {
+        return 0;
+    }
+    for (lower, byte) in buf.iter_mut().zip(word.bytes()) {
+        *lower = byte.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..word.len()])
+        .ok()
+        .and_then(|w| WORD_CLASSES.get(w).copied())
+        .unwrap_or(0)
+}
+
+/// Which of the word lists above each word is on.
+static WORD_CLASSES: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
+    let mut classes = HashMap::default();
+    for (list, class) in [
+        (COMPARISON, COMPARATIVE),
+        (OPINION_WORDS, OPINION),
+        (PHRASE_TRIGGERS, PHRASE_TRIGGER),
+        (lexicon::PAST_IRREGULAR, PAST),
+        (SAYING, REPORTING),
+    ] {
+        for word in list {
+            *classes.entry(*word).or_insert(0) |= class;
+        }
+    }
+    classes
+});
+
 fn judge(text: &str, range: Range, tokens: &[Token]) -> Option<Found> {
     let sentence = &text[range.start..range.end];
-    let lower = sentence.to_lowercase();
     let last = sentence
         .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
         .chars()
         .last();
     if last == Some('?') || last == Some(':') {
-        return None;
-    }
-    if BOILERPLATE.iter().any(|b| lower.contains(b)) {
         return None;
     }
     let words: Vec<(usize, &str)> = tokens
@@ -302,29 +392,32 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Option<Found> {
         .filter(|(_, t)| t.is_word())
         .map(|(i, t)| (i, t.text(text)))
         .collect();
-    let has = |list: &[&str]| {
-        words
-            .iter()
-            .any(|(_, w)| list.iter().any(|l| l.eq_ignore_ascii_case(w)))
+    // One look-up per word tells which word lists the sentence touches.
+    let seen = words.iter().fold(0u8, |seen, (_, w)| seen | class_of(w));
+    let has = |class: u8| seen & class != 0;
+    // Phrase searches are the slow part of this function: run them only when
+    // one of their words is present.
+    let lower = if has(PHRASE_TRIGGER) {
+        sentence.to_lowercase()
+    } else {
+        String::new()
     };
-    let opinion = OPINION.iter().any(|o| contains_phrase(&lower, o));
+    if BOILERPLATE.iter().any(|b| lower.contains(b)) {
+        return None;
+    }
+    let opinion = has(OPINION) || OPINION_PHRASES.iter().any(|o| contains_phrase(&lower, o));
 
     let quantities = quantities::find(text, tokens);
     let claimant = claimant(text, tokens);
-    let comparison = has(COMPARISON);
+    let comparison = has(COMPARATIVE);
     let named = named_actor(text, tokens);
     let dated = words.iter().any(|(_, w)| {
-        let l = w.to_lowercase();
-        lexicon::is_day(&l)
-            || lexicon::is_month(&l)
-            || matches!(l.as_str(), "yesterday" | "today" | "tonight")
+        let l = lexicon::lc(w);
+        lexicon::is_day(&l) || lexicon::is_month(&l) || matches!(&*l, "yesterday" | "today" | "tonight")
     }) || tokens
         .iter()
         .any(|t| matches!(t.kind, tokens::Kind::Number { .. }));
-    let past = words.iter().any(|(_, w)| {
-        let l = w.to_lowercase();
-        (l.len() > 4 && l.ends_with("ed")) || lexicon::PAST_IRREGULAR.contains(&l.as_str())
-    });
+    let past = has(PAST) || words.iter().any(|(_, w)| w.len() > 4 && w.ends_with("ed"));
 
     let kind = if !quantities.is_empty() {
         ClaimKind::Quantity
@@ -387,7 +480,7 @@ fn named_actor(text: &str, tokens: &[Token]) -> bool {
         if !first
             && w.starts_with(char::is_uppercase)
             && w != "I"
-            && !lexicon::is_month_or_day(&w.to_lowercase())
+            && !lexicon::is_month_or_day(&lexicon::lc(w))
         {
             return true;
         }
@@ -407,7 +500,7 @@ fn claimant(text: &str, tokens: &[Token]) -> Option<Range> {
     let saying = |i: usize| {
         tokens
             .get(i)
-            .is_some_and(|t| t.is_word() && SAYING.contains(&t.text(text).to_lowercase().as_str()))
+            .is_some_and(|t| t.is_word() && class_of(t.text(text)) & REPORTING != 0)
     };
     let span = |a: usize, b: usize| {
         (a < b).then(|| Range {
@@ -419,7 +512,7 @@ fn claimant(text: &str, tokens: &[Token]) -> Option<Range> {
         let passive = tokens[a..b.max(a)].iter().any(|t| {
             t.is_word()
                 && matches!(
-                    t.text(text).to_lowercase().as_str(),
+                    &*lexicon::lc(t.text(text)),
                     "was" | "were" | "is" | "are" | "been" | "be" | "being"
                 )
         });
@@ -431,11 +524,11 @@ fn claimant(text: &str, tokens: &[Token]) -> Option<Range> {
             })
             && tokens[a..b]
                 .iter()
-                .any(|t| t.is_word() && !lexicon::is_stop(&t.text(text).to_lowercase()))
+                .any(|t| t.is_word() && !lexicon::is_stop(&lexicon::lc(t.text(text))))
             && !tokens[a..b].iter().any(|t| {
                 t.is_word()
                     && matches!(
-                        t.text(text).to_lowercase().as_str(),
+                        &*lexicon::lc(t.text(text)),
                         "it" | "he" | "she" | "they" | "we" | "i" | "you" | "this" | "that"
                     )
             })

@@ -1,6 +1,19 @@
 //! Word lists and small parsers the extractor's rules are written in.
 
+use std::borrow::Cow;
+
 use super::tokens::Token;
+
+/// Lower-case, without allocating for words that already are.
+pub fn lc(w: &str) -> Cow<'_, str> {
+    if w.bytes()
+        .all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic() && b.is_ascii())
+    {
+        Cow::Borrowed(w)
+    } else {
+        Cow::Owned(w.to_lowercase())
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Qualifier {
@@ -74,6 +87,36 @@ const HEDGES: &[(&[&str], Qualifier)] = &[
 
 /// A hedge phrase starting at token `i`: its qualifier and the index after it.
 pub fn hedge(text: &str, tokens: &[Token], i: usize) -> Option<(Qualifier, usize)> {
+    let first = tokens.get(i).filter(|t| t.is_word())?.text(text);
+    let starts_hedge = matches!(
+        &*lc(first),
+        "no" | "more"
+            | "greater"
+            | "less"
+            | "fewer"
+            | "at"
+            | "up"
+            | "close"
+            | "an"
+            | "just"
+            | "well"
+            | "about"
+            | "around"
+            | "roughly"
+            | "approximately"
+            | "nearly"
+            | "almost"
+            | "some"
+            | "estimated"
+            | "over"
+            | "above"
+            | "exceeding"
+            | "under"
+            | "below"
+    );
+    if !starts_hedge {
+        return None;
+    }
     HEDGES.iter().find_map(|(words, q)| {
         let matches = words.iter().enumerate().all(|(k, w)| {
             tokens

@@ -182,7 +182,7 @@ fn unit_after(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)>
         return Some((lexicon::plural(&head), next));
     }
     let w = word(text, tokens, k)?;
-    let lower = w.to_lowercase();
+    let lower = lexicon::lc(w);
     if lower == "percent" || lower == "pc" {
         return Some(("percent".into(), k + 1));
     }
@@ -200,7 +200,7 @@ fn unit_after(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)>
 
 fn currency_word_after(text: &str, tokens: &[Token], k: usize) -> Option<usize> {
     word(text, tokens, k)
-        .filter(|w| lexicon::currency_word(&w.to_lowercase()).is_some())
+        .filter(|w| lexicon::currency_word(&lexicon::lc(w)).is_some())
         .map(|_| k + 1)
 }
 
@@ -224,7 +224,7 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
             }
         }
         let Some(w) = word(text, tokens, p) else { break };
-        let lower = w.to_lowercase();
+        let lower = lexicon::lc(w);
         if words.is_empty() && lexicon::is_skippable_modifier(&lower) && word(text, tokens, p + 1).is_some() {
             p += 1;
             continue;
@@ -232,7 +232,7 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         // "hip and knee replacements": a singular noun joined to the next.
         if lower == "and" || lower == "or" {
             let joins = words.last().is_some_and(|(w, _)| !w.ends_with('s'))
-                && word(text, tokens, p + 1).is_some_and(|n| !lexicon::is_stop(&n.to_lowercase()));
+                && word(text, tokens, p + 1).is_some_and(|n| !lexicon::is_stop(&lexicon::lc(n)));
             if joins {
                 p += 1;
                 continue;
@@ -249,7 +249,7 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         if (lexicon::is_verb(&lower) || lexicon::looks_like_participle(&lower)) && !words.is_empty() {
             break;
         }
-        words.push((lower, p + 1));
+        words.push((lower.into_owned(), p + 1));
         p += 1;
     }
     let (head, next) = words.last().cloned()?;
@@ -268,11 +268,11 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
 /// "of the region's", "of their last", "of Karsovia's".
 fn skip_owner(text: &str, tokens: &[Token], mut p: usize) -> usize {
     while let Some(w) = word(text, tokens, p) {
-        let lower = w.to_lowercase();
+        let lower = lexicon::lc(w);
         if lexicon::is_determiner(&lower)
             || lexicon::is_possessive(&lower)
             || matches!(
-                lower.as_str(),
+                &*lower,
                 "last" | "first" | "next" | "past" | "remaining" | "this" | "year's" | "year’s"
             )
         {
@@ -318,12 +318,13 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             }
             if suffix.is_empty()
                 && let Some(scale) =
-                    word(text, tokens, next).and_then(|w| lexicon::scale_word(&w.to_lowercase()))
+                    word(text, tokens, next).and_then(|w| lexicon::scale_word(&lexicon::lc(w)))
             {
                 value *= scale;
                 next += 1;
             }
-            Some(Core {
+            // Absurdly long digit runs overflow to infinity, which JSON cannot carry.
+            value.is_finite().then_some(Core {
                 value,
                 next,
                 currency,
@@ -350,12 +351,8 @@ fn digits_are_quantity(
     let next = tokens.get(i + 1);
     // Clock times "10:30", "9 a.m.".
     if next.is_some_and(|n| n.is_punct(':') && !n.spaced)
-        || word(text, tokens, i + 1).is_some_and(|w| {
-            matches!(
-                w.to_lowercase().as_str(),
-                "a.m" | "p.m" | "am" | "pm" | "gmt" | "utc"
-            )
-        })
+        || word(text, tokens, i + 1)
+            .is_some_and(|w| matches!(&*lexicon::lc(w), "a.m" | "p.m" | "am" | "pm" | "gmt" | "utc"))
     {
         return false;
     }
@@ -376,11 +373,11 @@ fn digits_are_quantity(
     let prev_word = i.checked_sub(1).and_then(|p| word(text, tokens, p));
     let next_word = word(text, tokens, i + 1);
     // Dates: "March 3", "Jan. 5", "3 March".
-    let prev_month = prev_word.is_some_and(|w| lexicon::is_month(&w.to_lowercase()))
+    let prev_month = prev_word.is_some_and(|w| lexicon::is_month(&lexicon::lc(w)))
         || (prev.is_some_and(|p| p.is_punct('.'))
             && i >= 2
-            && word(text, tokens, i - 2).is_some_and(|w| lexicon::is_month(&w.to_lowercase())));
-    if prev_month || next_word.is_some_and(|w| lexicon::is_month(&w.to_lowercase())) {
+            && word(text, tokens, i - 2).is_some_and(|w| lexicon::is_month(&lexicon::lc(w))));
+    if prev_month || next_word.is_some_and(|w| lexicon::is_month(&lexicon::lc(w))) {
         return false;
     }
     // Numbers in names: "No. 10", "Route 66", "Chapter 11".
@@ -396,8 +393,8 @@ fn digits_are_quantity(
         && !w.ends_with("’s")
         && !w.ends_with("'s")
         && i >= 2
-        && lexicon::hedge_word(&w.to_lowercase()).is_none()
-        && !lexicon::is_stop(&w.to_lowercase())
+        && lexicon::hedge_word(&lexicon::lc(w)).is_none()
+        && !lexicon::is_stop(&lexicon::lc(w))
     {
         return false;
     }
@@ -405,10 +402,10 @@ fn digits_are_quantity(
     let plain = !digits.contains(',') && !digits.contains('.') && digits.len() == 4 && suffix.is_empty();
     if plain && !money && (1800..=2100).contains(&digits.parse::<u32>().unwrap_or(0)) {
         let counted = next_word.is_some_and(|w| {
-            let lower = w.to_lowercase();
+            let lower = lexicon::lc(w);
             !lexicon::is_stop(&lower) && !lexicon::is_verb(&lower) && w.starts_with(char::is_lowercase)
         });
-        let year_context = prev_word.is_some_and(|w| lexicon::is_year_preposition(&w.to_lowercase()));
+        let year_context = prev_word.is_some_and(|w| lexicon::is_year_preposition(&lexicon::lc(w)));
         if year_context || !counted {
             return false;
         }
@@ -468,7 +465,7 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         // "hundreds of thousands", "tens of millions".
         if is_word(text, tokens, next, "of")
             && let Some(inner) =
-                word(text, tokens, next + 1).and_then(|n| lexicon::vague_amount(&n.to_lowercase()))
+                word(text, tokens, next + 1).and_then(|n| lexicon::vague_amount(&lexicon::lc(n)))
         {
             value *= inner;
             next += 2;
@@ -497,13 +494,13 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
     }
     let mut next = i + 1;
     let mut value = value;
-    if let Some(f) = word(text, tokens, next).and_then(|n| lexicon::fraction_word(&n.to_lowercase())) {
+    if let Some(f) = word(text, tokens, next).and_then(|n| lexicon::fraction_word(&lexicon::lc(n))) {
         return Some(Core {
             fraction: true,
             ..core(value * f, next + 1)
         });
     }
-    if let Some(scale) = word(text, tokens, next).and_then(|n| lexicon::scale_word(&n.to_lowercase())) {
+    if let Some(scale) = word(text, tokens, next).and_then(|n| lexicon::scale_word(&lexicon::lc(n))) {
         value *= scale;
         next += 1;
     } else if is_word(text, tokens, next, "dozen") {

@@ -169,6 +169,22 @@ fn finds_claimants() {
 }
 
 #[test]
+fn huge_numbers_are_not_infinite() {
+    let text = format!("The fund lost {} dollars.", "9".repeat(400));
+    assert!(
+        extract(&text)
+            .iter()
+            .flat_map(|c| &c.quantities)
+            .all(|q| q.value.is_finite())
+    );
+    assert!(
+        quantities(&format!("It cost ${}bn.", "9".repeat(306)))
+            .iter()
+            .all(|(v, _, _)| v.is_finite())
+    );
+}
+
+#[test]
 fn offsets_are_code_points_and_slice_back() {
     let text = "Café owners 👋🏽 said 40 cafés closed. Zoë counted 12 more in Málaga.";
     let chars: Vec<char> = text.chars().collect();
@@ -176,6 +192,57 @@ fn offsets_are_code_points_and_slice_back() {
         assert_eq!(chars[c.start..c.end].iter().collect::<String>(), c.text);
         for q in c.quantities {
             assert_eq!(chars[q.start..q.end].iter().collect::<String>(), q.text);
+        }
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text built from pieces that stress the splitter and the number reader.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("The council said 12 new schools opened. ".to_owned()),
+            Just("Mr. Li paid $4.5bn, about 3.7% more. ".to_owned()),
+            Just("“Why?” she asked.\n\n".to_owned()),
+            Just("مرحبا بالعالم 123 ".to_owned()),
+            Just("👩🏽‍⚕️ e\u{301} ".to_owned()),
+            Just("\0".to_owned()),
+            Just("twenty-four of the 40 ".to_owned()),
+            Just("between 40 and 60 percent; ".to_owned()),
+            Just("1,000,000.5m ".to_owned()),
+            Just("\u{202e}reversed\u{202c} ".to_owned()),
+            Just("...!?”’ ".to_owned()),
+            any::<String>(),
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn offsets_always_slice_back(text in tricky_text()) {
+            let chars: Vec<char> = text.chars().collect();
+            for claim in extract(&text) {
+                prop_assert!(claim.start < claim.end && claim.end <= chars.len());
+                prop_assert_eq!(chars[claim.start..claim.end].iter().collect::<String>(), claim.text.clone());
+                prop_assert!((0.0..=1.0).contains(&claim.checkworthiness));
+                for q in claim.quantities {
+                    prop_assert!(q.start >= claim.start && q.end <= claim.end);
+                    prop_assert_eq!(chars[q.start..q.end].iter().collect::<String>(), q.text);
+                    prop_assert!(q.value.is_finite());
+                }
+            }
+        }
+
+        #[test]
+        fn analysing_any_text_never_panics(text in tricky_text()) {
+            let chars: Vec<char> = text.chars().collect();
+            for q in analyse(&text).quantities {
+                prop_assert_eq!(chars[q.start..q.end].iter().collect::<String>(), q.text);
+            }
         }
     }
 }

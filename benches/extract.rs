@@ -1,0 +1,37 @@
+//! Claim extraction throughput over the labelled articles, on one core.
+//! Run with `cargo bench --bench extract`; criterion prints MiB/s.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn articles() -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extraction");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json");
+            json["text"].as_str().expect("text").to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn bench(c: &mut Criterion) {
+    let text = articles();
+    let mut group = c.benchmark_group("extract");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("ten labelled articles", |b| {
+        b.iter(|| claimdesk::domain::extract::extract(black_box(&text)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
