@@ -3,6 +3,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use claimdesk::domain::DomainError;
+use claimdesk::domain::claimreview::Publisher;
 use claimdesk::domain::role::Role;
 use claimdesk::domain::user::NewUser;
 use claimdesk::service::auth::{AuthSettings, Keys, SecretSource};
@@ -40,6 +41,16 @@ enum Command {
         /// is generated at first start and kept in the database.
         #[arg(long, env = "CLAIMDESK_JWT_SECRET", hide_env_values = true)]
         jwt_secret: Option<String>,
+        /// The organisation that publishes the fact-checks (ClaimReview author).
+        #[arg(long, env = "CLAIMDESK_ORG_NAME", default_value = "claimdesk")]
+        org_name: String,
+        /// Its home page.
+        #[arg(long, env = "CLAIMDESK_ORG_URL", default_value = "https://claimdesk.example")]
+        org_url: String,
+        /// Public URL of a fact-check, with {id} for the claim id.
+        /// Defaults to <org-url>/fact-checks/{id}.
+        #[arg(long, env = "CLAIMDESK_REVIEW_URL")]
+        review_url: Option<String>,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -187,6 +198,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             bind,
             body_limit,
             jwt_secret,
+            org_name,
+            org_url,
+            review_url,
         } => {
             let conn = connect(&cli.database_url).await?;
             db::migrate(&conn)
@@ -207,7 +221,21 @@ async fn run(cli: Cli) -> Result<(), String> {
                     service::users::FIRST_ADMIN_EMAIL
                 );
             }
-            let app = http::app(conn, keys, &http::Settings { body_limit });
+            let review_url_template =
+                review_url.unwrap_or_else(|| format!("{}/fact-checks/{{id}}", org_url.trim_end_matches('/')));
+            let publisher = Publisher {
+                name: org_name,
+                url: org_url,
+                review_url_template,
+            };
+            let app = http::app(
+                conn,
+                keys,
+                &http::Settings {
+                    body_limit,
+                    publisher,
+                },
+            );
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_articles_and_claims;
 mod m20261127_000002_accounts;
 mod m20261127_000003_claim_analysis;
+mod m20261127_000004_workflow;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_articles_and_claims::Migration),
             Box::new(m20261127_000002_accounts::Migration),
             Box::new(m20261127_000003_claim_analysis::Migration),
+            Box::new(m20261127_000004_workflow::Migration),
         ]
     }
 }

@@ -70,6 +70,11 @@ pub async fn find_live(conn: &impl ConnectionTrait, id: ArticleId) -> StoreResul
     Ok(row.map(to_domain))
 }
 
+/// Any article, archived or not.
+pub async fn find_any(conn: &impl ConnectionTrait, id: ArticleId) -> StoreResult<Option<Article>> {
+    Ok(Entity::find_by_id(id.0).one(conn).await?.map(to_domain))
+}
+
 /// The body of any article, archived or not: its claims still point into it.
 pub async fn find_body(conn: &impl ConnectionTrait, id: ArticleId) -> StoreResult<Option<String>> {
     let row = Entity::find_by_id(id.0).one(conn).await?;

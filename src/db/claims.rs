@@ -10,10 +10,11 @@ use uuid::Uuid;
 use super::entities::claim_quantities;
 use super::entities::claims::{self, Column, Entity};
 use super::{StoreError, StoreResult};
-use crate::domain::claim::{Claim, ClaimContent, ClaimFilter, ClaimStatus, ClaimText, Span};
+use crate::domain::claim::{Claim, ClaimContent, ClaimFilter, ClaimStatus, ClaimText, Span, VerdictRecord};
 use crate::domain::extract::{Analysis, ClaimKind, ExtractedQuantity, Qualifier};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::page::{Cursor, Limit, Page};
+use crate::domain::workflow::Rating;
 
 fn to_domain(row: claims::Model, quantities: Vec<ExtractedQuantity>) -> StoreResult<Claim> {
     // Rows only ever hold values the domain wrote; anything else is corruption.
@@ -47,6 +48,23 @@ fn to_domain(row: claims::Model, quantities: Vec<ExtractedQuantity>) -> StoreRes
             kind,
             checkworthiness: row.checkworthiness,
             quantities,
+        },
+        assignee: row.assignee_id.map(UserId),
+        verdict: match (
+            row.verdict_rating,
+            row.verdict_summary,
+            row.verdict_proposed_by,
+            row.verdict_proposed_at,
+        ) {
+            (Some(rating), Some(summary), Some(by), Some(at)) => Some(VerdictRecord {
+                rating: Rating::parse(&rating).ok_or_else(|| corrupt("verdict rating"))?,
+                summary,
+                proposed_by: UserId(by),
+                proposed_at: at,
+                approved_by: row.verdict_approved_by.map(UserId),
+                approved_at: row.verdict_approved_at,
+            }),
+            _ => None,
         },
     })
 }
@@ -147,6 +165,8 @@ pub async fn insert(
         version: 1,
         created_by: Some(created_by),
         analysis,
+        assignee: None,
+        verdict: None,
     };
     let (span_start, span_end) = span_columns(claim.content.span);
     let row = claims::ActiveModel {
@@ -164,6 +184,13 @@ pub async fn insert(
         created_by: Set(Some(created_by.0)),
         kind: Set(claim.analysis.kind.map(|k| k.as_str().to_owned())),
         checkworthiness: Set(claim.analysis.checkworthiness),
+        assignee_id: Set(None),
+        verdict_rating: Set(None),
+        verdict_summary: Set(None),
+        verdict_proposed_by: Set(None),
+        verdict_proposed_at: Set(None),
+        verdict_approved_by: Set(None),
+        verdict_approved_at: Set(None),
     };
     Entity::insert(row).exec_without_returning(conn).await?;
     store_quantities(conn, claim.id, &claim.analysis.quantities).await?;
@@ -199,12 +226,72 @@ pub async fn list(
             Expr::expr(Func::lower(Expr::col(Column::Text))).like(LikeExpr::new(pattern).escape('\\')),
         );
     }
-    let rows = super::newest_first(conn, query, Column::CreatedAt, Column::Id, limit, after).await?;
+    if let Some(assignee) = filter.assignee {
+        query = query.filter(Column::AssigneeId.eq(assignee.0));
+    }
+    if let Some(rating) = filter.rating {
+        query = query.filter(Column::VerdictRating.eq(rating.as_str()));
+    }
+    let order = if filter.by_updated {
+        Column::UpdatedAt
+    } else {
+        Column::CreatedAt
+    };
+    let rows = super::newest_first(conn, query, order, Column::Id, limit, after).await?;
     let items = with_quantities(conn, rows).await?;
+    let by_updated = filter.by_updated;
     Ok(Page::from_rows(items, limit, |c: &Claim| Cursor {
-        created_at: c.created_at,
+        created_at: if by_updated { c.updated_at } else { c.created_at },
         id: c.id.0,
     }))
+}
+
+/// Writes the workflow fields — status, assignee, verdict — if the stored
+/// version is still `expected`.
+pub async fn update_workflow(
+    conn: &impl ConnectionTrait,
+    id: ClaimId,
+    expected: i64,
+    status: ClaimStatus,
+    assignee: Option<UserId>,
+    verdict: Option<&VerdictRecord>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let result = Entity::update_many()
+        .col_expr(Column::Status, Expr::value(status.as_str()))
+        .col_expr(Column::AssigneeId, Expr::value(assignee.map(|a| a.0)))
+        .col_expr(
+            Column::VerdictRating,
+            Expr::value(verdict.map(|v| v.rating.as_str())),
+        )
+        .col_expr(
+            Column::VerdictSummary,
+            Expr::value(verdict.map(|v| v.summary.clone())),
+        )
+        .col_expr(
+            Column::VerdictProposedBy,
+            Expr::value(verdict.map(|v| v.proposed_by.0)),
+        )
+        .col_expr(
+            Column::VerdictProposedAt,
+            Expr::value(verdict.map(|v| v.proposed_at)),
+        )
+        .col_expr(
+            Column::VerdictApprovedBy,
+            Expr::value(verdict.and_then(|v| v.approved_by.map(|a| a.0))),
+        )
+        .col_expr(
+            Column::VerdictApprovedAt,
+            Expr::value(verdict.and_then(|v| v.approved_at)),
+        )
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .col_expr(Column::Version, Expr::value(expected + 1))
+        .filter(Column::Id.eq(id.0))
+        .filter(Column::Version.eq(expected))
+        .filter(Column::DeletedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Every claim of one article, for re-anchoring after its body changes.
@@ -227,10 +314,12 @@ pub async fn update(
     expected: i64,
     content: &ClaimContent,
     analysis: &Analysis,
+    assignee: Option<UserId>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let (span_start, span_end) = span_columns(content.span);
     let result = Entity::update_many()
+        .col_expr(Column::AssigneeId, Expr::value(assignee.map(|a| a.0)))
         .col_expr(Column::Text, Expr::value(content.text.as_str()))
         .col_expr(Column::SpanStart, Expr::value(span_start))
         .col_expr(Column::SpanEnd, Expr::value(span_end))

@@ -3,8 +3,11 @@
 
 pub mod articles;
 pub mod claims;
+pub mod comments;
 pub mod entities;
+pub mod history;
 pub mod security;
+pub mod sources;
 pub mod tokens;
 pub mod users;
 

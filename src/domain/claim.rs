@@ -4,6 +4,7 @@ use super::error::{DomainError, Errors};
 use super::extract::Analysis;
 use super::ids::{ArticleId, ClaimId, UserId};
 use super::text;
+use super::workflow::Rating;
 
 pub const TEXT_MAX: usize = 2000;
 pub const CLAIMANT_MAX: usize = 200;
@@ -86,6 +87,20 @@ pub struct Claim {
     pub created_by: Option<UserId>,
     /// What the extractor makes of its text.
     pub analysis: Analysis,
+    /// The checker working on it.
+    pub assignee: Option<UserId>,
+    /// The current verdict: proposed, and approved once verified.
+    pub verdict: Option<VerdictRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerdictRecord {
+    pub rating: Rating,
+    pub summary: String,
+    pub proposed_by: UserId,
+    pub proposed_at: DateTime<Utc>,
+    pub approved_by: Option<UserId>,
+    pub approved_at: Option<DateTime<Utc>>,
 }
 
 /// What a person may edit on a claim, after every rule has passed.
@@ -98,11 +113,15 @@ pub struct ClaimContent {
     pub claimant: Option<String>,
 }
 
-/// Which claims a listing returns.
+/// Which claims a listing returns, and in what order.
 #[derive(Debug, Default, Clone)]
 pub struct ClaimFilter {
     pub article_id: Option<ArticleId>,
     pub status: Option<ClaimStatus>,
+    pub assignee: Option<UserId>,
+    pub rating: Option<Rating>,
+    /// Newest first by last change instead of by creation.
+    pub by_updated: bool,
     /// Case-insensitive substring of the claim text.
     pub text_contains: Option<String>,
 }

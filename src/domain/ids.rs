@@ -26,3 +26,6 @@ id_type!(ArticleId);
 id_type!(ClaimId);
 id_type!(UserId);
 id_type!(TokenId);
+id_type!(SourceId);
+id_type!(EventId);
+id_type!(CommentId);

@@ -3,8 +3,12 @@
 
 pub mod article;
 pub mod claim;
+pub mod claimreview;
+pub mod comment;
 pub mod error;
+pub mod evidence;
 pub mod extract;
+pub mod history;
 pub mod ids;
 pub mod page;
 pub mod role;
@@ -12,5 +16,6 @@ pub mod text;
 pub mod token;
 pub mod user;
 pub mod version;
+pub mod workflow;
 
 pub use error::{DomainError, FieldError};

@@ -44,6 +44,7 @@ pub enum Action {
     Read,
     WriteArticles,
     WriteClaims,
+    TransitionClaims,
     ArchiveArticles,
     DeleteClaims,
     ManageOwnTokens,
@@ -57,6 +58,7 @@ impl Action {
             Action::Read | Action::WriteArticles | Action::WriteClaims | Action::ManageOwnTokens => {
                 Role::Reporter
             }
+            Action::TransitionClaims => Role::Checker,
             Action::ArchiveArticles | Action::DeleteClaims => Role::Editor,
             Action::ManageUsers | Action::SeeAllTokens => Role::Admin,
         }
@@ -83,12 +85,13 @@ mod tests {
     #[test]
     fn permission_table() {
         use Role::*;
-        let table: [(Action, [bool; 4]); 8] = [
+        let table: [(Action, [bool; 4]); 9] = [
             //                          reporter checker editor admin
             (Action::Read, [true, true, true, true]),
             (Action::WriteArticles, [true, true, true, true]),
             (Action::WriteClaims, [true, true, true, true]),
             (Action::ManageOwnTokens, [true, true, true, true]),
+            (Action::TransitionClaims, [false, true, true, true]),
             (Action::ArchiveArticles, [false, false, true, true]),
             (Action::DeleteClaims, [false, false, true, true]),
             (Action::ManageUsers, [false, false, false, true]),

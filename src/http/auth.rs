@@ -34,6 +34,7 @@ permissions!(
     Read,
     WriteArticles,
     WriteClaims,
+    TransitionClaims,
     ArchiveArticles,
     DeleteClaims,
     ManageOwnTokens,

@@ -17,7 +17,8 @@ use super::extraction::{Kind, QuantityWire};
 use super::paging::{Paged, page_request};
 use crate::domain::DomainError;
 use crate::domain::claim::{Claim, ClaimFields, ClaimFilter, ClaimPatch, ClaimStatus};
-use crate::domain::ids::{ArticleId, ClaimId};
+use crate::domain::ids::{ArticleId, ClaimId, UserId};
+use crate::domain::workflow::Rating;
 use crate::service::claims;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -106,6 +107,11 @@ pub struct UpdateClaim {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub claimant: Option<Option<String>>,
+    /// Who works on it; null to release. A checker may take a claim or
+    /// release their own; an editor may assign any active checker or above.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub assignee_id: Option<Option<Uuid>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -133,6 +139,62 @@ pub struct ClaimResponse {
     pub checkworthiness: Option<f64>,
     /// The numbers in it. Their `start`/`end` are code-point offsets within `text`.
     pub quantities: Vec<QuantityWire>,
+    /// The checker working on it.
+    pub assignee_id: Option<Uuid>,
+    /// The current verdict: proposed, and approved once verified.
+    pub verdict: Option<VerdictResponse>,
+}
+
+/// A verdict's rating.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingName {
+    True,
+    MostlyTrue,
+    HalfTrue,
+    MostlyFalse,
+    False,
+    Misleading,
+    Unproven,
+}
+
+impl From<Rating> for RatingName {
+    fn from(r: Rating) -> Self {
+        match r {
+            Rating::True => Self::True,
+            Rating::MostlyTrue => Self::MostlyTrue,
+            Rating::HalfTrue => Self::HalfTrue,
+            Rating::MostlyFalse => Self::MostlyFalse,
+            Rating::False => Self::False,
+            Rating::Misleading => Self::Misleading,
+            Rating::Unproven => Self::Unproven,
+        }
+    }
+}
+
+impl From<RatingName> for Rating {
+    fn from(r: RatingName) -> Self {
+        match r {
+            RatingName::True => Self::True,
+            RatingName::MostlyTrue => Self::MostlyTrue,
+            RatingName::HalfTrue => Self::HalfTrue,
+            RatingName::MostlyFalse => Self::MostlyFalse,
+            RatingName::False => Self::False,
+            RatingName::Misleading => Self::Misleading,
+            RatingName::Unproven => Self::Unproven,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerdictResponse {
+    pub rating: RatingName,
+    pub summary: String,
+    pub proposed_by: Uuid,
+    pub proposed_at: DateTime<Utc>,
+    /// Set once a second editor approves it.
+    pub approved_by: Option<Uuid>,
+    pub approved_at: Option<DateTime<Utc>>,
 }
 
 impl From<Claim> for ClaimResponse {
@@ -159,8 +221,24 @@ impl From<Claim> for ClaimResponse {
                 .into_iter()
                 .map(QuantityWire::from)
                 .collect(),
+            assignee_id: c.assignee.map(|a| a.0),
+            verdict: c.verdict.map(|v| VerdictResponse {
+                rating: v.rating.into(),
+                summary: v.summary,
+                proposed_by: v.proposed_by.0,
+                proposed_at: v.proposed_at,
+                approved_by: v.approved_by.map(|a| a.0),
+                approved_at: v.approved_at,
+            }),
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    CreatedAt,
+    UpdatedAt,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -174,6 +252,13 @@ pub struct ListClaims {
     /// Case-insensitive substring of the claim text.
     #[param(max_length = 200)]
     pub q: Option<String>,
+    /// Only claims assigned to this user; `me` for your own queue.
+    #[param(example = "me")]
+    pub assignee: Option<String>,
+    /// Only claims whose current verdict has this rating.
+    pub rating: Option<RatingName>,
+    /// Newest first by `created_at` (the default) or by `updated_at`.
+    pub sort: Option<SortKey>,
     /// Page size.
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
@@ -192,14 +277,24 @@ pub struct ListClaims {
         (status = 422, description = "Bad limit, cursor or q", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_claims(
-    _auth: AuthUser<Read>,
+    auth: AuthUser<Read>,
     State(state): State<AppState>,
     Query(query): Query<ListClaims>,
 ) -> Result<Json<Paged<ClaimResponse>>, AppError> {
     let (limit, cursor) = page_request(query.limit, query.cursor.as_deref())?;
+    let assignee = match query.assignee.as_deref() {
+        None => None,
+        Some("me") => Some(auth.principal.user_id),
+        Some(id) => Some(UserId(id.parse().map_err(|_| {
+            DomainError::invalid("assignee", "must be \"me\" or a user id (a UUID)")
+        })?)),
+    };
     let filter = ClaimFilter {
         article_id: query.article_id.map(ArticleId),
         status: query.status.map(ClaimStatus::from),
+        assignee,
+        rating: query.rating.map(Rating::from),
+        by_updated: matches!(query.sort, Some(SortKey::UpdatedAt)),
         text_contains: ClaimFilter::parse_query(query.q).map_err(|m| DomainError::invalid("q", m))?,
     };
     let page = claims::list(&state.db, &filter, limit, cursor).await?;
@@ -282,7 +377,7 @@ async fn get_claim(
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_claim(
-    _auth: AuthUser<WriteClaims>,
+    auth: AuthUser<WriteClaims>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Precondition(if_match): Precondition,
@@ -304,7 +399,16 @@ async fn update_claim(
         end: req.end,
         claimant: req.claimant,
     };
-    let claim = claims::update(&state.db, ClaimId(id), &if_match, patch).await?;
+    let assignee = req.assignee_id.map(|a| a.map(UserId));
+    let claim = claims::update(
+        &state.db,
+        &auth.principal,
+        ClaimId(id),
+        &if_match,
+        patch,
+        assignee,
+    )
+    .await?;
     Ok(Versioned {
         version: claim.version,
         body: claim.into(),
@@ -325,11 +429,11 @@ async fn update_claim(
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn delete_claim(
-    _auth: AuthUser<DeleteClaims>,
+    auth: AuthUser<DeleteClaims>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Precondition(if_match): Precondition,
 ) -> Result<StatusCode, AppError> {
-    claims::delete(&state.db, ClaimId(id), &if_match).await?;
+    claims::delete(&state.db, auth.principal.user_id, ClaimId(id), &if_match).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod auth;
 pub mod claims;
+pub mod comments;
 pub mod error;
 pub mod extract;
 pub mod extraction;
@@ -11,8 +12,10 @@ pub mod health;
 pub mod openapi;
 pub mod paging;
 pub mod session;
+pub mod sources;
 pub mod tokens;
 pub mod users;
+pub mod workflow;
 
 use std::any::Any;
 use std::sync::Arc;
@@ -27,6 +30,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::domain::claimreview::Publisher;
 use crate::service::auth::Keys;
 use error::AppError;
 
@@ -36,6 +40,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Signing keys for access tokens; the same on every replica.
     pub keys: Arc<Keys>,
+    /// Who publishes the fact-checks, for ClaimReview.
+    pub publisher: Arc<Publisher>,
     /// The OpenAPI document, rendered once at start-up.
     pub openapi_json: Arc<String>,
 }
@@ -45,12 +51,19 @@ pub struct AppState {
 pub struct Settings {
     /// Largest request body accepted, in bytes; larger ones get 413.
     pub body_limit: usize,
+    /// Who publishes the fact-checks, named in every ClaimReview.
+    pub publisher: Publisher,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             body_limit: 2 * 1024 * 1024,
+            publisher: Publisher {
+                name: "claimdesk".into(),
+                url: "https://claimdesk.example".into(),
+                review_url_template: "https://claimdesk.example/fact-checks/{id}".into(),
+            },
         }
     }
 }
@@ -67,6 +80,9 @@ fn api() -> OpenApiRouter<AppState> {
                 .merge(tokens::router())
                 .merge(articles::router())
                 .merge(claims::router())
+                .merge(workflow::router())
+                .merge(sources::router())
+                .merge(comments::router())
                 .merge(extraction::router()),
         )
 }
@@ -82,6 +98,7 @@ pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
     let state = AppState {
         db,
         keys: Arc::new(keys),
+        publisher: Arc::new(settings.publisher.clone()),
         openapi_json: Arc::new(document.to_pretty_json().unwrap_or_default()),
     };
     router

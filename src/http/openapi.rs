@@ -30,6 +30,9 @@ use super::error::{Problem, ProblemField};
     tags(
         (name = "articles", description = "News articles, the texts claims are found in"),
         (name = "claims", description = "Check-worthy claims"),
+        (name = "workflow", description = "Statuses, verdicts, history and ClaimReview"),
+        (name = "sources", description = "Evidence for and against claims"),
+        (name = "comments", description = "Discussion on claims"),
         (name = "extraction", description = "The claim extractor on its own"),
         (name = "auth", description = "Signing in and out"),
         (name = "users", description = "Accounts (admins only)"),

@@ -5,6 +5,7 @@ use crate::domain::DomainError;
 use crate::domain::article::{Article, ArticleContent, ArticleFields, ArticlePatch};
 use crate::domain::claim::{CLAIMANT_MAX, Claim, ClaimContent, ClaimText, Span};
 use crate::domain::extract::{self, ExtractedClaim};
+use crate::domain::history::EventKind;
 use crate::domain::ids::{ArticleId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, now};
 use crate::domain::text;
@@ -33,7 +34,16 @@ pub async fn create(
     for claim in found {
         if let Some(content) = extracted_content(claim) {
             let analysis = extract::analyse(content.text.as_str());
-            created.push(claims::insert(&txn, Some(article.id), content, analysis, actor, at).await?);
+            let claim = claims::insert(&txn, Some(article.id), content, analysis, actor, at).await?;
+            super::claims::record(
+                &txn,
+                claim.id,
+                Some(actor),
+                EventKind::Created,
+                super::claims::created_data(&claim),
+            )
+            .await?;
+            created.push(claim);
         }
     }
     super::commit(txn, (article, created)).await
@@ -63,7 +73,16 @@ pub async fn reextract(
             kept.push(existing.swap_remove(i));
         } else if let Some(content) = extracted_content(claim) {
             let analysis = extract::analyse(content.text.as_str());
-            created.push(claims::insert(&txn, Some(id), content, analysis, actor, at).await?);
+            let claim = claims::insert(&txn, Some(id), content, analysis, actor, at).await?;
+            super::claims::record(
+                &txn,
+                claim.id,
+                Some(actor),
+                EventKind::Created,
+                super::claims::created_data(&claim),
+            )
+            .await?;
+            created.push(claim);
         }
     }
     super::commit(txn, (created, kept)).await
@@ -82,6 +101,11 @@ fn extracted_content(claim: ExtractedClaim) -> Option<ClaimContent> {
         }),
         claimant,
     })
+}
+
+/// An article whether archived or not, for what its claims point back to.
+pub async fn find_any(db: &DatabaseConnection, id: ArticleId) -> StoreResult<Option<Article>> {
+    articles::find_any(db, id).await
 }
 
 pub async fn get(db: &DatabaseConnection, id: ArticleId) -> StoreResult<Article> {
@@ -126,11 +150,23 @@ pub async fn update(
         for claim in claims::all_of_article(&txn, id).await? {
             let span = claim.content.reanchored(&content.body);
             if span != claim.content.span {
-                let moved = crate::domain::claim::ClaimContent {
+                let moved = ClaimContent {
                     span,
-                    ..claim.content
+                    ..claim.content.clone()
                 };
-                claims::update(&txn, claim.id, claim.version, &moved, &claim.analysis, at).await?;
+                claims::update(
+                    &txn,
+                    claim.id,
+                    claim.version,
+                    &moved,
+                    &claim.analysis,
+                    claim.assignee,
+                    at,
+                )
+                .await?;
+                let fields = super::claims::edited_fields(&claim.content, &moved);
+                let data = serde_json::json!({ "fields": fields, "reason": "the article body changed" });
+                super::claims::record(&txn, claim.id, None, EventKind::Edited, data).await?;
             }
         }
     }

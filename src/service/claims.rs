@@ -1,14 +1,42 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
 
-use crate::db::{self, StoreResult, articles, claims};
+use crate::db::{self, StoreResult, articles, claims, history, sources, users};
 use crate::domain::DomainError;
-use crate::domain::claim::{Claim, ClaimContent, ClaimFields, ClaimFilter, ClaimPatch};
+use crate::domain::claim::{
+    Claim, ClaimContent, ClaimFields, ClaimFilter, ClaimPatch, ClaimStatus, VerdictRecord,
+};
 use crate::domain::extract;
+use crate::domain::history::{Event, EventKind};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, now};
+use crate::domain::user::Principal;
 use crate::domain::version::IfMatch;
+use crate::domain::workflow::{self, ClaimState, Request};
 
 const ENTITY: &str = "claim";
+
+/// Appends the event for a change, in the caller's transaction.
+pub(super) async fn record(
+    conn: &impl ConnectionTrait,
+    claim: ClaimId,
+    actor: Option<UserId>,
+    kind: EventKind,
+    data: Value,
+) -> StoreResult<()> {
+    history::append(conn, &Event::new(claim, actor, kind, now(), data)).await
+}
+
+/// The history entry of a new claim.
+pub(super) fn created_data(claim: &Claim) -> Value {
+    json!({
+        "text": claim.content.text.as_str(),
+        "article_id": claim.article_id.map(|a| a.0),
+        "start": claim.content.span.map(|s| s.start),
+        "end": claim.content.span.map(|s| s.end),
+        "claimant": claim.content.claimant,
+    })
+}
 
 pub async fn create(
     db: &DatabaseConnection,
@@ -32,6 +60,14 @@ pub async fn create(
     let content = ClaimContent::parse(fields, body.as_deref())?;
     let analysis = extract::analyse(content.text.as_str());
     let claim = claims::insert(&txn, article_id, content, analysis, actor, now()).await?;
+    record(
+        &txn,
+        claim.id,
+        Some(actor),
+        EventKind::Created,
+        created_data(&claim),
+    )
+    .await?;
     super::commit(txn, claim).await
 }
 
@@ -50,20 +86,32 @@ pub async fn list(
     claims::list(db, filter, limit, after).await
 }
 
+/// Edits a claim's wording, offsets, claimant and assignee. Status changes go
+/// through `transition`.
 pub async fn update(
     db: &DatabaseConnection,
+    actor: &Principal,
     id: ClaimId,
     if_match: &IfMatch,
     patch: ClaimPatch,
+    assignee: Option<Option<UserId>>,
 ) -> StoreResult<Claim> {
     let txn = db::begin_write(db).await?;
     let current = claims::find(&txn, id)
         .await?
         .ok_or(DomainError::NotFound(ENTITY))?;
     if_match.check(ENTITY, current.version)?;
+    if let Some(new) = assignee.filter(|new| *new != current.assignee) {
+        let target = match new {
+            Some(user) => users::find(&txn, user).await?.map(|u| (u.role, u.disabled)),
+            None => None,
+        };
+        workflow::check_assignment(actor.user_id, actor.role, current.assignee, new, target)?;
+    }
     let body = article_body(&txn, current.article_id).await?;
     let content = current.content.patched(patch, body.as_deref())?;
-    if content == current.content {
+    let new_assignee = assignee.unwrap_or(current.assignee);
+    if content == current.content && new_assignee == current.assignee {
         return super::commit(txn, current).await;
     }
     let at = now();
@@ -72,15 +120,31 @@ pub async fn update(
     } else {
         extract::analyse(content.text.as_str())
     };
-    if !claims::update(&txn, id, current.version, &content, &analysis, at).await? {
+    if !claims::update(&txn, id, current.version, &content, &analysis, new_assignee, at).await? {
         return Err(super::stale(
             ENTITY,
             claims::find(db, id).await?.map(|c| c.version),
         ));
     }
+    let changes = edited_fields(&current.content, &content);
+    if !changes.is_empty() {
+        record(
+            &txn,
+            id,
+            Some(actor.user_id),
+            EventKind::Edited,
+            json!({ "fields": changes }),
+        )
+        .await?;
+    }
+    if new_assignee != current.assignee {
+        let data = json!({"from": current.assignee.map(|a| a.0), "to": new_assignee.map(|a| a.0)});
+        record(&txn, id, Some(actor.user_id), EventKind::Assigned, data).await?;
+    }
     let updated = Claim {
         content,
         analysis,
+        assignee: new_assignee,
         updated_at: at,
         version: current.version + 1,
         ..current
@@ -88,7 +152,35 @@ pub async fn update(
     super::commit(txn, updated).await
 }
 
-pub async fn delete(db: &DatabaseConnection, id: ClaimId, if_match: &IfMatch) -> StoreResult<()> {
+/// {field: {old, new}} for every field that changed.
+pub(super) fn edited_fields(old: &ClaimContent, new: &ClaimContent) -> serde_json::Map<String, Value> {
+    let mut fields = serde_json::Map::new();
+    let mut diff = |name: &str, a: Value, b: Value| {
+        if a != b {
+            fields.insert(name.to_owned(), json!({"old": a, "new": b}));
+        }
+    };
+    diff("text", json!(old.text.as_str()), json!(new.text.as_str()));
+    diff(
+        "start",
+        json!(old.span.map(|s| s.start)),
+        json!(new.span.map(|s| s.start)),
+    );
+    diff(
+        "end",
+        json!(old.span.map(|s| s.end)),
+        json!(new.span.map(|s| s.end)),
+    );
+    diff("claimant", json!(old.claimant), json!(new.claimant));
+    fields
+}
+
+pub async fn delete(
+    db: &DatabaseConnection,
+    actor: UserId,
+    id: ClaimId,
+    if_match: &IfMatch,
+) -> StoreResult<()> {
     let txn = db::begin_write(db).await?;
     let current = claims::find(&txn, id)
         .await?
@@ -100,7 +192,114 @@ pub async fn delete(db: &DatabaseConnection, id: ClaimId, if_match: &IfMatch) ->
             claims::find(db, id).await?.map(|c| c.version),
         ));
     }
+    record(&txn, id, Some(actor), EventKind::Deleted, json!({})).await?;
     super::commit(txn, ()).await
+}
+
+/// Moves a claim through the workflow; the change and its history event are
+/// one transaction, and a concurrent change makes this one fail with 412.
+pub async fn transition(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    id: ClaimId,
+    if_match: &IfMatch,
+    request: Request,
+) -> StoreResult<Claim> {
+    let txn = db::begin_write(db).await?;
+    let current = claims::find(&txn, id)
+        .await?
+        .ok_or(DomainError::NotFound(ENTITY))?;
+    if_match.check(ENTITY, current.version)?;
+    let state = ClaimState {
+        status: current.status,
+        assignee: current.assignee,
+        proposed_by: current.verdict.as_ref().map(|v| v.proposed_by),
+        sources: sources::count_for_claim(&txn, id).await? as usize,
+    };
+    let change = workflow::check(&state, actor.user_id, actor.role, request)?;
+    let at = now();
+    let verdict = match change.to {
+        ClaimStatus::InReview => change.verdict.clone().map(|v| VerdictRecord {
+            rating: v.rating,
+            summary: v.summary,
+            proposed_by: actor.user_id,
+            proposed_at: at,
+            approved_by: None,
+            approved_at: None,
+        }),
+        ClaimStatus::Verified => current.verdict.clone().map(|v| VerdictRecord {
+            approved_by: Some(actor.user_id),
+            approved_at: Some(at),
+            ..v
+        }),
+        // Sent back or reopened: the verdict is no longer current; history keeps it.
+        ClaimStatus::InProgress | ClaimStatus::Unverified => None,
+        ClaimStatus::Dismissed => current.verdict.clone(),
+    };
+    if !claims::update_workflow(
+        &txn,
+        id,
+        current.version,
+        change.to,
+        change.assignee,
+        verdict.as_ref(),
+        at,
+    )
+    .await?
+    {
+        return Err(super::stale(
+            ENTITY,
+            claims::find(db, id).await?.map(|c| c.version),
+        ));
+    }
+    let data = json!({
+        "from": change.from.as_str(),
+        "to": change.to.as_str(),
+        "note": change.note,
+        "verdict": verdict.as_ref().map(|v| json!({
+            "rating": v.rating.as_str(),
+            "summary": v.summary,
+            "proposed_by": v.proposed_by.0,
+            "approved_by": v.approved_by.map(|a| a.0),
+        })),
+        "assignee": change.assignee.map(|a| a.0),
+    });
+    record(&txn, id, Some(actor.user_id), EventKind::Transitioned, data).await?;
+    let updated = Claim {
+        status: change.to,
+        assignee: change.assignee,
+        verdict,
+        updated_at: at,
+        version: current.version + 1,
+        ..current
+    };
+    super::commit(txn, updated).await
+}
+
+/// The statuses `actor` may move the claim to now.
+pub async fn allowed_transitions(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    claim: &Claim,
+) -> StoreResult<Vec<ClaimStatus>> {
+    let state = ClaimState {
+        status: claim.status,
+        assignee: claim.assignee,
+        proposed_by: claim.verdict.as_ref().map(|v| v.proposed_by),
+        sources: sources::count_for_claim(db, claim.id).await? as usize,
+    };
+    Ok(workflow::allowed(&state, actor.user_id, actor.role))
+}
+
+/// A claim's history, oldest first.
+pub async fn history(
+    db: &DatabaseConnection,
+    id: ClaimId,
+    limit: Limit,
+    after: Option<Cursor>,
+) -> StoreResult<Page<Event>> {
+    claims::find(db, id).await?.ok_or(DomainError::NotFound(ENTITY))?;
+    history::list(db, id, limit, after).await
 }
 
 async fn article_body(

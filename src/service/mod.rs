@@ -4,6 +4,8 @@
 pub mod articles;
 pub mod auth;
 pub mod claims;
+pub mod comments;
+pub mod sources;
 pub mod tokens;
 pub mod users;
 

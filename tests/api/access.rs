@@ -42,6 +42,16 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("PATCH", "/api/v1/claims/{id}", AtLeast(Reporter)),
     ("DELETE", "/api/v1/claims/{id}", AtLeast(Editor)),
     ("POST", "/api/v1/extract", AtLeast(Reporter)),
+    ("POST", "/api/v1/claims/{id}/transitions", AtLeast(Checker)),
+    ("GET", "/api/v1/claims/{id}/history", AtLeast(Reporter)),
+    ("GET", "/api/v1/claims/{id}/claimreview", AtLeast(Reporter)),
+    ("GET", "/api/v1/claims/{id}/sources", AtLeast(Reporter)),
+    ("POST", "/api/v1/claims/{id}/sources", AtLeast(Reporter)),
+    ("PATCH", "/api/v1/sources/{id}", AtLeast(Reporter)),
+    ("DELETE", "/api/v1/sources/{id}", AtLeast(Reporter)),
+    ("GET", "/api/v1/claims/{id}/comments", AtLeast(Reporter)),
+    ("POST", "/api/v1/claims/{id}/comments", AtLeast(Reporter)),
+    ("PATCH", "/api/v1/comments/{id}", AtLeast(Reporter)),
 ];
 
 #[test]

@@ -48,6 +48,7 @@ db_test! {
 async fn oversized_bodies_get_413() {
     let app = TestApp::sqlite_with(claimdesk::http::Settings {
         body_limit: 64 * 1024,
+        ..Default::default()
     })
     .await;
     let body = "word ".repeat(20_000);

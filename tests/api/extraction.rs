@@ -125,6 +125,7 @@ db_test! {
 async fn oversized_extraction_is_413() {
     let app = TestApp::sqlite_with(claimdesk::http::Settings {
         body_limit: 32 * 1024,
+        ..Default::default()
     })
     .await;
     app.post(

@@ -18,6 +18,13 @@ pub struct Model {
     pub created_by: Option<Uuid>,
     pub kind: Option<String>,
     pub checkworthiness: Option<f64>,
+    pub assignee_id: Option<Uuid>,
+    pub verdict_rating: Option<String>,
+    pub verdict_summary: Option<String>,
+    pub verdict_proposed_by: Option<Uuid>,
+    pub verdict_proposed_at: Option<DateTimeUtc>,
+    pub verdict_approved_by: Option<Uuid>,
+    pub verdict_approved_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,9 +4,12 @@
 
 pub mod api_tokens;
 pub mod articles;
+pub mod claim_events;
 pub mod claim_quantities;
 pub mod claims;
+pub mod comments;
 pub mod login_failures;
 pub mod refresh_tokens;
 pub mod server_secrets;
+pub mod sources;
 pub mod users;
