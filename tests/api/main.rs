@@ -15,6 +15,7 @@ mod extraction;
 mod extraction_quality;
 mod health;
 mod pagination;
+mod workflow;
 
 pub use serde_json::json;
 pub use support::TestApp;
