@@ -276,21 +276,6 @@ pub async fn transition(
     super::commit(txn, updated).await
 }
 
-/// The statuses `actor` may move the claim to now.
-pub async fn allowed_transitions(
-    db: &DatabaseConnection,
-    actor: &Principal,
-    claim: &Claim,
-) -> StoreResult<Vec<ClaimStatus>> {
-    let state = ClaimState {
-        status: claim.status,
-        assignee: claim.assignee,
-        proposed_by: claim.verdict.as_ref().map(|v| v.proposed_by),
-        sources: sources::count_for_claim(db, claim.id).await? as usize,
-    };
-    Ok(workflow::allowed(&state, actor.user_id, actor.role))
-}
-
 /// A claim's history, oldest first.
 pub async fn history(
     db: &DatabaseConnection,

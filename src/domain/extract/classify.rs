@@ -152,6 +152,7 @@ const BOILERPLATE: &[&str] = &[
 
 /// Every word that starts or carries a boilerplate or opinion phrase.
 const PHRASE_TRIGGERS: &[&str] = &[
+    "according",
     "found",
     "subscribe",
     "newsletter",
@@ -393,7 +394,11 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Option<Found> {
         .map(|(i, t)| (i, t.text(text)))
         .collect();
     // One look-up per word tells which word lists the sentence touches.
-    let seen = words.iter().fold(0u8, |seen, (_, w)| seen | class_of(w));
+    let classes: Vec<u8> = tokens
+        .iter()
+        .map(|t| if t.is_word() { class_of(t.text(text)) } else { 0 })
+        .collect();
+    let seen = classes.iter().fold(0u8, |seen, c| seen | c);
     let has = |class: u8| seen & class != 0;
     // Phrase searches are the slow part of this function: run them only when
     // one of their words is present.
@@ -408,7 +413,11 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Option<Found> {
     let opinion = has(OPINION) || OPINION_PHRASES.iter().any(|o| contains_phrase(&lower, o));
 
     let quantities = quantities::find(text, tokens);
-    let claimant = claimant(text, tokens);
+    let claimant = if has(REPORTING) || lower.contains("according to") {
+        claimant(text, tokens, &classes)
+    } else {
+        None
+    };
     let comparison = has(COMPARATIVE);
     let named = named_actor(text, tokens);
     let dated = words.iter().any(|(_, w)| {
@@ -491,17 +500,14 @@ fn named_actor(text: &str, tokens: &[Token]) -> bool {
 
 /// Who asserts the sentence: "according to X", "X said …", "…, said X.",
 /// "…, X said."
-fn claimant(text: &str, tokens: &[Token]) -> Option<Range> {
+/// `classes` holds each token's word classes (see `class_of`).
+fn claimant(text: &str, tokens: &[Token], classes: &[u8]) -> Option<Range> {
     let is = |i: usize, w: &str| {
         tokens
             .get(i)
             .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
     };
-    let saying = |i: usize| {
-        tokens
-            .get(i)
-            .is_some_and(|t| t.is_word() && class_of(t.text(text)) & REPORTING != 0)
-    };
+    let saying = |i: usize| classes.get(i).is_some_and(|c| c & REPORTING != 0);
     let span = |a: usize, b: usize| {
         (a < b).then(|| Range {
             start: tokens[a].range.start,
