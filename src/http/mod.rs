@@ -29,6 +29,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::domain::claimreview::Publisher;
 use crate::service::auth::Keys;
@@ -101,7 +102,11 @@ pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
         publisher: Arc::new(settings.publisher.clone()),
         openapi_json: Arc::new(document.to_pretty_json().unwrap_or_default()),
     };
+    // The reference page: Swagger UI served from assets built into the
+    // binary (no CDN), reading the same document as /api/v1/openapi.json.
+    let docs = SwaggerUi::new("/docs").config(Config::from("/api/v1/openapi.json"));
     router
+        .merge(docs)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(settings.body_limit))

@@ -10,6 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
+use super::claims::SortKey;
 use super::error::{Problem, ProblemField};
 
 #[derive(OpenApi)]
@@ -40,7 +41,7 @@ use super::error::{Problem, ProblemField};
         (name = "health", description = "Probes for load balancers"),
         (name = "meta", description = "This document"),
     ),
-    components(schemas(Problem, ProblemField)),
+    components(schemas(Problem, ProblemField, SortKey)),
     modifiers(&BearerAuth),
     security(("bearerAuth" = []))
 )]
