@@ -223,6 +223,8 @@ async fn create_article(
 }
 
 /// Get an article
+///
+/// A live article with its ETag; archived articles are 404.
 #[utoipa::path(get, path = "/articles/{id}", tag = "articles", security(("bearerAuth" = [])), params(("id" = Uuid, Path, description = "Article id")),
     responses(
         (status = 200, description = "The article", body = ArticleResponse, headers(("ETag" = String, description = "Its version"))),

@@ -342,6 +342,8 @@ async fn create_claim(
 }
 
 /// Get a claim
+///
+/// The claim with its analysis, assignee and current verdict, and its ETag.
 #[utoipa::path(get, path = "/claims/{id}", tag = "claims", security(("bearerAuth" = [])), params(("id" = Uuid, Path, description = "Claim id")),
     responses(
         (status = 200, description = "The claim", body = ClaimResponse, headers(("ETag" = String, description = "Its version"))),

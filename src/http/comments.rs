@@ -58,6 +58,8 @@ impl From<Comment> for CommentResponse {
 }
 
 /// List a claim's comments
+///
+/// Newest first, a page at a time.
 #[utoipa::path(get, path = "/claims/{id}/comments", tag = "comments", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Claim id"), PageQuery),
     responses(
@@ -79,6 +81,8 @@ async fn list_comments(
 }
 
 /// Comment on a claim
+///
+/// Any signed-in user may comment; the comment is recorded in the claim's history.
 #[utoipa::path(post, path = "/claims/{id}/comments", tag = "comments", security(("bearerAuth" = [])),
     request_body = CommentRequest, params(("id" = Uuid, Path, description = "Claim id")),
     responses(

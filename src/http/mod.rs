@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use sea_orm::DatabaseConnection;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
@@ -90,12 +90,15 @@ fn api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document, generated from the same routes the server runs.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    api().into_openapi()
+    let mut document = api().into_openapi();
+    openapi::DatabaseDown.modify(&mut document);
+    document
 }
 
 /// The whole application, ready to serve.
 pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
-    let (router, document) = api().split_for_parts();
+    let (router, mut document) = api().split_for_parts();
+    openapi::DatabaseDown.modify(&mut document);
     let state = AppState {
         db,
         keys: Arc::new(keys),

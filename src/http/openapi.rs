@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,6 +21,11 @@ use super::error::{Problem, ProblemField};
         description = "Fact-claim tracking for newsroom verification desks: store articles, \
             record the check-worthy claims in them with their exact place in the text, and \
             track each claim from `unverified` to a published verdict.\n\n\
+            The workflow: a checker takes a claim (`unverified` → `in_progress`), collects \
+            sources and proposes a verdict (`in_review`); an editor who did not propose it \
+            approves it (`verified`), and the verdict is published as schema.org ClaimReview. \
+            Claims can be dismissed, sent back and reopened; every change is kept in the \
+            claim's history.\n\n\
             Every error is `application/problem+json` (RFC 9457). Lists are paged with an \
             opaque `cursor`. Single resources carry an `ETag`; send it back in `If-Match` \
             when you change them, and a concurrent edit gets 412 instead of being overwritten.\n\n\
@@ -46,6 +52,47 @@ use super::error::{Problem, ProblemField};
     security(("bearerAuth" = []))
 )]
 pub struct ApiDoc;
+
+/// Every operation that reads or writes the database answers 503 while the
+/// database is unreachable; documenting it once here keeps the handlers short.
+/// Applied to the assembled document (the routes are not in `ApiDoc` yet
+/// when its own modifiers run).
+pub struct DatabaseDown;
+
+impl Modify for DatabaseDown {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let response = ResponseBuilder::new()
+            .description("The database is not answering; try again shortly")
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if path == "/healthz" || path.ends_with("/openapi.json") {
+                continue;
+            }
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.put,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                operation
+                    .responses
+                    .responses
+                    .entry("503".into())
+                    .or_insert_with(|| response.clone().into());
+            }
+        }
+    }
+}
 
 /// Declares the `bearerAuth` scheme: a JWT access token from `/auth/login`,
 /// or an API token from `/tokens`.

@@ -35,6 +35,7 @@ pub struct LoginRequest {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "cdr_hB8Xq2mN0pL5vR7tY1wZ3cE6gJ9kU4aS2dF5hK8nQ0"}))]
 pub struct RefreshRequest {
     /// The refresh token from the last sign-in or refresh.
     #[schema(max_length = 200)]

@@ -73,6 +73,7 @@ pub struct AddSource {
 /// Fields to change; leave a field out to keep it, send `null` to clear an optional one.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"stance": "context", "note": "An older figure, superseded in April."}))]
 pub struct UpdateSource {
     #[schema(format = "uri", max_length = 2048)]
     pub url: Option<String>,
@@ -128,6 +129,8 @@ impl From<Source> for SourceResponse {
 }
 
 /// List a claim's sources
+///
+/// The evidence collected for the claim, newest first.
 #[utoipa::path(get, path = "/claims/{id}/sources", tag = "sources", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Claim id"), PageQuery),
     responses(
@@ -185,6 +188,8 @@ async fn add_source(
 }
 
 /// Update a source
+///
+/// Change its URL, title, publisher, stance or note; recorded in the claim's history.
 #[utoipa::path(patch, path = "/sources/{id}", tag = "sources", security(("bearerAuth" = [])), request_body = UpdateSource,
     params(("id" = Uuid, Path, description = "Source id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(

@@ -126,6 +126,8 @@ pub struct ListUsers {
 }
 
 /// List users
+///
+/// Every account, newest first (admins only).
 #[utoipa::path(get, path = "/users", tag = "users", params(ListUsers), security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "A page of users, newest first", body = Paged<UserResponse>),
@@ -145,6 +147,8 @@ async fn list_users(
 }
 
 /// Create a user
+///
+/// Admins only. Emails are unique regardless of case; passwords need 12 characters or more.
 #[utoipa::path(post, path = "/users", tag = "users", request_body = CreateUser, security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = UserResponse,
@@ -171,6 +175,8 @@ async fn create_user(
 }
 
 /// Get a user
+///
+/// One account with its ETag (admins only).
 #[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = Uuid, Path, description = "User id")), security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The user", body = UserResponse, headers(("ETag" = String, description = "Its version"))),
