@@ -55,7 +55,7 @@ impl Qualifier {
 }
 
 /// Hedges before a number, longest first.
-const HEDGES: &[(&[&str], Qualifier)] = &[
+pub(super) const HEDGES: &[(&[&str], Qualifier)] = &[
     (&["no", "fewer", "than"], Qualifier::AtLeast),
     (&["no", "more", "than"], Qualifier::AtMost),
     (&["more", "than"], Qualifier::MoreThan),
@@ -88,8 +88,24 @@ const HEDGES: &[(&[&str], Qualifier)] = &[
 /// A hedge phrase starting at token `i`: its qualifier and the index after it.
 pub fn hedge(text: &str, tokens: &[Token], i: usize) -> Option<(Qualifier, usize)> {
     let first = tokens.get(i).filter(|t| t.is_word())?.text(text);
-    let starts_hedge = matches!(
-        &*lc(first),
+    if !starts_hedge(&lc(first)) {
+        return None;
+    }
+    HEDGES.iter().find_map(|(words, q)| {
+        let matches = words.iter().enumerate().all(|(k, w)| {
+            tokens
+                .get(i + k)
+                .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
+        });
+        matches.then_some((*q, i + words.len()))
+    })
+}
+
+/// The first word of some hedge.
+fn starts_hedge(w: &str) -> bool {
+    // Kept as a `match` (not a scan of HEDGES): it runs for nearly every word.
+    matches!(
+        w,
         "no" | "more"
             | "greater"
             | "less"
@@ -113,18 +129,7 @@ pub fn hedge(text: &str, tokens: &[Token], i: usize) -> Option<(Qualifier, usize
             | "exceeding"
             | "under"
             | "below"
-    );
-    if !starts_hedge {
-        return None;
-    }
-    HEDGES.iter().find_map(|(words, q)| {
-        let matches = words.iter().enumerate().all(|(k, w)| {
-            tokens
-                .get(i + k)
-                .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
-        });
-        matches.then_some((*q, i + words.len()))
-    })
+    )
 }
 
 /// The qualifier of a one-word hedge.
@@ -808,5 +813,30 @@ pub fn plural(w: &str) -> String {
         format!("{}ies", &w[..w.len() - 1])
     } else {
         format!("{w}s")
+    }
+}
+
+/// A cheap first look: can a quantity start at this token at all? Most
+/// tokens are ordinary words, and this spares them the full parse.
+pub fn may_start_quantity(text: &str, token: &Token) -> bool {
+    match token.kind {
+        super::tokens::Kind::Number { .. } => true,
+        super::tokens::Kind::Punct(c) => currency_symbol(c).is_some(),
+        super::tokens::Kind::Word => {
+            let word = token.text(text);
+            let first = word.as_bytes()[0].to_ascii_lowercase();
+            // Every starter (hedge, number word, fraction, vague amount) begins with one of these.
+            if !b"abcdefghjlmnorstuw".contains(&first) {
+                return false;
+            }
+            let w = lc(word);
+            let w = &*w;
+            starts_hedge(w)
+                || matches!(w, "a" | "an" | "between" | "half" | "dozen" | "us")
+                || vague_amount(w).is_some()
+                || compound_number(w).is_some()
+                || w.split_once('-')
+                    .is_some_and(|(a, b)| small_number(a).is_some() && fraction_word(b).is_some())
+        }
     }
 }

@@ -34,6 +34,10 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Quantity> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
+        if !lexicon::may_start_quantity(text, &tokens[i]) {
+            i += 1;
+            continue;
+        }
         match quantity_at(text, tokens, i) {
             Some((found, next)) => {
                 out.extend(found);

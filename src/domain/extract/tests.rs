@@ -169,6 +169,18 @@ fn finds_claimants() {
 }
 
 #[test]
+fn every_hedge_is_recognised_as_a_start() {
+    for (words, qualifier) in lexicon::HEDGES {
+        let text = format!("Officials counted {} 40 boats.", words.join(" "));
+        assert_eq!(
+            quantities(&text),
+            vec![q(40.0, Some("boats"), qualifier.as_str())],
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn huge_numbers_are_not_infinite() {
     let text = format!("The fund lost {} dollars.", "9".repeat(400));
     assert!(
