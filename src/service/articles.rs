@@ -27,23 +27,12 @@ pub async fn create(
     } else {
         Vec::new()
     };
-    let at = now();
     let txn = db::begin_write(db).await?;
-    let article = articles::insert(&txn, content, actor, at).await?;
+    let article = articles::insert(&txn, content, actor, now()).await?;
     let mut created = Vec::with_capacity(found.len());
     for claim in found {
         if let Some(content) = extracted_content(claim) {
-            let analysis = extract::analyse(content.text.as_str());
-            let claim = claims::insert(&txn, Some(article.id), content, analysis, actor, at).await?;
-            super::claims::record(
-                &txn,
-                claim.id,
-                Some(actor),
-                EventKind::Created,
-                super::claims::created_data(&claim),
-            )
-            .await?;
-            created.push(claim);
+            created.push(super::claims::insert_recorded(&txn, Some(article.id), content, actor).await?);
         }
     }
     super::commit(txn, (article, created)).await
@@ -62,7 +51,6 @@ pub async fn reextract(
         .await?
         .ok_or(DomainError::NotFound(ENTITY))?;
     let mut existing = claims::all_of_article(&txn, id).await?;
-    let at = now();
     let (mut created, mut kept) = (Vec::new(), Vec::new());
     for claim in extract::extract(&article.content.body) {
         let span = Span {
@@ -72,17 +60,7 @@ pub async fn reextract(
         if let Some(i) = existing.iter().position(|c| c.content.span == Some(span)) {
             kept.push(existing.swap_remove(i));
         } else if let Some(content) = extracted_content(claim) {
-            let analysis = extract::analyse(content.text.as_str());
-            let claim = claims::insert(&txn, Some(id), content, analysis, actor, at).await?;
-            super::claims::record(
-                &txn,
-                claim.id,
-                Some(actor),
-                EventKind::Created,
-                super::claims::created_data(&claim),
-            )
-            .await?;
-            created.push(claim);
+            created.push(super::claims::insert_recorded(&txn, Some(id), content, actor).await?);
         }
     }
     super::commit(txn, (created, kept)).await

@@ -28,7 +28,7 @@ pub(super) async fn record(
 }
 
 /// The history entry of a new claim.
-pub(super) fn created_data(claim: &Claim) -> Value {
+fn created_data(claim: &Claim) -> Value {
     json!({
         "text": claim.content.text.as_str(),
         "article_id": claim.article_id.map(|a| a.0),
@@ -58,17 +58,29 @@ pub async fn create(
         None => None,
     };
     let content = ClaimContent::parse(fields, body.as_deref())?;
+    let claim = insert_recorded(&txn, article_id, content, actor).await?;
+    super::commit(txn, claim).await
+}
+
+/// Stores a new claim with the extractor's analysis of its text and its
+/// `created` history event, in the caller's transaction.
+pub(super) async fn insert_recorded(
+    conn: &impl ConnectionTrait,
+    article_id: Option<ArticleId>,
+    content: ClaimContent,
+    actor: UserId,
+) -> StoreResult<Claim> {
     let analysis = extract::analyse(content.text.as_str());
-    let claim = claims::insert(&txn, article_id, content, analysis, actor, now()).await?;
+    let claim = claims::insert(conn, article_id, content, analysis, actor, now()).await?;
     record(
-        &txn,
+        conn,
         claim.id,
         Some(actor),
         EventKind::Created,
         created_data(&claim),
     )
     .await?;
-    super::commit(txn, claim).await
+    Ok(claim)
 }
 
 pub async fn get(db: &DatabaseConnection, id: ClaimId) -> StoreResult<Claim> {
