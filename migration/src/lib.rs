@@ -7,6 +7,7 @@ mod m20261127_000001_articles_and_claims;
 mod m20261127_000002_accounts;
 mod m20261127_000003_claim_analysis;
 mod m20261127_000004_workflow;
+mod m20261127_000005_append_only_history;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_accounts::Migration),
             Box::new(m20261127_000003_claim_analysis::Migration),
             Box::new(m20261127_000004_workflow::Migration),
+            Box::new(m20261127_000005_append_only_history::Migration),
         ]
     }
 }

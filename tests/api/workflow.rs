@@ -1,6 +1,7 @@
 use super::*;
 use claimdesk::domain::role::Role;
 use futures_util::future::join_all;
+use sea_orm::ConnectionTrait;
 
 const ARTICLE: &str = "The transport ministry said 1,200 new buses entered service in March. \
 Commuters in Lisbon waited more than 40 minutes on average, according to a passenger survey.";
@@ -247,5 +248,20 @@ db_test! {
         assert_eq!(last["kind"], "edited");
         assert_eq!(last["actor_id"], json!(null));
         assert_eq!(last["data"]["fields"]["start"]["new"], 8);
+    }
+}
+
+db_test! {
+    async fn history_cannot_be_rewritten_even_in_sql(app: TestApp) {
+        let (_, path) = first_claim(&app).await;
+        assert_eq!(app.get(&format!("{path}/history")).await.body["items"].as_array().unwrap().len(), 1);
+        let before = app.count("claim_events").await;
+        let backend = app.db.get_database_backend();
+        for sql in ["UPDATE claim_events SET kind = 'deleted'", "DELETE FROM claim_events"] {
+            let result = app.db.execute_raw(sea_orm::Statement::from_string(backend, sql)).await;
+            let err = result.expect_err(sql).to_string();
+            assert!(err.contains("append-only"), "{sql}: {err}");
+        }
+        assert_eq!(app.count("claim_events").await, before);
     }
 }
