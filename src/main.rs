@@ -51,6 +51,10 @@ enum Command {
         /// Defaults to <org-url>/fact-checks/{id}.
         #[arg(long, env = "CLAIMDESK_REVIEW_URL")]
         review_url: Option<String>,
+        /// Rate-limit sign-ins by the first X-Forwarded-For address. Set only
+        /// behind a proxy that sets the header (clients could forge it otherwise).
+        #[arg(long, env = "CLAIMDESK_TRUST_FORWARDED_FOR", default_value_t = false)]
+        trust_forwarded_for: bool,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -201,6 +205,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             org_name,
             org_url,
             review_url,
+            trust_forwarded_for,
         } => {
             let conn = connect(&cli.database_url).await?;
             db::migrate(&conn)
@@ -234,6 +239,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 &http::Settings {
                     body_limit,
                     publisher,
+                    trust_forwarded_for,
                 },
             );
             let listener = tokio::net::TcpListener::bind(bind)

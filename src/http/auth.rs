@@ -88,18 +88,32 @@ fn bearer_token(parts: &Parts) -> Result<&str, AppError> {
     }
 }
 
-/// The client's address, for rate limiting sign-ins. Unknown when the
-/// server was not started with connection info.
+/// The client's address, for rate limiting sign-ins: the socket's peer, or
+/// (only when the server is told it sits behind a proxy it trusts) the first
+/// address in `X-Forwarded-For`. Unknown when the server was not started
+/// with connection info.
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        Ok(ClientAddr(addr.unwrap_or_else(|| "unknown".into())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .trust_forwarded_for
+            .then(|| parts.headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
+        let peer = || {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        };
+        Ok(ClientAddr(
+            forwarded.or_else(peer).unwrap_or_else(|| "unknown".into()),
+        ))
     }
 }

@@ -43,6 +43,8 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// Who publishes the fact-checks, for ClaimReview.
     pub publisher: Arc<Publisher>,
+    /// Whether `X-Forwarded-For` names the client (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
     /// The OpenAPI document, rendered once at start-up.
     pub openapi_json: Arc<String>,
 }
@@ -54,12 +56,16 @@ pub struct Settings {
     pub body_limit: usize,
     /// Who publishes the fact-checks, named in every ClaimReview.
     pub publisher: Publisher,
+    /// Take the client address for sign-in rate limits from `X-Forwarded-For`.
+    /// Only safe behind a proxy that sets it; otherwise clients could forge it.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             body_limit: 2 * 1024 * 1024,
+            trust_forwarded_for: false,
             publisher: Publisher {
                 name: "claimdesk".into(),
                 url: "https://claimdesk.example".into(),
@@ -103,6 +109,7 @@ pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
         db,
         keys: Arc::new(keys),
         publisher: Arc::new(settings.publisher.clone()),
+        trust_forwarded_for: settings.trust_forwarded_for,
         openapi_json: Arc::new(document.to_pretty_json().unwrap_or_default()),
     };
     // The reference page: Swagger UI served from assets built into the

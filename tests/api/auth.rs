@@ -263,3 +263,61 @@ db_test! {
         assert_eq!(as_reporter.get(&format!("/api/v1/claims/{}", claim.body["id"].as_str().unwrap())).await.body["created_by"], me);
     }
 }
+
+async fn login_from(app: &TestApp, forwarded_for: &str, email: &str, password: &str) -> u16 {
+    let body = json!({"email": email, "password": password});
+    let request = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&body);
+    app.send(request).await.status
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_is_limited_on_its_own() {
+    let settings = claimdesk::http::Settings {
+        trust_forwarded_for: true,
+        ..Default::default()
+    };
+    let app = TestApp::sqlite_with(settings).await;
+    for i in 0..20 {
+        assert_eq!(
+            login_from(
+                &app,
+                "203.0.113.7, 198.51.100.1",
+                &format!("nobody{i}@test.example"),
+                "wrong password!!"
+            )
+            .await,
+            401
+        );
+    }
+    assert_eq!(
+        login_from(&app, "203.0.113.7", "admin@test.example", PASSWORD).await,
+        429
+    );
+    assert_eq!(
+        login_from(&app, "203.0.113.8", "admin@test.example", PASSWORD).await,
+        200
+    );
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_forwarded_for_is_ignored() {
+    let app = TestApp::sqlite().await;
+    for i in 0..20 {
+        login_from(
+            &app,
+            &format!("203.0.113.{i}"),
+            &format!("nobody{i}@test.example"),
+            "wrong password!!",
+        )
+        .await;
+    }
+    // A forged header does not escape the limit on the real address.
+    assert_eq!(
+        login_from(&app, "203.0.113.99", "admin@test.example", PASSWORD).await,
+        429
+    );
+}
