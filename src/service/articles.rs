@@ -4,7 +4,7 @@ use crate::db::{self, StoreResult, articles, claims};
 use crate::domain::DomainError;
 use crate::domain::article::{Article, ArticleContent, ArticleFields, ArticlePatch};
 use crate::domain::claim::{CLAIMANT_MAX, Claim, ClaimContent, ClaimText, Span};
-use crate::domain::extract::{self, ExtractedClaim};
+use crate::domain::extract::{self, Analysis, ExtractedClaim};
 use crate::domain::history::EventKind;
 use crate::domain::ids::{ArticleId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, now};
@@ -31,8 +31,11 @@ pub async fn create(
     let article = articles::insert(&txn, content, actor, now()).await?;
     let mut created = Vec::with_capacity(found.len());
     for claim in found {
+        let analysis = Analysis::of_extracted(&claim);
         if let Some(content) = extracted_content(claim) {
-            created.push(super::claims::insert_recorded(&txn, Some(article.id), content, actor).await?);
+            created.push(
+                super::claims::insert_recorded(&txn, Some(article.id), content, analysis, actor).await?,
+            );
         }
     }
     super::commit(txn, (article, created)).await
@@ -59,8 +62,11 @@ pub async fn reextract(
         };
         if let Some(i) = existing.iter().position(|c| c.content.span == Some(span)) {
             kept.push(existing.swap_remove(i));
-        } else if let Some(content) = extracted_content(claim) {
-            created.push(super::claims::insert_recorded(&txn, Some(id), content, actor).await?);
+        } else {
+            let analysis = Analysis::of_extracted(&claim);
+            if let Some(content) = extracted_content(claim) {
+                created.push(super::claims::insert_recorded(&txn, Some(id), content, analysis, actor).await?);
+            }
         }
     }
     super::commit(txn, (created, kept)).await

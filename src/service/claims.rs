@@ -6,7 +6,7 @@ use crate::domain::DomainError;
 use crate::domain::claim::{
     Claim, ClaimContent, ClaimFields, ClaimFilter, ClaimPatch, ClaimStatus, VerdictRecord,
 };
-use crate::domain::extract;
+use crate::domain::extract::{self, Analysis};
 use crate::domain::history::{Event, EventKind};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, now};
@@ -58,7 +58,8 @@ pub async fn create(
         None => None,
     };
     let content = ClaimContent::parse(fields, body.as_deref())?;
-    let claim = insert_recorded(&txn, article_id, content, actor).await?;
+    let analysis = extract::analyse(content.text.as_str());
+    let claim = insert_recorded(&txn, article_id, content, analysis, actor).await?;
     super::commit(txn, claim).await
 }
 
@@ -68,9 +69,9 @@ pub(super) async fn insert_recorded(
     conn: &impl ConnectionTrait,
     article_id: Option<ArticleId>,
     content: ClaimContent,
+    analysis: Analysis,
     actor: UserId,
 ) -> StoreResult<Claim> {
-    let analysis = extract::analyse(content.text.as_str());
     let claim = claims::insert(conn, article_id, content, analysis, actor, now()).await?;
     record(
         conn,

@@ -89,6 +89,27 @@ pub struct Analysis {
     pub quantities: Vec<ExtractedQuantity>,
 }
 
+impl Analysis {
+    /// The analysis an extracted claim already carries, with its quantity
+    /// offsets made relative to the claim's own text.
+    pub fn of_extracted(claim: &ExtractedClaim) -> Self {
+        let quantities = claim
+            .quantities
+            .iter()
+            .map(|q| ExtractedQuantity {
+                start: q.start - claim.start,
+                end: q.end - claim.start,
+                ..q.clone()
+            })
+            .collect();
+        Self {
+            kind: Some(claim.kind),
+            checkworthiness: Some(claim.checkworthiness),
+            quantities,
+        }
+    }
+}
+
 pub fn analyse(text: &str) -> Analysis {
     let (found, quantities) = classify::single(text);
     let mut offsets: Vec<usize> = quantities

@@ -181,6 +181,20 @@ fn every_hedge_is_recognised_as_a_start() {
 }
 
 #[test]
+fn an_extracted_claim_carries_the_analysis_of_its_text() {
+    let text =
+        "Intro line\n\nOfficials said 17 offices were torched. Prices rose 3.7% in March, the bank said.";
+    for claim in extract(text) {
+        assert_eq!(
+            Analysis::of_extracted(&claim),
+            analyse(&claim.text),
+            "{}",
+            claim.text
+        );
+    }
+}
+
+#[test]
 fn huge_numbers_are_not_infinite() {
     let text = format!("The fund lost {} dollars.", "9".repeat(400));
     assert!(
