@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, UpdateMany};
 
 use std::collections::HashMap;
 
@@ -257,7 +257,7 @@ pub async fn update_workflow(
     verdict: Option<&VerdictRecord>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let result = Entity::update_many()
+    let update = Entity::update_many()
         .col_expr(Column::Status, Expr::value(status.as_str()))
         .col_expr(Column::AssigneeId, Expr::value(assignee.map(|a| a.0)))
         .col_expr(
@@ -283,15 +283,8 @@ pub async fn update_workflow(
         .col_expr(
             Column::VerdictApprovedAt,
             Expr::value(verdict.and_then(|v| v.approved_at)),
-        )
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .col_expr(Column::Version, Expr::value(expected + 1))
-        .filter(Column::Id.eq(id.0))
-        .filter(Column::Version.eq(expected))
-        .filter(Column::DeletedAt.is_null())
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+        );
+    apply_if_current(conn, update, id, expected, now).await
 }
 
 /// Every claim of one article, for re-anchoring after its body changes.
@@ -318,22 +311,15 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let (span_start, span_end) = span_columns(content.span);
-    let result = Entity::update_many()
+    let update = Entity::update_many()
         .col_expr(Column::AssigneeId, Expr::value(assignee.map(|a| a.0)))
         .col_expr(Column::Text, Expr::value(content.text.as_str()))
         .col_expr(Column::SpanStart, Expr::value(span_start))
         .col_expr(Column::SpanEnd, Expr::value(span_end))
         .col_expr(Column::Claimant, Expr::value(content.claimant.clone()))
         .col_expr(Column::Kind, Expr::value(analysis.kind.map(|k| k.as_str())))
-        .col_expr(Column::Checkworthiness, Expr::value(analysis.checkworthiness))
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .col_expr(Column::Version, Expr::value(expected + 1))
-        .filter(Column::Id.eq(id.0))
-        .filter(Column::Version.eq(expected))
-        .filter(Column::DeletedAt.is_null())
-        .exec(conn)
-        .await?;
-    if result.rows_affected != 1 {
+        .col_expr(Column::Checkworthiness, Expr::value(analysis.checkworthiness));
+    if !apply_if_current(conn, update, id, expected, now).await? {
         return Ok(false);
     }
     store_quantities(conn, id, &analysis.quantities).await?;
@@ -348,8 +334,21 @@ pub async fn delete(
     expected: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let result = Entity::update_many()
-        .col_expr(Column::DeletedAt, Expr::value(now))
+    let update = Entity::update_many().col_expr(Column::DeletedAt, Expr::value(now));
+    apply_if_current(conn, update, id, expected, now).await
+}
+
+/// Runs `update` on the live claim only if its stored version is still
+/// `expected`, bumping the version and `updated_at`; false when someone else
+/// wrote first.
+async fn apply_if_current(
+    conn: &impl ConnectionTrait,
+    update: UpdateMany<Entity>,
+    id: ClaimId,
+    expected: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let result = update
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .col_expr(Column::Version, Expr::value(expected + 1))
         .filter(Column::Id.eq(id.0))

@@ -18,11 +18,10 @@ use super::error::{AppError, Problem};
 use super::extract::{Json, Path, Precondition, Query, Versioned};
 use super::paging::{Paged, page_request};
 use crate::domain::claim::ClaimStatus;
-use crate::domain::claimreview;
 use crate::domain::history::Event;
 use crate::domain::ids::ClaimId;
 use crate::domain::workflow::{Request, Verdict};
-use crate::service::{articles, claims};
+use crate::service::claims;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -178,12 +177,7 @@ async fn claim_review(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<impl IntoResponse, AppError> {
-    let claim = claims::get(&state.db, ClaimId(id)).await?;
-    let article = match claim.article_id {
-        Some(article) => articles::find_any(&state.db, article).await?,
-        None => None,
-    };
-    let review = claimreview::claim_review(&claim, article.as_ref(), &state.publisher)?;
+    let review = claims::claim_review(&state.db, ClaimId(id), &state.publisher).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/ld+json")],
         review.to_string(),

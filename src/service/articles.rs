@@ -87,11 +87,6 @@ fn extracted_content(claim: ExtractedClaim) -> Option<ClaimContent> {
     })
 }
 
-/// An article whether archived or not, for what its claims point back to.
-pub async fn find_any(db: &DatabaseConnection, id: ArticleId) -> StoreResult<Option<Article>> {
-    articles::find_any(db, id).await
-}
-
 pub async fn get(db: &DatabaseConnection, id: ArticleId) -> StoreResult<Article> {
     articles::find_live(db, id)
         .await?

@@ -6,6 +6,7 @@ use crate::domain::DomainError;
 use crate::domain::claim::{
     Claim, ClaimContent, ClaimFields, ClaimFilter, ClaimPatch, ClaimStatus, VerdictRecord,
 };
+use crate::domain::claimreview::{self, Publisher};
 use crate::domain::extract::{self, Analysis};
 use crate::domain::history::{Event, EventKind};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
@@ -287,6 +288,17 @@ pub async fn transition(
         ..current
     };
     super::commit(txn, updated).await
+}
+
+/// The ClaimReview of a verified claim, with what its article says about
+/// where and when the claim appeared (archived articles included).
+pub async fn claim_review(db: &DatabaseConnection, id: ClaimId, publisher: &Publisher) -> StoreResult<Value> {
+    let claim = get(db, id).await?;
+    let article = match claim.article_id {
+        Some(article) => articles::find_any(db, article).await?,
+        None => None,
+    };
+    Ok(claimreview::claim_review(&claim, article.as_ref(), publisher)?)
 }
 
 /// A claim's history, oldest first.
