@@ -8,6 +8,7 @@ mod m20261127_000002_accounts;
 mod m20261127_000003_claim_analysis;
 mod m20261127_000004_workflow;
 mod m20261127_000005_append_only_history;
+mod m20261127_000006_claim_tracking;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_claim_analysis::Migration),
             Box::new(m20261127_000004_workflow::Migration),
             Box::new(m20261127_000005_append_only_history::Migration),
+            Box::new(m20261127_000006_claim_tracking::Migration),
         ]
     }
 }

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -6,7 +8,9 @@ use super::StoreResult;
 use super::entities::articles::{self, Column, Entity};
 use crate::domain::article::{Article, ArticleContent};
 use crate::domain::ids::{ArticleId, UserId};
-use crate::domain::page::{Cursor, Limit, Page};
+use crate::domain::page::{Cursor, Limit, Page, RankCursor};
+use crate::domain::search::SearchQuery;
+use uuid::Uuid;
 
 fn to_domain(row: articles::Model) -> Article {
     Article {
@@ -92,6 +96,31 @@ pub async fn list(
     let items = rows.into_iter().map(to_domain).collect();
     Ok(Page::from_rows(items, limit, |a: &Article| Cursor {
         created_at: a.created_at,
+        id: a.id.0,
+    }))
+}
+
+/// Live articles matching `query`, best match first.
+pub async fn search(
+    conn: &impl ConnectionTrait,
+    query: &SearchQuery,
+    limit: Limit,
+    after: Option<RankCursor>,
+) -> StoreResult<Page<Article, RankCursor>> {
+    let ranked = super::search::articles(conn, query, limit, after).await?;
+    let rank: HashMap<Uuid, (usize, f64)> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, (id, r))| (*id, (i, *r)))
+        .collect();
+    let mut rows = Entity::find()
+        .filter(Column::Id.is_in(rank.keys().copied()))
+        .all(conn)
+        .await?;
+    rows.sort_by_key(|r| rank[&r.id].0);
+    let items = rows.into_iter().map(to_domain).collect();
+    Ok(Page::from_rows(items, limit, |a: &Article| RankCursor {
+        rank: rank[&a.id.0].1,
         id: a.id.0,
     }))
 }

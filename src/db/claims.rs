@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, UpdateMany};
 
 use std::collections::HashMap;
@@ -10,10 +10,14 @@ use uuid::Uuid;
 use super::entities::claim_quantities;
 use super::entities::claims::{self, Column, Entity};
 use super::{StoreError, StoreResult};
-use crate::domain::claim::{Claim, ClaimContent, ClaimFilter, ClaimStatus, ClaimText, Span, VerdictRecord};
+use crate::domain::claim::{
+    Claim, ClaimContent, ClaimFilter, ClaimOrder, ClaimStatus, ClaimText, Span, VerdictRecord,
+};
 use crate::domain::extract::{Analysis, ClaimKind, ExtractedQuantity, Qualifier};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
-use crate::domain::page::{Cursor, Limit, Page};
+use crate::domain::page::{Cursor, Limit, Page, RankCursor};
+use crate::domain::search::SearchQuery;
+use crate::domain::similarity::unit_key;
 use crate::domain::workflow::Rating;
 
 fn to_domain(row: claims::Model, quantities: Vec<ExtractedQuantity>) -> StoreResult<Claim> {
@@ -66,11 +70,24 @@ fn to_domain(row: claims::Model, quantities: Vec<ExtractedQuantity>) -> StoreRes
             }),
             _ => None,
         },
+        similar_verified: None,
     })
 }
 
-/// Maps rows to claims, loading their quantities in one query.
+/// Maps rows to claims as the API shows them: with their quantities and
+/// their best verified repeat, one query each for the whole batch.
 async fn with_quantities(conn: &impl ConnectionTrait, rows: Vec<claims::Model>) -> StoreResult<Vec<Claim>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut verified = super::tracking::verified_matches(conn, &ids).await?;
+    let mut claims = bare(conn, rows).await?;
+    for claim in &mut claims {
+        claim.similar_verified = verified.remove(&claim.id.0);
+    }
+    Ok(claims)
+}
+
+/// Maps rows to claims with their quantities, loaded in one query.
+async fn bare(conn: &impl ConnectionTrait, rows: Vec<claims::Model>) -> StoreResult<Vec<Claim>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut by_claim: HashMap<Uuid, Vec<ExtractedQuantity>> = HashMap::new();
     if !ids.is_empty() {
@@ -128,6 +145,7 @@ async fn store_quantities(
             value_max: Set(q.value_max),
             of_value: Set(q.of),
             unit: Set(q.unit.clone()),
+            unit_key: Set(q.unit.as_deref().map(unit_key)),
             qualifier: Set(q.qualifier.as_str().to_owned()),
             text: Set(q.text.clone()),
             span_start: Set(q.start as i32),
@@ -167,6 +185,7 @@ pub async fn insert(
         analysis,
         assignee: None,
         verdict: None,
+        similar_verified: None,
     };
     let (span_start, span_end) = span_columns(claim.content.span);
     let row = claims::ActiveModel {
@@ -220,11 +239,11 @@ pub async fn list(
     if let Some(status) = filter.status {
         query = query.filter(Column::Status.eq(status.as_str()));
     }
-    if let Some(needle) = &filter.text_contains {
-        let pattern = format!("%{}%", escape_like(&needle.to_lowercase()));
-        query = query.filter(
-            Expr::expr(Func::lower(Expr::col(Column::Text))).like(LikeExpr::new(pattern).escape('\\')),
-        );
+    if let Some(search) = &filter.search {
+        query = query.filter(super::search::claims_matching(
+            conn.get_database_backend(),
+            search,
+        ));
     }
     if let Some(assignee) = filter.assignee {
         query = query.filter(Column::AssigneeId.eq(assignee.0));
@@ -232,18 +251,57 @@ pub async fn list(
     if let Some(rating) = filter.rating {
         query = query.filter(Column::VerdictRating.eq(rating.as_str()));
     }
-    let order = if filter.by_updated {
+    let by_updated = filter.order == ClaimOrder::Updated;
+    let order = if by_updated {
         Column::UpdatedAt
     } else {
         Column::CreatedAt
     };
     let rows = super::newest_first(conn, query, order, Column::Id, limit, after).await?;
     let items = with_quantities(conn, rows).await?;
-    let by_updated = filter.by_updated;
     Ok(Page::from_rows(items, limit, |c: &Claim| Cursor {
         created_at: if by_updated { c.updated_at } else { c.created_at },
         id: c.id.0,
     }))
+}
+
+/// Claims matching `search` and `filter`, best match first.
+pub async fn search(
+    conn: &impl ConnectionTrait,
+    search: &SearchQuery,
+    filter: &ClaimFilter,
+    limit: Limit,
+    after: Option<RankCursor>,
+) -> StoreResult<Page<Claim, RankCursor>> {
+    let ranked = super::search::claims(conn, search, filter, limit, after).await?;
+    let ranks: HashMap<Uuid, f64> = ranked.iter().copied().collect();
+    let ids: Vec<Uuid> = ranked.iter().map(|(id, _)| *id).collect();
+    let items = in_order(conn, &ids, true).await?;
+    Ok(Page::from_rows(items, limit, |c: &Claim| RankCursor {
+        rank: ranks[&c.id.0],
+        id: c.id.0,
+    }))
+}
+
+/// The live claims among `ids`, in the order of `ids`; `shown` adds what the
+/// API shows beyond the row (the best verified repeat).
+pub async fn in_order(conn: &impl ConnectionTrait, ids: &[Uuid], shown: bool) -> StoreResult<Vec<Claim>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::DeletedAt.is_null())
+        .all(conn)
+        .await?;
+    let mut claims = if shown {
+        with_quantities(conn, rows).await?
+    } else {
+        bare(conn, rows).await?
+    };
+    let position: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    claims.sort_by_key(|c| position[&c.id.0]);
+    Ok(claims)
 }
 
 /// Writes the workflow fields — status, assignee, verdict — if the stored
@@ -357,12 +415,4 @@ async fn apply_if_current(
         .exec(conn)
         .await?;
     Ok(result.rows_affected == 1)
-}
-
-/// `%`, `_` and the escape character itself match literally.
-fn escape_like(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }

@@ -6,9 +6,12 @@ pub mod claims;
 pub mod comments;
 pub mod entities;
 pub mod history;
+pub mod links;
+pub mod search;
 pub mod security;
 pub mod sources;
 pub mod tokens;
+pub mod tracking;
 pub mod users;
 
 use std::time::Duration;
@@ -17,8 +20,8 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, SqlErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    Select, SqlErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 
 use crate::domain::DomainError;
@@ -134,4 +137,75 @@ async fn newest_first<E: EntityTrait>(
 /// Whether the database answers.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.ping().await
+}
+
+/// Hand-written SQL for what the query builder cannot say (full-text search,
+/// recursive queries), with placeholders in the backend's own style.
+struct Sql {
+    backend: DbBackend,
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    fn new(backend: DbBackend) -> Self {
+        Self {
+            backend,
+            text: String::new(),
+            values: Vec::new(),
+        }
+    }
+
+    fn postgres(&self) -> bool {
+        self.backend == DbBackend::Postgres
+    }
+
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder bound to `value`.
+    fn bind(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.values.push(value.into());
+        if self.postgres() {
+            let n = self.values.len();
+            self.text.push_str(&format!("${n}"));
+        } else {
+            self.text.push('?');
+        }
+        self
+    }
+
+    /// Appends `(?, ?, ...)` bound to `values`.
+    fn bind_list<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
+        self.push("(");
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(value);
+        }
+        self.push(")")
+    }
+
+    async fn all(self, conn: &impl ConnectionTrait) -> Result<Vec<QueryResult>, DbErr> {
+        conn.query_all_raw(Statement::from_sql_and_values(
+            self.backend,
+            self.text,
+            self.values,
+        ))
+        .await
+    }
+
+    async fn execute(self, conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
+        let result = conn
+            .execute_raw(Statement::from_sql_and_values(
+                self.backend,
+                self.text,
+                self.values,
+            ))
+            .await?;
+        Ok(result.rows_affected())
+    }
 }

@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use super::error::{DomainError, Errors};
 use super::extract::Analysis;
 use super::ids::{ArticleId, ClaimId, UserId};
+use super::search::SearchQuery;
 use super::text;
 use super::workflow::Rating;
 
@@ -91,6 +92,19 @@ pub struct Claim {
     pub assignee: Option<UserId>,
     /// The current verdict: proposed, and approved once verified.
     pub verdict: Option<VerdictRecord>,
+    /// The closest repeat of this claim, found in another article, that
+    /// already carries an approved verdict.
+    pub similar_verified: Option<VerifiedMatch>,
+}
+
+/// A repeat of a claim that has already been checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedMatch {
+    pub claim_id: ClaimId,
+    pub score: f64,
+    pub rating: Rating,
+    pub summary: String,
+    pub approved_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -120,17 +134,31 @@ pub struct ClaimFilter {
     pub status: Option<ClaimStatus>,
     pub assignee: Option<UserId>,
     pub rating: Option<Rating>,
-    /// Newest first by last change instead of by creation.
-    pub by_updated: bool,
-    /// Case-insensitive substring of the claim text.
-    pub text_contains: Option<String>,
+    /// Full-text search over the text, claimant and article title.
+    pub search: Option<SearchQuery>,
+    pub order: ClaimOrder,
 }
 
-pub const QUERY_MAX: usize = 200;
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimOrder {
+    /// Newest first by creation.
+    #[default]
+    Created,
+    /// Newest first by last change.
+    Updated,
+    /// Best match for the search first.
+    Relevance,
+}
 
-impl ClaimFilter {
-    pub fn parse_query(q: Option<String>) -> Result<Option<String>, String> {
-        text::optional(q, QUERY_MAX)
+impl ClaimOrder {
+    /// The order asked for, or relevance when searching and nothing was asked.
+    pub fn choose(asked: Option<ClaimOrder>, searching: bool) -> Result<Self, String> {
+        match (asked, searching) {
+            (Some(ClaimOrder::Relevance), false) => Err("relevance needs a search: give q as well".into()),
+            (Some(order), _) => Ok(order),
+            (None, true) => Ok(ClaimOrder::Relevance),
+            (None, false) => Ok(ClaimOrder::Created),
+        }
     }
 }
 

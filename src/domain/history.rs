@@ -17,11 +17,13 @@ pub enum EventKind {
     SourceRemoved,
     CommentAdded,
     CommentEdited,
+    Linked,
+    Unlinked,
     Deleted,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 10] = [
+    pub const ALL: [EventKind; 12] = [
         EventKind::Created,
         EventKind::Edited,
         EventKind::Assigned,
@@ -31,6 +33,8 @@ impl EventKind {
         EventKind::SourceRemoved,
         EventKind::CommentAdded,
         EventKind::CommentEdited,
+        EventKind::Linked,
+        EventKind::Unlinked,
         EventKind::Deleted,
     ];
 
@@ -45,6 +49,8 @@ impl EventKind {
             EventKind::SourceRemoved => "source_removed",
             EventKind::CommentAdded => "comment_added",
             EventKind::CommentEdited => "comment_edited",
+            EventKind::Linked => "linked",
+            EventKind::Unlinked => "unlinked",
             EventKind::Deleted => "deleted",
         }
     }

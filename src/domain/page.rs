@@ -55,17 +55,78 @@ impl Cursor {
     }
 }
 
-/// One page of results. `next` is set only when more rows follow.
-#[derive(Debug)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next: Option<Cursor>,
+/// Position in a list ranked by relevance: (rank, id), best first. The rank
+/// travels as its exact bits, so the next page compares against the very
+/// value the database computed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankCursor {
+    pub rank: f64,
+    pub id: Uuid,
 }
 
-impl<T> Page<T> {
+const RANK_PREFIX: &str = "rank:";
+
+impl RankCursor {
+    pub fn encode(&self) -> String {
+        let raw = format!("{RANK_PREFIX}{:016x}|{}", self.rank.to_bits(), self.id);
+        URL_SAFE_NO_PAD.encode(raw)
+    }
+
+    pub fn decode(value: &str) -> Result<Self, String> {
+        const BAD: &str = "is not a cursor of this search; pass the next_cursor of the previous page \
+                           unchanged, with the same q and sort";
+        let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| BAD.to_owned())?;
+        let raw = String::from_utf8(bytes).map_err(|_| BAD.to_owned())?;
+        let raw = raw.strip_prefix(RANK_PREFIX).ok_or(BAD)?;
+        let (bits, id) = raw.split_once('|').ok_or(BAD)?;
+        let rank = f64::from_bits(u64::from_str_radix(bits, 16).map_err(|_| BAD.to_owned())?);
+        if !rank.is_finite() {
+            return Err(BAD.to_owned());
+        }
+        Ok(Self {
+            rank,
+            id: id.parse().map_err(|_| BAD.to_owned())?,
+        })
+    }
+}
+
+/// What a page hands back for the next request, and reads back from it.
+pub trait Position: Sized {
+    fn encode(&self) -> String;
+    fn decode(value: &str) -> Result<Self, String>;
+}
+
+impl Position for Cursor {
+    fn encode(&self) -> String {
+        Cursor::encode(self)
+    }
+
+    fn decode(value: &str) -> Result<Self, String> {
+        Cursor::decode(value)
+    }
+}
+
+impl Position for RankCursor {
+    fn encode(&self) -> String {
+        RankCursor::encode(self)
+    }
+
+    fn decode(value: &str) -> Result<Self, String> {
+        RankCursor::decode(value)
+    }
+}
+
+/// One page of results. `next` is set only when more rows follow.
+#[derive(Debug)]
+pub struct Page<T, C = Cursor> {
+    pub items: Vec<T>,
+    pub next: Option<C>,
+}
+
+impl<T, C> Page<T, C> {
     /// Builds a page from up to `limit + 1` rows fetched in order: the extra
     /// row only proves that another page exists.
-    pub fn from_rows(mut rows: Vec<T>, limit: Limit, position: impl Fn(&T) -> Cursor) -> Self {
+    pub fn from_rows(mut rows: Vec<T>, limit: Limit, position: impl Fn(&T) -> C) -> Self {
         let more = rows.len() as u64 > limit.get();
         rows.truncate(limit.get() as usize);
         let next = if more { rows.last().map(position) } else { None };
@@ -110,6 +171,23 @@ mod tests {
         ] {
             assert!(Cursor::decode(junk).is_err(), "{junk}");
         }
+    }
+
+    #[test]
+    fn rank_cursor_round_trips_exactly_and_is_not_a_time_cursor() {
+        let c = RankCursor {
+            rank: 0.1 + 0.2,
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(RankCursor::decode(&c.encode()).unwrap(), c);
+        assert!(Cursor::decode(&c.encode()).is_err());
+        let time = Cursor {
+            created_at: now(),
+            id: Uuid::now_v7(),
+        };
+        assert!(RankCursor::decode(&time.encode()).is_err());
+        let nan = URL_SAFE_NO_PAD.encode(format!("rank:{:016x}|{}", f64::NAN.to_bits(), Uuid::now_v7()));
+        assert!(RankCursor::decode(&nan).is_err());
     }
 
     #[test]

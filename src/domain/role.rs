@@ -45,6 +45,7 @@ pub enum Action {
     WriteArticles,
     WriteClaims,
     TransitionClaims,
+    LinkClaims,
     ArchiveArticles,
     DeleteClaims,
     ManageOwnTokens,
@@ -58,7 +59,7 @@ impl Action {
             Action::Read | Action::WriteArticles | Action::WriteClaims | Action::ManageOwnTokens => {
                 Role::Reporter
             }
-            Action::TransitionClaims => Role::Checker,
+            Action::TransitionClaims | Action::LinkClaims => Role::Checker,
             Action::ArchiveArticles | Action::DeleteClaims => Role::Editor,
             Action::ManageUsers | Action::SeeAllTokens => Role::Admin,
         }
@@ -85,13 +86,14 @@ mod tests {
     #[test]
     fn permission_table() {
         use Role::*;
-        let table: [(Action, [bool; 4]); 9] = [
+        let table: [(Action, [bool; 4]); 10] = [
             //                          reporter checker editor admin
             (Action::Read, [true, true, true, true]),
             (Action::WriteArticles, [true, true, true, true]),
             (Action::WriteClaims, [true, true, true, true]),
             (Action::ManageOwnTokens, [true, true, true, true]),
             (Action::TransitionClaims, [false, true, true, true]),
+            (Action::LinkClaims, [false, true, true, true]),
             (Action::ArchiveArticles, [false, false, true, true]),
             (Action::DeleteClaims, [false, false, true, true]),
             (Action::ManageUsers, [false, false, false, true]),

@@ -15,9 +15,11 @@ use super::claims::ClaimResponse;
 use super::error::{AppError, Problem};
 use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
 use super::paging::{Paged, page_request};
+use crate::domain::DomainError;
 use crate::domain::article::{Article, ArticleFields, ArticlePatch};
 use crate::domain::error::Errors;
 use crate::domain::ids::ArticleId;
+use crate::domain::search::SearchQuery;
 use crate::service::articles;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -127,6 +129,10 @@ impl From<Article> for ArticleResponse {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListArticles {
+    /// Full-text search in title and body: every word must match (word
+    /// forms too: "attack" finds "attacks"); results come best match first.
+    #[param(max_length = 500)]
+    pub q: Option<String>,
     /// Page size.
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
@@ -163,19 +169,26 @@ pub struct Reextraction {
 
 /// List articles
 ///
-/// Live (not archived) articles, newest first, a page at a time.
+/// Live (not archived) articles, newest first, a page at a time; with `q`,
+/// the ones matching the search, best match first.
 #[utoipa::path(get, path = "/articles", tag = "articles", security(("bearerAuth" = [])), params(ListArticles),
     responses(
         (status = 200, description = "A page of articles", body = Paged<ArticleResponse>),
         (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit, cursor or q", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_articles(
     _auth: AuthUser<Read>,
     State(state): State<AppState>,
     Query(query): Query<ListArticles>,
 ) -> Result<Json<Paged<ArticleResponse>>, AppError> {
+    if let Some(q) = query.q {
+        let search = SearchQuery::parse(&q).map_err(|m| DomainError::invalid("q", m))?;
+        let (limit, cursor) = page_request(query.limit, query.cursor.as_deref())?;
+        let page = articles::search(&state.db, &search, limit, cursor).await?;
+        return Ok(Json(Paged::from_page(page, ArticleResponse::from)));
+    }
     let (limit, cursor) = page_request(query.limit, query.cursor.as_deref())?;
     let page = articles::list(&state.db, limit, cursor).await?;
     Ok(Json(Paged::from_page(page, ArticleResponse::from)))

@@ -35,6 +35,7 @@ permissions!(
     WriteArticles,
     WriteClaims,
     TransitionClaims,
+    LinkClaims,
     ArchiveArticles,
     DeleteClaims,
     ManageOwnTokens,

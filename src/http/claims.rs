@@ -15,11 +15,13 @@ use super::error::{AppError, Problem};
 use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
 use super::extraction::{Kind, QuantityWire};
 use super::paging::{Paged, page_request};
+use super::tracking::{GroupResponse, LinkResponse};
 use crate::domain::DomainError;
-use crate::domain::claim::{Claim, ClaimFields, ClaimFilter, ClaimPatch, ClaimStatus};
+use crate::domain::claim::{Claim, ClaimFields, ClaimFilter, ClaimOrder, ClaimPatch, ClaimStatus};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
+use crate::domain::search::SearchQuery;
 use crate::domain::workflow::Rating;
-use crate::service::claims;
+use crate::service::{claims, tracking};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -143,6 +145,21 @@ pub struct ClaimResponse {
     pub assignee_id: Option<Uuid>,
     /// The current verdict: proposed, and approved once verified.
     pub verdict: Option<VerdictResponse>,
+    /// "Already checked": the closest repeat of this claim in another
+    /// article that has an approved verdict. Repeats are found when a claim
+    /// is created or reworded; see `GET /claims/{id}/similar` for all.
+    pub similar_verified: Option<SimilarVerified>,
+}
+
+/// A repeat of a claim that already has an approved verdict.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimilarVerified {
+    pub claim_id: Uuid,
+    /// How alike the two claims are, 0..1.
+    pub score: f64,
+    pub rating: RatingName,
+    pub summary: String,
+    pub approved_at: DateTime<Utc>,
 }
 
 /// A verdict's rating.
@@ -230,6 +247,13 @@ impl From<Claim> for ClaimResponse {
                 approved_by: v.approved_by.map(|a| a.0),
                 approved_at: v.approved_at,
             }),
+            similar_verified: c.similar_verified.map(|m| SimilarVerified {
+                claim_id: m.claim_id.0,
+                score: m.score,
+                rating: m.rating.into(),
+                summary: m.summary,
+                approved_at: m.approved_at,
+            }),
         }
     }
 }
@@ -239,6 +263,18 @@ impl From<Claim> for ClaimResponse {
 pub enum SortKey {
     CreatedAt,
     UpdatedAt,
+    /// Best match for `q` first; needs `q`.
+    Relevance,
+}
+
+impl From<SortKey> for ClaimOrder {
+    fn from(key: SortKey) -> Self {
+        match key {
+            SortKey::CreatedAt => ClaimOrder::Created,
+            SortKey::UpdatedAt => ClaimOrder::Updated,
+            SortKey::Relevance => ClaimOrder::Relevance,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -249,15 +285,17 @@ pub struct ListClaims {
     pub article_id: Option<Uuid>,
     /// Only claims in this status.
     pub status: Option<Status>,
-    /// Case-insensitive substring of the claim text.
-    #[param(max_length = 200)]
+    /// Full-text search in the claim text, claimant and article title:
+    /// every word must match (word forms too: "attack" finds "attacks").
+    #[param(max_length = 500)]
     pub q: Option<String>,
     /// Only claims assigned to this user; `me` for your own queue.
     #[param(example = "me")]
     pub assignee: Option<String>,
     /// Only claims whose current verdict has this rating.
     pub rating: Option<RatingName>,
-    /// Newest first by `created_at` (the default) or by `updated_at`.
+    /// Newest first by `created_at` or `updated_at`, or best match first
+    /// (`relevance`). The default is `relevance` with `q`, else `created_at`.
     pub sort: Option<SortKey>,
     /// Page size.
     #[param(minimum = 1, maximum = 200, default = 50)]
@@ -269,19 +307,20 @@ pub struct ListClaims {
 /// List claims
 ///
 /// Claims newest first, optionally filtered; filters combine with AND.
+/// With `q`, only claims matching the search, best match first unless
+/// `sort` says otherwise.
 #[utoipa::path(get, path = "/claims", tag = "claims", security(("bearerAuth" = [])), params(ListClaims),
     responses(
         (status = 200, description = "A page of claims", body = Paged<ClaimResponse>),
         (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit, cursor or q", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit, cursor, q or sort", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_claims(
     auth: AuthUser<Read>,
     State(state): State<AppState>,
     Query(query): Query<ListClaims>,
 ) -> Result<Json<Paged<ClaimResponse>>, AppError> {
-    let (limit, cursor) = page_request(query.limit, query.cursor.as_deref())?;
     let assignee = match query.assignee.as_deref() {
         None => None,
         Some("me") => Some(auth.principal.user_id),
@@ -289,14 +328,27 @@ async fn list_claims(
             DomainError::invalid("assignee", "must be \"me\" or a user id (a UUID)")
         })?)),
     };
+    let search = match query.q.as_deref() {
+        Some(q) => Some(SearchQuery::parse(q).map_err(|m| DomainError::invalid("q", m))?),
+        None => None,
+    };
+    let order = ClaimOrder::choose(query.sort.map(ClaimOrder::from), search.is_some())
+        .map_err(|m| DomainError::invalid("sort", m))?;
     let filter = ClaimFilter {
         article_id: query.article_id.map(ArticleId),
         status: query.status.map(ClaimStatus::from),
         assignee,
         rating: query.rating.map(Rating::from),
-        by_updated: matches!(query.sort, Some(SortKey::UpdatedAt)),
-        text_contains: ClaimFilter::parse_query(query.q).map_err(|m| DomainError::invalid("q", m))?,
+        search,
+        order,
     };
+    let cursor = query.cursor.as_deref();
+    if let (ClaimOrder::Relevance, Some(search)) = (order, &filter.search) {
+        let (limit, cursor) = page_request(query.limit, cursor)?;
+        let page = claims::search(&state.db, search, &filter, limit, cursor).await?;
+        return Ok(Json(Paged::from_page(page, ClaimResponse::from)));
+    }
+    let (limit, cursor) = page_request(query.limit, cursor)?;
     let page = claims::list(&state.db, &filter, limit, cursor).await?;
     Ok(Json(Paged::from_page(page, ClaimResponse::from)))
 }
@@ -341,12 +393,25 @@ async fn create_claim(
     })
 }
 
+/// A claim with how it relates to other claims.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimDetail {
+    #[serde(flatten)]
+    pub claim: ClaimResponse,
+    /// Its links to other claims, oldest first.
+    pub links: Vec<LinkResponse>,
+    /// Its `same_as` group and the group's latest approved verdict; null
+    /// when it has no `same_as` link.
+    pub group: Option<GroupResponse>,
+}
+
 /// Get a claim
 ///
-/// The claim with its analysis, assignee and current verdict, and its ETag.
+/// The claim with its analysis, assignee, current verdict, the closest
+/// already verified repeat, its links and its `same_as` group, and its ETag.
 #[utoipa::path(get, path = "/claims/{id}", tag = "claims", security(("bearerAuth" = [])), params(("id" = Uuid, Path, description = "Claim id")),
     responses(
-        (status = 200, description = "The claim", body = ClaimResponse, headers(("ETag" = String, description = "Its version"))),
+        (status = 200, description = "The claim", body = ClaimDetail, headers(("ETag" = String, description = "Its version"))),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
@@ -355,11 +420,18 @@ async fn get_claim(
     _auth: AuthUser<Read>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-) -> Result<Versioned<ClaimResponse>, AppError> {
-    let claim = claims::get(&state.db, ClaimId(id)).await?;
+) -> Result<Versioned<ClaimDetail>, AppError> {
+    let (claim, links, group) = tracking::detail(&state.db, ClaimId(id)).await?;
     Ok(Versioned {
         version: claim.version,
-        body: claim.into(),
+        body: ClaimDetail {
+            claim: claim.into(),
+            links: links
+                .into_iter()
+                .map(|l| LinkResponse::seen_from(ClaimId(id), l))
+                .collect(),
+            group: group.map(GroupResponse::from),
+        },
     })
 }
 

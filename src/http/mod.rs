@@ -14,6 +14,7 @@ pub mod paging;
 pub mod session;
 pub mod sources;
 pub mod tokens;
+pub mod tracking;
 pub mod users;
 pub mod workflow;
 
@@ -90,6 +91,7 @@ fn api() -> OpenApiRouter<AppState> {
                 .merge(workflow::router())
                 .merge(sources::router())
                 .merge(comments::router())
+                .merge(tracking::router())
                 .merge(extraction::router()),
         )
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::page::{Cursor, Limit, Page};
+use crate::domain::page::{Limit, Page, Position};
 use crate::domain::{DomainError, error::Errors};
 
 /// One page of a collection, newest first.
@@ -15,7 +15,7 @@ pub struct Paged<T> {
 }
 
 impl<T> Paged<T> {
-    pub fn from_page<D>(page: Page<D>, to_wire: impl Fn(D) -> T) -> Self {
+    pub fn from_page<D, C: Position>(page: Page<D, C>, to_wire: impl Fn(D) -> T) -> Self {
         Self {
             items: page.items.into_iter().map(to_wire).collect(),
             next_cursor: page.next.map(|c| c.encode()),
@@ -24,13 +24,13 @@ impl<T> Paged<T> {
 }
 
 /// Parses the `limit` and `cursor` query parameters, reporting both at once.
-pub fn page_request(
+pub fn page_request<C: Position>(
     limit: Option<i64>,
     cursor: Option<&str>,
-) -> Result<(Limit, Option<Cursor>), DomainError> {
+) -> Result<(Limit, Option<C>), DomainError> {
     let mut errors = Errors::default();
     let limit = errors.check("limit", Limit::parse(limit));
-    let cursor = errors.check("cursor", cursor.map(Cursor::decode).transpose());
+    let cursor = errors.check("cursor", cursor.map(C::decode).transpose());
     match (limit, cursor) {
         (Some(limit), Some(cursor)) => Ok((limit, cursor)),
         _ => Err(errors.into_error()),

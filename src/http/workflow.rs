@@ -104,7 +104,7 @@ pub struct EventResponse {
     /// Who made the change; null for changes the system made.
     pub actor_id: Option<Uuid>,
     /// created, edited, assigned, transitioned, source_added, source_changed,
-    /// source_removed, comment_added, comment_edited or deleted.
+    /// source_removed, comment_added, comment_edited, linked, unlinked or deleted.
     pub kind: String,
     pub at: DateTime<Utc>,
     /// What changed; its shape depends on `kind`.

@@ -7,7 +7,8 @@ use crate::domain::claim::{CLAIMANT_MAX, Claim, ClaimContent, ClaimText, Span};
 use crate::domain::extract::{self, Analysis, ExtractedClaim};
 use crate::domain::history::EventKind;
 use crate::domain::ids::{ArticleId, UserId};
-use crate::domain::page::{Cursor, Limit, Page, now};
+use crate::domain::page::{Cursor, Limit, Page, RankCursor, now};
+use crate::domain::search::SearchQuery;
 use crate::domain::text;
 use crate::domain::version::IfMatch;
 
@@ -99,6 +100,16 @@ pub async fn list(
     after: Option<Cursor>,
 ) -> StoreResult<Page<Article>> {
     articles::list(db, limit, after).await
+}
+
+/// Live articles matching `query` in title or body, best match first.
+pub async fn search(
+    db: &DatabaseConnection,
+    query: &SearchQuery,
+    limit: Limit,
+    after: Option<RankCursor>,
+) -> StoreResult<Page<Article, RankCursor>> {
+    articles::search(db, query, limit, after).await
 }
 
 /// Applies a patch. A new body re-anchors the article's claims in the same

@@ -10,7 +10,8 @@ use crate::domain::claimreview::{self, Publisher};
 use crate::domain::extract::{self, Analysis};
 use crate::domain::history::{Event, EventKind};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
-use crate::domain::page::{Cursor, Limit, Page, now};
+use crate::domain::page::{Cursor, Limit, Page, RankCursor, now};
+use crate::domain::search::SearchQuery;
 use crate::domain::user::Principal;
 use crate::domain::version::IfMatch;
 use crate::domain::workflow::{self, ClaimState, Request};
@@ -73,7 +74,8 @@ pub(super) async fn insert_recorded(
     analysis: Analysis,
     actor: UserId,
 ) -> StoreResult<Claim> {
-    let claim = claims::insert(conn, article_id, content, analysis, actor, now()).await?;
+    let mut claim = claims::insert(conn, article_id, content, analysis, actor, now()).await?;
+    super::tracking::track_new(conn, &mut claim).await?;
     record(
         conn,
         claim.id,
@@ -98,6 +100,17 @@ pub async fn list(
     after: Option<Cursor>,
 ) -> StoreResult<Page<Claim>> {
     claims::list(db, filter, limit, after).await
+}
+
+/// Claims matching `search` (and `filter`), best match first.
+pub async fn search(
+    db: &DatabaseConnection,
+    search: &SearchQuery,
+    filter: &ClaimFilter,
+    limit: Limit,
+    after: Option<RankCursor>,
+) -> StoreResult<Page<Claim, RankCursor>> {
+    claims::search(db, search, filter, limit, after).await
 }
 
 /// Edits a claim's wording, offsets, claimant and assignee. Status changes go
@@ -155,14 +168,18 @@ pub async fn update(
         let data = json!({"from": current.assignee.map(|a| a.0), "to": new_assignee.map(|a| a.0)});
         record(&txn, id, Some(actor.user_id), EventKind::Assigned, data).await?;
     }
-    let updated = Claim {
+    let reworded = content.text != current.content.text || content.claimant != current.content.claimant;
+    let mut updated = Claim {
         content,
         analysis,
         assignee: new_assignee,
         updated_at: at,
         version: current.version + 1,
-        ..current
+        ..current.clone()
     };
+    if reworded {
+        super::tracking::track_reworded(&txn, &current, &mut updated).await?;
+    }
     super::commit(txn, updated).await
 }
 
@@ -206,6 +223,7 @@ pub async fn delete(
             claims::find(db, id).await?.map(|c| c.version),
         ));
     }
+    super::tracking::track_deleted(&txn, &current).await?;
     record(&txn, id, Some(actor), EventKind::Deleted, json!({})).await?;
     super::commit(txn, ()).await
 }

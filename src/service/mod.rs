@@ -7,6 +7,7 @@ pub mod claims;
 pub mod comments;
 pub mod sources;
 pub mod tokens;
+pub mod tracking;
 pub mod users;
 
 use sea_orm::DatabaseTransaction;

@@ -52,6 +52,10 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/claims/{id}/comments", AtLeast(Reporter)),
     ("POST", "/api/v1/claims/{id}/comments", AtLeast(Reporter)),
     ("PATCH", "/api/v1/comments/{id}", AtLeast(Reporter)),
+    ("GET", "/api/v1/claims/{id}/similar", AtLeast(Reporter)),
+    ("GET", "/api/v1/claims/{id}/links", AtLeast(Reporter)),
+    ("POST", "/api/v1/claims/{id}/links", AtLeast(Checker)),
+    ("DELETE", "/api/v1/claims/{id}/links/{other_id}", AtLeast(Checker)),
 ];
 
 #[test]
@@ -85,7 +89,7 @@ db_test! {
         callers.push((Some(Admin), Some(app.token.clone())));
         let absent = "00000000-0000-7000-8000-000000000000";
         for (method, path, access) in TABLE {
-            let path = path.replace("{id}", absent);
+            let path = path.replace("{id}", absent).replace("{other_id}", absent);
             for (role, token) in &callers {
                 let caller = match token {
                     Some(t) => app.as_user(t),

@@ -15,6 +15,8 @@ mod extraction;
 mod extraction_quality;
 mod health;
 mod pagination;
+mod similarity_quality;
+mod tracking;
 mod workflow;
 
 pub use serde_json::json;

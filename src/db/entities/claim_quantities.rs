@@ -11,6 +11,7 @@ pub struct Model {
     pub value_max: Option<f64>,
     pub of_value: Option<f64>,
     pub unit: Option<String>,
+    pub unit_key: Option<String>,
     pub qualifier: String,
     pub text: String,
     pub span_start: i32,

@@ -5,6 +5,8 @@
 pub mod api_tokens;
 pub mod articles;
 pub mod claim_events;
+pub mod claim_links;
+pub mod claim_matches;
 pub mod claim_quantities;
 pub mod claims;
 pub mod comments;

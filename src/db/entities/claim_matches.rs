@@ -1,0 +1,16 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "claim_matches")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub claim_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub match_id: Uuid,
+    pub score: f64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

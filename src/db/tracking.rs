@@ -1,0 +1,218 @@
+//! What repeated-claim matching reads and writes: term counts, candidates
+//! found through the indexes, and the matches stored for each claim.
+
+use std::collections::{BTreeSet, HashMap};
+
+use sea_orm::{ConnectionTrait, DbErr};
+use uuid::Uuid;
+
+use super::search::fts5_any;
+use super::{Sql, StoreResult};
+use crate::domain::claim::VerifiedMatch;
+use crate::domain::ids::{ArticleId, ClaimId};
+use crate::domain::similarity::{Fingerprint, TermCounts};
+use crate::domain::workflow::Rating;
+
+/// The row of `term_stats` that counts all claims.
+const ALL_CLAIMS: &str = "";
+
+/// Adds `delta` (+1 or -1) to the count of every term of a claim and to the
+/// count of all claims. Terms are written in sorted order, so concurrent
+/// writers lock the shared rows in one order and cannot deadlock.
+pub async fn count_terms(
+    conn: &impl ConnectionTrait,
+    terms: &BTreeSet<String>,
+    delta: i64,
+) -> StoreResult<()> {
+    let mut sql = Sql::new(conn.get_database_backend());
+    sql.push("INSERT INTO term_stats (term, claims) VALUES ");
+    for (i, term) in std::iter::once(ALL_CLAIMS)
+        .chain(terms.iter().map(String::as_str))
+        .enumerate()
+    {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(").bind(term).push(", ").bind(delta).push(")");
+    }
+    sql.push(" ON CONFLICT (term) DO UPDATE SET claims = term_stats.claims + excluded.claims");
+    sql.execute(conn).await?;
+    Ok(())
+}
+
+/// How many claims use each of `terms`, and how many claims there are.
+pub async fn term_counts<'a>(
+    conn: &impl ConnectionTrait,
+    terms: impl IntoIterator<Item = &'a String>,
+) -> StoreResult<TermCounts> {
+    let mut sql = Sql::new(conn.get_database_backend());
+    sql.push("SELECT term, claims FROM term_stats WHERE term IN ")
+        .bind_list(std::iter::once(ALL_CLAIMS.to_owned()).chain(terms.into_iter().cloned()));
+    let mut counts = TermCounts::default();
+    for row in sql.all(conn).await? {
+        let term: String = row.try_get("", "term")?;
+        let claims = row.try_get::<i64>("", "claims")?.max(0) as u64;
+        if term == ALL_CLAIMS {
+            counts.claims = claims;
+        } else {
+            counts.by_term.insert(term, claims);
+        }
+    }
+    Ok(counts)
+}
+
+/// Live claims outside `article` (and other than `claim`) that share rare
+/// words or an amount with `print`: a short list to score, read through the
+/// full-text and (unit, value) indexes only.
+pub async fn candidates(
+    conn: &impl ConnectionTrait,
+    claim: ClaimId,
+    article: Option<ArticleId>,
+    print: &Fingerprint,
+    counts: &TermCounts,
+) -> StoreResult<Vec<Uuid>> {
+    /// Terms used by more claims than this are too common to look up by.
+    const COMMON: u64 = 5_000;
+    const BY_WORDS: i64 = 60;
+    const BY_AMOUNT: i64 = 20;
+    let backend = conn.get_database_backend();
+    let mut found: Vec<Uuid> = Vec::new();
+    let words = print.rare_words(counts, 4, COMMON);
+    let elsewhere = |sql: &mut Sql| {
+        sql.push(" AND c.deleted_at IS NULL AND c.id <> ").bind(claim.0);
+        if let Some(article) = article {
+            sql.push(" AND (c.article_id IS NULL OR c.article_id <> ")
+                .bind(article.0)
+                .push(")");
+        }
+    };
+    if !words.is_empty() {
+        let mut sql = Sql::new(backend);
+        if sql.postgres() {
+            let query: Vec<String> = words.iter().map(|w| format!("{w}:A")).collect();
+            sql.push("SELECT c.id FROM claims c, to_tsquery('english', ")
+                .bind(query.join(" | "))
+                .push(") q WHERE c.search @@ q");
+            elsewhere(&mut sql);
+            sql.push(" ORDER BY ts_rank(c.search, q) DESC LIMIT ")
+                .bind(BY_WORDS);
+        } else {
+            sql.push(
+                "SELECT c.id FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid \
+                 WHERE claims_fts MATCH ",
+            )
+            .bind(format!("text : ({})", fts5_any(&words)));
+            elsewhere(&mut sql);
+            sql.push(" ORDER BY bm25(claims_fts, 4.0, 2.0, 1.0) LIMIT ")
+                .bind(BY_WORDS);
+        }
+        for row in sql.all(conn).await? {
+            found.push(row.try_get("", "id")?);
+        }
+    }
+    for amount in print
+        .amounts
+        .iter()
+        .filter(|a| a.unit.as_deref().is_some_and(|u| u != "year"))
+        .take(3)
+    {
+        let margin = 1e-9 * amount.value.abs().max(1.0);
+        let mut sql = Sql::new(backend);
+        sql.push("SELECT DISTINCT q.claim_id AS id FROM claim_quantities q JOIN claims c ON c.id = q.claim_id WHERE q.unit_key = ")
+            .bind(amount.unit.clone())
+            .push(" AND q.value BETWEEN ")
+            .bind(amount.value - margin)
+            .push(" AND ")
+            .bind(amount.value + margin);
+        elsewhere(&mut sql);
+        sql.push(" LIMIT ").bind(BY_AMOUNT);
+        for row in sql.all(conn).await? {
+            let id: Uuid = row.try_get("", "id")?;
+            if !found.contains(&id) {
+                found.push(id);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Forgets every stored match of `claim`, both ways.
+pub async fn forget_matches(conn: &impl ConnectionTrait, claim: ClaimId) -> StoreResult<()> {
+    let mut sql = Sql::new(conn.get_database_backend());
+    sql.push("DELETE FROM claim_matches WHERE claim_id = ")
+        .bind(claim.0)
+        .push(" OR match_id = ")
+        .bind(claim.0);
+    sql.execute(conn).await?;
+    Ok(())
+}
+
+/// Stores `claim`'s repeats, both ways.
+pub async fn store_matches(
+    conn: &impl ConnectionTrait,
+    claim: ClaimId,
+    matches: &[(ClaimId, f64)],
+) -> StoreResult<()> {
+    if matches.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(conn.get_database_backend());
+    sql.push("INSERT INTO claim_matches (claim_id, match_id, score) VALUES ");
+    for (i, (other, score)) in matches.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        for (j, (a, b)) in [(claim, *other), (*other, claim)].into_iter().enumerate() {
+            if j > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .bind(a.0)
+                .push(", ")
+                .bind(b.0)
+                .push(", ")
+                .bind(*score)
+                .push(")");
+        }
+    }
+    sql.push(" ON CONFLICT (claim_id, match_id) DO UPDATE SET score = excluded.score");
+    sql.execute(conn).await?;
+    Ok(())
+}
+
+/// For each of `claims`, its best stored match that is verified.
+pub async fn verified_matches(
+    conn: &impl ConnectionTrait,
+    claims: &[Uuid],
+) -> StoreResult<HashMap<Uuid, VerifiedMatch>> {
+    let mut best: HashMap<Uuid, VerifiedMatch> = HashMap::new();
+    if claims.is_empty() {
+        return Ok(best);
+    }
+    let mut sql = Sql::new(conn.get_database_backend());
+    sql.push(
+        "SELECT m.claim_id, m.match_id, m.score, v.verdict_rating, v.verdict_summary, v.verdict_approved_at \
+         FROM claim_matches m JOIN claims v ON v.id = m.match_id \
+         WHERE v.status = 'verified' AND v.deleted_at IS NULL AND v.verdict_approved_at IS NOT NULL \
+         AND m.claim_id IN ",
+    )
+    .bind_list(claims.iter().copied());
+    for row in sql.all(conn).await? {
+        let claim: Uuid = row.try_get("", "claim_id")?;
+        let rating: String = row.try_get("", "verdict_rating")?;
+        let found = VerifiedMatch {
+            claim_id: ClaimId(row.try_get("", "match_id")?),
+            score: row.try_get("", "score")?,
+            rating: Rating::parse(&rating).ok_or_else(|| DbErr::Type(format!("bad rating {rating}")))?,
+            summary: row.try_get("", "verdict_summary")?,
+            approved_at: row.try_get("", "verdict_approved_at")?,
+        };
+        let better = best
+            .get(&claim)
+            .is_none_or(|b| (found.score, found.approved_at) > (b.score, b.approved_at));
+        if better {
+            best.insert(claim, found);
+        }
+    }
+    Ok(best)
+}

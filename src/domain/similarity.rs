@@ -1,0 +1,848 @@
+//! Repeated-claim matching: whether two claims assert the same thing.
+//!
+//! A claim is reduced to a [`Fingerprint`]: its stemmed key terms, the names
+//! in it, its amounts (value and unit, numbers already normalised by the
+//! extractor), the direction it reports and its claimant. Two fingerprints
+//! are compared by the rarity-weighted overlap of their terms, lifted by a
+//! shared amount and pulled down by a contradiction — another number for the
+//! same unit, another place or name, the opposite direction — because the
+//! near-misses a desk cares about differ in exactly one such fact.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::extract::ExtractedQuantity;
+
+/// Score from which two claims count as the same claim.
+pub const SAME_CLAIM: f64 = 0.5;
+
+/// Below this a candidate is not worth showing at all.
+pub const RELEVANT: f64 = 0.2;
+
+/// Longer "words" are identifiers or junk, not terms.
+const WORD_MAX: usize = 40;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Amount {
+    pub value: f64,
+    /// Singular, lower-cased, with synonyms folded ("soldiers" → "troop").
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Up,
+    Down,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fingerprint {
+    /// Stemmed content words of the text, stop words and numbers left out.
+    pub terms: BTreeSet<String>,
+    /// A word of the text for each term, as a full-text index would take it.
+    words: BTreeMap<String, String>,
+    /// Stems of capitalised content words: places, people, months (and
+    /// the odd sentence-initial noun, which the other claim usually has too).
+    names: BTreeSet<String>,
+    pub amounts: Vec<Amount>,
+    /// Every number written in digits, years included.
+    numbers: Vec<f64>,
+    /// Every word's stem in order, and whether it is a content word.
+    sequence: Vec<Word>,
+    direction: Option<Direction>,
+    claimant: Option<String>,
+}
+
+/// How many claims use each term: the rarity that weighs shared terms.
+#[derive(Debug, Default, Clone)]
+pub struct TermCounts {
+    pub claims: u64,
+    pub by_term: HashMap<String, u64>,
+}
+
+impl TermCounts {
+    pub fn of<'a>(fingerprints: impl IntoIterator<Item = &'a Fingerprint>) -> Self {
+        let mut counts = Self::default();
+        for f in fingerprints {
+            counts.claims += 1;
+            for t in &f.terms {
+                *counts.by_term.entry(t.clone()).or_default() += 1;
+            }
+        }
+        counts
+    }
+
+    fn using(&self, term: &str) -> u64 {
+        self.by_term.get(term).copied().unwrap_or(0).max(1)
+    }
+
+    /// ln(1 + claims / claims using the term): a term every claim uses
+    /// weighs little, one a handful use weighs a lot.
+    pub fn weight(&self, term: &str) -> f64 {
+        (1.0 + self.claims.max(1) as f64 / self.using(term) as f64).ln()
+    }
+}
+
+/// Why two claims were judged alike or apart.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    SharedQuantity(String),
+    SharedTerms(Vec<String>),
+    SameClaimant(String),
+    DifferentQuantity(String),
+    DifferentNames(Vec<String>),
+    /// Near-identical wording with a word or two replaced.
+    DifferentDetail(Vec<String>),
+    OppositeDirection,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Similarity {
+    /// 0..1.
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+impl Similarity {
+    pub fn same_claim(&self) -> bool {
+        self.score >= SAME_CLAIM
+    }
+}
+
+fn stemmer() -> Stemmer {
+    Stemmer::create(Algorithm::English)
+}
+
+/// Words that carry no claim of their own: function words, attribution
+/// verbs, and the number words the extractor already turned into amounts.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "according",
+    "across",
+    "after",
+    "again",
+    "against",
+    "all",
+    "almost",
+    "also",
+    "although",
+    "among",
+    "an",
+    "and",
+    "another",
+    "any",
+    "are",
+    "around",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "during",
+    "each",
+    "either",
+    "eight",
+    "eighteen",
+    "eighty",
+    "eleven",
+    "few",
+    "fifteen",
+    "fifty",
+    "five",
+    "for",
+    "forty",
+    "four",
+    "fourteen",
+    "from",
+    "full",
+    "had",
+    "half",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "hundred",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "last",
+    "least",
+    "less",
+    "made",
+    "many",
+    "may",
+    "might",
+    "million",
+    "billion",
+    "more",
+    "most",
+    "much",
+    "must",
+    "nearly",
+    "new",
+    "nine",
+    "nineteen",
+    "ninety",
+    "no",
+    "nor",
+    "not",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "per",
+    "cent",
+    "percent",
+    "percentage",
+    "reported",
+    "reportedly",
+    "roughly",
+    "said",
+    "say",
+    "says",
+    "seven",
+    "seventeen",
+    "seventy",
+    "she",
+    "should",
+    "since",
+    "six",
+    "sixteen",
+    "sixty",
+    "so",
+    "some",
+    "stated",
+    "such",
+    "ten",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "third",
+    "thirteen",
+    "thirty",
+    "this",
+    "those",
+    "thousand",
+    "three",
+    "through",
+    "to",
+    "told",
+    "total",
+    "trillion",
+    "twelve",
+    "twenty",
+    "two",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "will",
+    "with",
+    "within",
+    "would",
+    "year",
+    "years",
+    "yet",
+    "you",
+    "your",
+    "quarter",
+    "dozen",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "millions",
+    "some",
+    "approximately",
+    "nearly",
+    "almost",
+    "than",
+    "least",
+    "official",
+    "officials",
+    "figures",
+    "data",
+    "show",
+    "showed",
+    "shows",
+    "announced",
+    "claimed",
+    "claims",
+    "added",
+    "noted",
+    "statement",
+];
+
+const UP: &[&str] = &[
+    "rise",
+    "rose",
+    "risen",
+    "rises",
+    "rising",
+    "increase",
+    "increased",
+    "increases",
+    "grew",
+    "grow",
+    "grown",
+    "grows",
+    "growth",
+    "higher",
+    "jump",
+    "jumped",
+    "surge",
+    "surged",
+    "climb",
+    "climbed",
+    "doubled",
+    "tripled",
+    "soar",
+    "soared",
+    "gain",
+    "gained",
+    "up",
+    "more",
+];
+
+const DOWN: &[&str] = &[
+    "fall",
+    "fell",
+    "fallen",
+    "falls",
+    "falling",
+    "decrease",
+    "decreased",
+    "decreases",
+    "decline",
+    "declined",
+    "drop",
+    "dropped",
+    "drops",
+    "shrank",
+    "shrink",
+    "lower",
+    "plunge",
+    "plunged",
+    "slump",
+    "slumped",
+    "cut",
+    "halved",
+    "down",
+    "fewer",
+    "less",
+    "lost",
+];
+
+/// Units that count the same thing under another name.
+const UNIT_SYNONYMS: &[(&str, &str)] = &[
+    ("soldier", "troop"),
+    ("reservist", "troop"),
+    ("serviceman", "troop"),
+    ("servicemen", "troop"),
+    ("conscript", "troop"),
+    ("personnel", "troop"),
+    ("people", "person"),
+    ("resident", "person"),
+    ("individual", "person"),
+    ("citizen", "person"),
+    ("per cent", "percent"),
+    ("%", "percent"),
+    ("pct", "percent"),
+    ("dollar", "usd"),
+    ("$", "usd"),
+    ("euro", "eur"),
+    ("€", "eur"),
+    ("pound", "gbp"),
+    ("£", "gbp"),
+    ("kilometre", "km"),
+    ("kilometer", "km"),
+    ("house", "home"),
+    ("dwelling", "home"),
+    ("child", "child"),
+    ("children", "child"),
+    ("kid", "child"),
+    ("hr", "hour"),
+];
+
+/// The unit in singular form, lower-cased, synonyms folded: "Reservists" →
+/// "troop", "offices" → "office", "casualties" → "casualty".
+pub fn unit_key(unit: &str) -> String {
+    let lower = unit.trim().to_lowercase();
+    // Multi-word units ("arson attacks") are keyed by their last word.
+    let (head, last) = match lower.rsplit_once(' ') {
+        Some((head, last)) if !UNIT_SYNONYMS.iter().any(|(s, _)| *s == lower) => (Some(head), last),
+        _ => (None, lower.as_str()),
+    };
+    let single = singular(last);
+    let word = UNIT_SYNONYMS
+        .iter()
+        .find(|(s, _)| *s == single || *s == last)
+        .map_or(single.clone(), |(_, key)| (*key).to_owned());
+    match head {
+        Some(head) => format!("{head} {word}"),
+        None => word,
+    }
+}
+
+fn singular(word: &str) -> String {
+    match word {
+        "people" => "person".into(),
+        "children" => "child".into(),
+        "men" => "man".into(),
+        "women" => "woman".into(),
+        "personnel" | "series" | "news" | "species" => word.into(),
+        _ if word.ends_with("ies") && word.len() > 4 => format!("{}y", &word[..word.len() - 3]),
+        _ if ["ches", "shes", "sses", "xes", "zes"]
+            .iter()
+            .any(|e| word.ends_with(e)) =>
+        {
+            word[..word.len() - 2].into()
+        }
+        _ if word.ends_with('s')
+            && !word.ends_with("ss")
+            && !word.ends_with("us")
+            && !word.ends_with("is") =>
+        {
+            word[..word.len() - 1].into()
+        }
+        _ => word.into(),
+    }
+}
+
+/// A word's stem, and whether it is a content word.
+type Word = (String, bool);
+
+/// Numbers written in digits, with thousands separators and decimals:
+/// "300,000" → 300000, "32.7m" → 32.7.
+fn numbers(text: &str) -> Vec<f64> {
+    let mut found = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let joins =
+            (c == ',' || c == '.') && !current.is_empty() && chars.peek().is_some_and(char::is_ascii_digit);
+        if c.is_ascii_digit() {
+            current.push(c);
+        } else if joins {
+            if c == '.' {
+                current.push('.');
+            }
+        } else if !current.is_empty() {
+            found.extend(current.parse::<f64>().ok());
+            current.clear();
+        }
+    }
+    found.extend(current.parse::<f64>().ok());
+    found
+}
+
+/// Whether two name stems are one name in two forms: "ukrain"/"ukrainian",
+/// "sudan"/"sudanes".
+fn same_name(a: &str, b: &str) -> bool {
+    let country = |n: &str| {
+        DEMONYMS
+            .iter()
+            .find(|(adj, _)| *adj == n)
+            .map_or(n.to_owned(), |(_, c)| (*c).to_owned())
+    };
+    let (a, b) = (country(a), country(b));
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    a == b || common >= 5 || (common >= 4 && common == a.chars().count().min(b.chars().count()))
+}
+
+/// Stems of adjectives whose country does not share their first letters.
+const DEMONYMS: &[(&str, &str)] = &[
+    ("french", "franc"),
+    ("norwegian", "norway"),
+    ("british", "britain"),
+    ("dutch", "netherland"),
+    ("german", "germani"),
+    ("spanish", "spain"),
+    ("polish", "poland"),
+    ("swiss", "switzerland"),
+    ("greek", "greec"),
+    ("turkish", "turkey"),
+    ("chines", "china"),
+    ("japanes", "japan"),
+    ("danish", "denmark"),
+    ("swedish", "sweden"),
+    ("finnish", "finland"),
+    ("irish", "ireland"),
+    ("welsh", "wale"),
+    ("scottish", "scotland"),
+    ("belgian", "belgium"),
+    ("portugues", "portug"),
+    ("filipino", "philippin"),
+    ("thai", "thailand"),
+    ("peruvian", "peru"),
+    ("cypriot", "cyprus"),
+];
+
+/// Replaced stretches of two nearly identical wordings, each side's content
+/// stems: "drones hit" / "missiles hit" gives (["drone"], ["missil"]). Empty
+/// when the wordings are not near-identical (most real rewrites are not).
+fn substitutions(a: &[Word], b: &[Word]) -> Vec<(Vec<String>, Vec<String>)> {
+    const MAX_SIDE: usize = 3;
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i].0 == b[j].0 {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    if (lcs[0][0] as f64) < 0.6 * n.max(m) as f64 {
+        return Vec::new();
+    }
+    let mut hunks = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    let (mut ours, mut theirs): (Vec<&Word>, Vec<&Word>) = (Vec::new(), Vec::new());
+    let mut flush = |ours: &mut Vec<&Word>, theirs: &mut Vec<&Word>| {
+        let content = |side: &[&Word]| -> Vec<String> {
+            side.iter().filter(|(_, c)| *c).map(|(s, _)| s.clone()).collect()
+        };
+        let (x, y) = (content(ours), content(theirs));
+        if !x.is_empty() && !y.is_empty() && ours.len() <= MAX_SIDE && theirs.len() <= MAX_SIDE {
+            hunks.push((x, y));
+        }
+        ours.clear();
+        theirs.clear();
+    };
+    while i < n || j < m {
+        if i < n && j < m && a[i].0 == b[j].0 {
+            flush(&mut ours, &mut theirs);
+            i += 1;
+            j += 1;
+        } else if j >= m || (i < n && lcs[i + 1][j] >= lcs[i][j + 1]) {
+            ours.push(&a[i]);
+            i += 1;
+        } else {
+            theirs.push(&b[j]);
+            j += 1;
+        }
+    }
+    flush(&mut ours, &mut theirs);
+    // Who did what to whom: the same words in another order ("Serbia
+    // accused Kosovo" / "Kosovo accused Serbia") are another claim.
+    let first_at = |seq: &[Word], stem: &str| seq.iter().position(|(s, c)| *c && s == stem);
+    let shared: Vec<(usize, usize, &String)> = a
+        .iter()
+        .filter(|(_, c)| *c)
+        .filter_map(|(s, _)| Some((first_at(a, s)?, first_at(b, s)?, s)))
+        .collect();
+    if let Some((x, y)) = shared
+        .iter()
+        .flat_map(|x| shared.iter().map(move |y| (x, y)))
+        .find(|(x, y)| x.0 < y.0 && x.1 > y.1)
+    {
+        hunks.push((vec![x.2.clone(), y.2.clone()], vec![y.2.clone(), x.2.clone()]));
+    }
+    hunks
+}
+
+fn is_year(word: &str) -> Option<f64> {
+    let value: u32 = word.parse().ok().filter(|_| word.len() == 4)?;
+    (1900..=2099).contains(&value).then_some(value as f64)
+}
+
+fn normalise_claimant(claimant: &str) -> Option<String> {
+    let words: Vec<String> = claimant
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| !w.is_empty() && !["the", "a", "an", "s"].contains(&w.as_str()))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+impl Fingerprint {
+    /// `quantities` are the extractor's reading of `text`.
+    pub fn of(text: &str, claimant: Option<&str>, quantities: &[ExtractedQuantity]) -> Self {
+        let stemmer = stemmer();
+        let mut terms = BTreeSet::new();
+        let mut words = BTreeMap::new();
+        let mut names = BTreeSet::new();
+        let mut sequence = Vec::new();
+        let mut amounts: Vec<Amount> = quantities
+            .iter()
+            .map(|q| Amount {
+                value: q.value,
+                unit: q.unit.as_deref().map(unit_key),
+            })
+            .collect();
+        let (mut up, mut down) = (false, false);
+        for (i, word) in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .enumerate()
+        {
+            let lower = word.to_lowercase();
+            up |= UP.contains(&lower.as_str());
+            down |= DOWN.contains(&lower.as_str());
+            if let Some(year) = is_year(word) {
+                amounts.push(Amount {
+                    value: year,
+                    unit: Some("year".into()),
+                });
+            }
+            let content = (2..=WORD_MAX).contains(&lower.chars().count())
+                && !lower.chars().any(|c| c.is_ascii_digit())
+                && !STOP_WORDS.contains(&lower.as_str());
+            let stem = stemmer.stem(&lower).into_owned();
+            sequence.push((stem.clone(), content));
+            if !content {
+                continue;
+            }
+            // A sentence's first word is capitalised whatever it is.
+            if i > 0 && word.chars().next().is_some_and(char::is_uppercase) {
+                names.insert(stem.clone());
+            }
+            words.entry(stem.clone()).or_insert(lower);
+            terms.insert(stem);
+        }
+        Self {
+            terms,
+            words,
+            names,
+            amounts,
+            numbers: numbers(text),
+            sequence,
+            direction: match (up, down) {
+                (true, false) => Some(Direction::Up),
+                (false, true) => Some(Direction::Down),
+                _ => None,
+            },
+            claimant: claimant.and_then(normalise_claimant),
+        }
+    }
+
+    /// Words of the `n` rarest terms, rarest first: what to look other
+    /// claims up by. Terms used by more than `max_claims` claims are left
+    /// out: their postings are too long to read per request.
+    pub fn rare_words(&self, counts: &TermCounts, n: usize, max_claims: u64) -> Vec<&str> {
+        let mut rare: Vec<(&String, u64)> = self
+            .terms
+            .iter()
+            .map(|t| (t, counts.using(t)))
+            .filter(|(_, used)| *used <= max_claims)
+            .collect();
+        rare.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
+        rare.into_iter()
+            .take(n)
+            .filter_map(|(t, _)| self.words.get(t).map(String::as_str))
+            .collect()
+    }
+
+    /// How alike two claims are, and why.
+    pub fn compare(&self, other: &Fingerprint, rarity: &TermCounts) -> Similarity {
+        let mut reasons = Vec::new();
+        let weight = |terms: &BTreeSet<String>| terms.iter().map(|t| rarity.weight(t)).sum::<f64>();
+        let shared: BTreeSet<String> = self.terms.intersection(&other.terms).cloned().collect();
+        let total = weight(&self.terms) + weight(&other.terms);
+        let mut score = if total > 0.0 {
+            2.0 * weight(&shared) / total
+        } else {
+            0.0
+        };
+        if !shared.is_empty() {
+            let mut key: Vec<&String> = shared.iter().collect();
+            key.sort_by(|a, b| rarity.weight(b).total_cmp(&rarity.weight(a)).then(a.cmp(b)));
+            reasons.push(Reason::SharedTerms(key.into_iter().take(6).cloned().collect()));
+        }
+
+        let (matched, conflict) = compare_amounts(&self.amounts, &other.amounts);
+        if let Some(amount) = &matched {
+            score = 0.35 + 0.65 * score;
+            reasons.push(Reason::SharedQuantity(describe(amount)));
+        }
+        if let Some((ours, theirs)) = &conflict {
+            score *= 0.3;
+            reasons.push(Reason::DifferentQuantity(format!(
+                "{} vs {}",
+                describe(ours),
+                describe(theirs)
+            )));
+        }
+        if matched.is_none() && conflict.is_none() {
+            // Numbers the extractor did not read as amounts still differ.
+            let values = |f: &Fingerprint| -> Vec<f64> {
+                f.numbers
+                    .iter()
+                    .copied()
+                    .chain(f.amounts.iter().map(|a| a.value))
+                    .collect()
+            };
+            let (ours, theirs) = (&self.numbers, &other.numbers);
+            let shared = values(self)
+                .iter()
+                .any(|a| values(other).iter().any(|b| same_value(*a, *b)));
+            if !ours.is_empty() && !theirs.is_empty() && !shared {
+                score *= 0.3;
+                reasons.push(Reason::DifferentQuantity(format!("{} vs {}", ours[0], theirs[0])));
+            }
+        }
+        let unexplained = |names: &BTreeSet<String>, other: &BTreeSet<String>| -> Vec<String> {
+            names
+                .iter()
+                .filter(|n| !other.iter().any(|t| same_name(n, t)))
+                .cloned()
+                .collect()
+        };
+        let only_ours = unexplained(&self.names, &other.terms);
+        let only_theirs = unexplained(&other.names, &self.terms);
+        let swapped = substitutions(&self.sequence, &other.sequence);
+        if !swapped.is_empty() {
+            score *= 0.35;
+            reasons.push(Reason::DifferentDetail(
+                swapped
+                    .into_iter()
+                    .map(|(a, b)| format!("{} vs {}", a.join(" "), b.join(" ")))
+                    .collect(),
+            ));
+        } else if !only_ours.is_empty() && !only_theirs.is_empty() {
+            score *= 0.4;
+            reasons.push(Reason::DifferentNames(
+                only_ours.into_iter().chain(only_theirs).collect(),
+            ));
+        }
+        if let (Some(a), Some(b)) = (self.direction, other.direction)
+            && a != b
+        {
+            score *= 0.4;
+            reasons.push(Reason::OppositeDirection);
+        }
+        if let (Some(a), Some(b)) = (&self.claimant, &other.claimant)
+            && a == b
+            && score > 0.0
+        {
+            score = (score + 0.05).min(1.0);
+            reasons.push(Reason::SameClaimant(a.clone()));
+        }
+        Similarity {
+            score: score.clamp(0.0, 1.0),
+            reasons,
+        }
+    }
+}
+
+fn same_value(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// A shared amount (same value, units that agree or one unit unknown), and
+/// a contradiction: a unit both claims count, with no value in common.
+fn compare_amounts(ours: &[Amount], theirs: &[Amount]) -> (Option<Amount>, Option<(Amount, Amount)>) {
+    let matched = ours
+        .iter()
+        .find(|a| {
+            theirs.iter().any(|b| {
+                same_value(a.value, b.value) && (a.unit == b.unit || a.unit.is_none() || b.unit.is_none())
+            })
+        })
+        .cloned();
+    let conflict = ours.iter().find_map(|a| {
+        let same_unit: Vec<&Amount> = theirs.iter().filter(|b| b.unit == a.unit).collect();
+        let agreed = ours
+            .iter()
+            .filter(|x| x.unit == a.unit)
+            .any(|x| same_unit.iter().any(|b| same_value(x.value, b.value)));
+        match same_unit.first() {
+            Some(b) if !agreed => Some((a.clone(), (*b).clone())),
+            _ => None,
+        }
+    });
+    (matched, conflict)
+}
+
+fn describe(amount: &Amount) -> String {
+    let value = if amount.value.fract() == 0.0 && amount.value.abs() < 1e15 {
+        format!("{}", amount.value as i64)
+    } else {
+        format!("{}", amount.value)
+    };
+    match &amount.unit {
+        Some(unit) => format!("{value} {unit}"),
+        None => value,
+    }
+}
+
+impl Reason {
+    /// A sentence for people reading the match.
+    pub fn describe(&self) -> String {
+        match self {
+            Reason::SharedQuantity(q) => format!("shared quantity {q}"),
+            Reason::SharedTerms(t) => format!("shared key terms: {}", t.join(", ")),
+            Reason::SameClaimant(c) => format!("same claimant: {c}"),
+            Reason::DifferentQuantity(q) => format!("different quantity: {q}"),
+            Reason::DifferentNames(n) => format!("different names: {}", n.join(", ")),
+            Reason::DifferentDetail(d) => format!("same wording, different detail: {}", d.join("; ")),
+            Reason::OppositeDirection => "one reports a rise, the other a fall".into(),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Reason::SharedQuantity(_) => "shared_quantity",
+            Reason::SharedTerms(_) => "shared_terms",
+            Reason::SameClaimant(_) => "same_claimant",
+            Reason::DifferentQuantity(_) => "different_quantity",
+            Reason::DifferentNames(_) => "different_names",
+            Reason::DifferentDetail(_) => "different_detail",
+            Reason::OppositeDirection => "opposite_direction",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,331 @@
+//! How claims relate across articles: `/claims/{id}/similar` (repeats found
+//! by matching) and `/claims/{id}/links` (links people made).
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::auth::{AuthUser, LinkClaims, Read};
+use super::claims::{RatingName, Status};
+use super::error::{AppError, Problem};
+use super::extract::{Json, Path, Query};
+use crate::domain::DomainError;
+use crate::domain::claim::Claim;
+use crate::domain::ids::{ClaimId, UserId};
+use crate::domain::link::{Group, Link, Relation};
+use crate::domain::similarity::{self, Similarity};
+use crate::service::tracking;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(similar_claims))
+        .routes(routes!(list_links, create_link))
+        .routes(routes!(delete_link))
+}
+
+const SIMILAR_DEFAULT: i64 = 10;
+const SIMILAR_MAX: i64 = 50;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SimilarQuery {
+    /// How many matches at most.
+    #[param(minimum = 1, maximum = 50, default = 10)]
+    pub limit: Option<i64>,
+}
+
+/// One signal behind a match score.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchReason {
+    /// shared_quantity, shared_terms, same_claimant (for the match), or
+    /// different_quantity, different_names, opposite_direction (against it).
+    pub kind: String,
+    /// For people, e.g. "shared quantity 300000 troop".
+    pub description: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimilarClaim {
+    pub claim_id: Uuid,
+    pub article_id: Option<Uuid>,
+    pub text: String,
+    pub claimant: Option<String>,
+    pub status: Status,
+    /// The rating of its current verdict, approved or only proposed.
+    pub rating: Option<RatingName>,
+    /// How alike the two claims are, 0..1.
+    pub score: f64,
+    /// Whether `score` reaches the threshold for "the same claim".
+    pub same_claim: bool,
+    pub reasons: Vec<MatchReason>,
+}
+
+impl From<(Claim, Similarity)> for SimilarClaim {
+    fn from((claim, similarity): (Claim, Similarity)) -> Self {
+        Self {
+            claim_id: claim.id.0,
+            article_id: claim.article_id.map(|a| a.0),
+            text: claim.content.text.into_string(),
+            claimant: claim.content.claimant,
+            status: claim.status.into(),
+            rating: claim.verdict.map(|v| v.rating.into()),
+            same_claim: similarity.same_claim(),
+            score: similarity.score,
+            reasons: similarity
+                .reasons
+                .iter()
+                .map(|r| MatchReason {
+                    kind: r.kind().to_owned(),
+                    description: r.describe(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimilarClaims {
+    /// Best match first.
+    pub items: Vec<SimilarClaim>,
+    /// The score from which two claims count as the same claim.
+    pub same_claim_threshold: f64,
+}
+
+/// Find similar claims
+///
+/// Claims in other articles (and standalone claims) that resemble this one,
+/// best match first, each with a score in 0..1 and the reasons for it:
+/// shared amounts (numbers normalised, units in singular form), shared rare
+/// terms, the same claimant; and what speaks against it — another number for
+/// the same unit, other names, the opposite direction. Computed afresh on
+/// each request; matches below 0.2 are left out.
+#[utoipa::path(get, path = "/claims/{id}/similar", tag = "tracking", security(("bearerAuth" = [])),
+    params(("id" = Uuid, Path, description = "Claim id"), SimilarQuery),
+    responses(
+        (status = 200, description = "Similar claims", body = SimilarClaims),
+        (status = 400, description = "Malformed id or query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn similar_claims(
+    _auth: AuthUser<Read>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Query(query): Query<SimilarQuery>,
+) -> Result<Json<SimilarClaims>, AppError> {
+    let limit = match query.limit {
+        None => SIMILAR_DEFAULT,
+        Some(n) if (1..=SIMILAR_MAX).contains(&n) => n,
+        Some(n) => {
+            return Err(DomainError::invalid(
+                "limit",
+                format!("must be between 1 and {SIMILAR_MAX} (got {n})"),
+            )
+            .into());
+        }
+    };
+    let found = tracking::similar(&state.db, ClaimId(id), limit as usize).await?;
+    Ok(Json(SimilarClaims {
+        items: found.into_iter().map(SimilarClaim::from).collect(),
+        same_claim_threshold: similarity::SAME_CLAIM,
+    }))
+}
+
+/// How two claims relate.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationName {
+    /// The same claim: symmetric and transitive, so linked claims form a
+    /// group that shares its latest approved verdict.
+    SameAs,
+    Contradicts,
+    Related,
+}
+
+impl From<Relation> for RelationName {
+    fn from(r: Relation) -> Self {
+        match r {
+            Relation::SameAs => Self::SameAs,
+            Relation::Contradicts => Self::Contradicts,
+            Relation::Related => Self::Related,
+        }
+    }
+}
+
+impl From<RelationName> for Relation {
+    fn from(r: RelationName) -> Self {
+        match r {
+            RelationName::SameAs => Self::SameAs,
+            RelationName::Contradicts => Self::Contradicts,
+            RelationName::Related => Self::Related,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"claim_id": "0192e4a4-7b1c-7cc0-8f3e-6d2b9c1a5e10", "relation": "same_as"}))]
+pub struct CreateLink {
+    /// The claim to link to.
+    pub claim_id: Uuid,
+    pub relation: RelationName,
+}
+
+/// A link, seen from one of its two claims.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LinkResponse {
+    /// The claim at the other end.
+    pub claim_id: Uuid,
+    pub relation: RelationName,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl LinkResponse {
+    pub fn seen_from(id: ClaimId, link: Link) -> Self {
+        Self {
+            claim_id: link.pair.other(id).0,
+            relation: link.relation.into(),
+            created_by: link.created_by.0,
+            created_at: link.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Links {
+    /// Oldest first.
+    pub items: Vec<LinkResponse>,
+}
+
+/// The verdict a `same_as` group shares.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupVerdict {
+    /// The member whose verdict it is.
+    pub claim_id: Uuid,
+    pub rating: RatingName,
+    pub summary: String,
+    pub approved_by: Option<Uuid>,
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+/// Claims joined to this one by `same_as` links, directly or through others.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupResponse {
+    /// Every live member, this claim included.
+    pub claim_ids: Vec<Uuid>,
+    /// The most recently approved verdict among the members.
+    pub verdict: Option<GroupVerdict>,
+}
+
+impl From<Group> for GroupResponse {
+    fn from(g: Group) -> Self {
+        Self {
+            claim_ids: g.members.iter().map(|c| c.0).collect(),
+            verdict: g.verdict.map(|(claim, v)| GroupVerdict {
+                claim_id: claim.0,
+                rating: v.rating.into(),
+                summary: v.summary,
+                approved_by: v.approved_by.map(|a| a.0),
+                approved_at: v.approved_at,
+            }),
+        }
+    }
+}
+
+/// List a claim's links
+#[utoipa::path(get, path = "/claims/{id}/links", tag = "tracking", security(("bearerAuth" = [])),
+    params(("id" = Uuid, Path, description = "Claim id")),
+    responses(
+        (status = 200, description = "Its links", body = Links),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_links(
+    _auth: AuthUser<Read>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Links>, AppError> {
+    let (_, links, _) = tracking::detail(&state.db, ClaimId(id)).await?;
+    Ok(Json(Links {
+        items: links
+            .into_iter()
+            .map(|l| LinkResponse::seen_from(ClaimId(id), l))
+            .collect(),
+    }))
+}
+
+/// Link two claims
+///
+/// Records how this claim relates to another: `same_as`, `contradicts` or
+/// `related`. A pair of claims has at most one link, whichever claim it was
+/// made from. Recorded in both claims' history. Checker role or higher.
+#[utoipa::path(post, path = "/claims/{id}/links", tag = "tracking", security(("bearerAuth" = [])), request_body = CreateLink,
+    params(("id" = Uuid, Path, description = "Claim id")),
+    responses(
+        (status = 201, description = "Linked", body = LinkResponse,
+            headers(("Location" = String, description = "URL of the link"))),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already linked, or a contradiction inside one same_as group", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown relation, unknown claim, or a claim linked to itself", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_link(
+    auth: AuthUser<LinkClaims>,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(req): Json<CreateLink>,
+) -> Result<(StatusCode, [(header::HeaderName, String); 1], Json<LinkResponse>), AppError> {
+    let link = tracking::link(
+        &state.db,
+        auth.principal.user_id,
+        ClaimId(id),
+        ClaimId(req.claim_id),
+        req.relation.into(),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            header::LOCATION,
+            format!("/api/v1/claims/{id}/links/{}", req.claim_id),
+        )],
+        Json(LinkResponse::seen_from(ClaimId(id), link)),
+    ))
+}
+
+/// Remove a link
+///
+/// Removes the link between this claim and `other_id`, whichever of the two
+/// it was made from. Recorded in both claims' history. Checker role or higher.
+#[utoipa::path(delete, path = "/claims/{id}/links/{other_id}", tag = "tracking", security(("bearerAuth" = [])),
+    params(("id" = Uuid, Path, description = "Claim id"), ("other_id" = Uuid, Path, description = "The linked claim's id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such claim, or no link between the two", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A claim cannot be linked to itself", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_link(
+    auth: AuthUser<LinkClaims>,
+    State(state): State<AppState>,
+    Path((id, other)): Path<(Uuid, Uuid)>,
+) -> Result<StatusCode, AppError> {
+    let actor: UserId = auth.principal.user_id;
+    tracking::unlink(&state.db, actor, ClaimId(id), ClaimId(other)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
