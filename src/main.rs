@@ -69,6 +69,17 @@ enum Command {
         /// The file to read; `-` or nothing for standard input.
         file: Option<std::path::PathBuf>,
     },
+    /// Fill the database with generated articles and claims (about ten
+    /// claims an article), for trying the service out and for benchmarks.
+    /// Adds to what is there.
+    Seed {
+        /// How many claims to write.
+        #[arg(long)]
+        claims: usize,
+        /// The same seed writes the same text.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage accounts from scripts.
     User {
         #[command(subcommand)]
@@ -138,6 +149,27 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .to_pretty_json()
                 .map_err(|e| format!("cannot render the OpenAPI document: {e}"))?;
             println!("{json}");
+            Ok(())
+        }
+        Command::Seed { claims, seed } => {
+            let conn = connect(&cli.database_url).await?;
+            db::migrate(&conn)
+                .await
+                .map_err(|e| format!("migration failed: {e}"))?;
+            let started = std::time::Instant::now();
+            let step = (claims / 20).max(1);
+            service::seed::seed(&conn, claims, seed, |done| {
+                if done % step < 2_000 || done == claims {
+                    tracing::info!("{done} of {claims} claims written");
+                }
+            })
+            .await
+            .map_err(|e| format!("seeding failed: {e}"))?;
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "wrote {claims} claims in {seconds:.1} s ({:.0} claims/s)",
+                claims as f64 / seconds.max(1e-9)
+            );
             Ok(())
         }
         Command::Migrate { action } => {

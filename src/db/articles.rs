@@ -45,8 +45,23 @@ pub async fn insert(
         version: 1,
         created_by: Some(created_by),
     };
+    Entity::insert(row(&article)).exec_without_returning(conn).await?;
+    Ok(article)
+}
+
+/// Stores many new articles, a statement per few hundred (for seeding).
+pub async fn insert_many(conn: &impl ConnectionTrait, articles: &[Article]) -> StoreResult<()> {
+    for chunk in articles.chunks(500) {
+        Entity::insert_many(chunk.iter().map(row))
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+fn row(article: &Article) -> articles::ActiveModel {
     let c = &article.content;
-    let row = articles::ActiveModel {
+    articles::ActiveModel {
         id: Set(article.id.0),
         title: Set(c.title.clone()),
         body: Set(c.body.clone()),
@@ -55,14 +70,12 @@ pub async fn insert(
         author: Set(c.author.clone()),
         published_at: Set(c.published_at),
         language: Set(c.language.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
+        created_at: Set(article.created_at),
+        updated_at: Set(article.updated_at),
         archived_at: Set(None),
-        version: Set(1),
-        created_by: Set(Some(created_by.0)),
-    };
-    Entity::insert(row).exec_without_returning(conn).await?;
-    Ok(article)
+        version: Set(article.version),
+        created_by: Set(article.created_by.map(|u| u.0)),
+    }
 }
 
 /// An article that has not been archived.

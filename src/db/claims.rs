@@ -134,10 +134,21 @@ async fn store_quantities(
     if quantities.is_empty() {
         return Ok(());
     }
-    let rows = quantities
+    let rows = quantity_rows(claim, quantities);
+    claim_quantities::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+fn quantity_rows(
+    claim: ClaimId,
+    quantities: &[ExtractedQuantity],
+) -> impl Iterator<Item = claim_quantities::ActiveModel> + '_ {
+    quantities
         .iter()
         .enumerate()
-        .map(|(position, q)| claim_quantities::ActiveModel {
+        .map(move |(position, q)| claim_quantities::ActiveModel {
             id: Set(Uuid::now_v7()),
             claim_id: Set(claim.0),
             position: Set(position as i32),
@@ -150,11 +161,7 @@ async fn store_quantities(
             text: Set(q.text.clone()),
             span_start: Set(q.start as i32),
             span_end: Set(q.end as i32),
-        });
-    claim_quantities::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+        })
 }
 
 fn span_columns(span: Option<Span>) -> (Option<i32>, Option<i32>) {
@@ -162,6 +169,33 @@ fn span_columns(span: Option<Span>) -> (Option<i32>, Option<i32>) {
     match span {
         Some(s) => (Some(s.start as i32), Some(s.end as i32)),
         None => (None, None),
+    }
+}
+
+fn row(claim: &Claim) -> claims::ActiveModel {
+    let (span_start, span_end) = span_columns(claim.content.span);
+    claims::ActiveModel {
+        id: Set(claim.id.0),
+        article_id: Set(claim.article_id.map(|a| a.0)),
+        text: Set(claim.content.text.as_str().to_owned()),
+        span_start: Set(span_start),
+        span_end: Set(span_end),
+        claimant: Set(claim.content.claimant.clone()),
+        status: Set(claim.status.as_str().to_owned()),
+        created_at: Set(claim.created_at),
+        updated_at: Set(claim.updated_at),
+        deleted_at: Set(None),
+        version: Set(claim.version),
+        created_by: Set(claim.created_by.map(|u| u.0)),
+        kind: Set(claim.analysis.kind.map(|k| k.as_str().to_owned())),
+        checkworthiness: Set(claim.analysis.checkworthiness),
+        assignee_id: Set(None),
+        verdict_rating: Set(None),
+        verdict_summary: Set(None),
+        verdict_proposed_by: Set(None),
+        verdict_proposed_at: Set(None),
+        verdict_approved_by: Set(None),
+        verdict_approved_at: Set(None),
     }
 }
 
@@ -187,33 +221,29 @@ pub async fn insert(
         verdict: None,
         similar_verified: None,
     };
-    let (span_start, span_end) = span_columns(claim.content.span);
-    let row = claims::ActiveModel {
-        id: Set(claim.id.0),
-        article_id: Set(article_id.map(|a| a.0)),
-        text: Set(claim.content.text.as_str().to_owned()),
-        span_start: Set(span_start),
-        span_end: Set(span_end),
-        claimant: Set(claim.content.claimant.clone()),
-        status: Set(claim.status.as_str().to_owned()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        deleted_at: Set(None),
-        version: Set(1),
-        created_by: Set(Some(created_by.0)),
-        kind: Set(claim.analysis.kind.map(|k| k.as_str().to_owned())),
-        checkworthiness: Set(claim.analysis.checkworthiness),
-        assignee_id: Set(None),
-        verdict_rating: Set(None),
-        verdict_summary: Set(None),
-        verdict_proposed_by: Set(None),
-        verdict_proposed_at: Set(None),
-        verdict_approved_by: Set(None),
-        verdict_approved_at: Set(None),
-    };
-    Entity::insert(row).exec_without_returning(conn).await?;
+    Entity::insert(row(&claim)).exec_without_returning(conn).await?;
     store_quantities(conn, claim.id, &claim.analysis.quantities).await?;
     Ok(claim)
+}
+
+/// Stores many new claims with their quantities, a few statements per
+/// thousand rows (for seeding).
+pub async fn insert_many(conn: &impl ConnectionTrait, claims: &[Claim]) -> StoreResult<()> {
+    for chunk in claims.chunks(1000) {
+        Entity::insert_many(chunk.iter().map(row))
+            .exec_without_returning(conn)
+            .await?;
+        let quantities: Vec<claim_quantities::ActiveModel> = chunk
+            .iter()
+            .flat_map(|c| quantity_rows(c.id, &c.analysis.quantities))
+            .collect();
+        for rows in quantities.chunks(2000) {
+            claim_quantities::Entity::insert_many(rows.iter().cloned())
+                .exec_without_returning(conn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A claim that has not been deleted.

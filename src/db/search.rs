@@ -16,23 +16,11 @@ use crate::domain::claim::ClaimFilter;
 use crate::domain::page::{Limit, RankCursor};
 use crate::domain::search::SearchQuery;
 
-/// An FTS5 query that matches documents containing every word.
+/// An FTS5 query that matches documents containing every word. Words hold
+/// only letters and digits, so quoting them needs no escaping.
 pub(super) fn fts5_all(query: &SearchQuery) -> String {
-    quoted(query.words(), " ")
-}
-
-/// An FTS5 query that matches documents containing any of `words`.
-pub(super) fn fts5_any<S: AsRef<str>>(words: &[S]) -> String {
-    quoted(words, " OR ")
-}
-
-fn quoted<S: AsRef<str>>(words: &[S], separator: &str) -> String {
-    // Words hold only letters and digits, so they need no escaping.
-    words
-        .iter()
-        .map(|w| format!("\"{}\"", w.as_ref()))
-        .collect::<Vec<_>>()
-        .join(separator)
+    let quoted: Vec<String> = query.words().iter().map(|w| format!("\"{w}\"")).collect();
+    quoted.join(" ")
 }
 
 /// A filter on `claims` for "matches the search", for listings in time order.
@@ -67,10 +55,21 @@ fn claim_filters(sql: &mut Sql, filter: &ClaimFilter) {
     }
 }
 
-/// Closes a ranked query: the keyset condition after `after`, best first,
-/// and one row more than a page.
-fn ranked_page(sql: &mut Sql, limit: Limit, after: Option<RankCursor>) {
-    sql.push(") ranked");
+/// Closes a ranked query: only the newest `RANKED_MAX` matches are ranked,
+/// then the keyset condition after `after`, best first, and one row more
+/// than a page.
+fn ranked_page(sql: &mut Sql, searched: &Searched, limit: Limit, after: Option<RankCursor>) {
+    if sql.postgres() {
+        sql.push(" ORDER BY t.created_at DESC LIMIT ")
+            .bind(RANKED_MAX)
+            .push(") n) ranked");
+    } else {
+        // Rowids grow with every insert, and FTS5 walks them backwards from
+        // its index, stopping at the limit.
+        sql.push(&format!(" ORDER BY {}.rowid DESC LIMIT ", searched.fts))
+            .bind(RANKED_MAX)
+            .push(") ranked");
+    }
     if let Some(c) = after {
         sql.push(" WHERE rank < ")
             .bind(c.rank)
@@ -91,6 +90,9 @@ async fn ranked_ids(conn: &impl ConnectionTrait, sql: Sql) -> StoreResult<Vec<(U
         .map(|row| Ok((row.try_get::<Uuid>("", "id")?, row.try_get::<f64>("", "rank")?)))
         .collect::<Result<_, sea_orm::DbErr>>()?)
 }
+
+/// At most this many matches of one search are ranked: the newest.
+pub const RANKED_MAX: i64 = 2_000;
 
 /// A table searched by relevance; `t` is its alias in the query.
 struct Searched {
@@ -114,17 +116,21 @@ const ARTICLES: Searched = Searched {
     weights: "3.0, 1.0",
 };
 
-/// `SELECT id, rank FROM (SELECT ... WHERE <matches>`, left open for filters.
+/// `SELECT id, rank FROM (... WHERE <matches>`, left open for filters.
+/// Ranking costs time per match, so a search that matches very many rows
+/// ranks the newest `RANKED_MAX` of them (after the filters): the latency of
+/// a search does not grow with the size of the collection.
 fn ranked_matches(backend: DbBackend, searched: &Searched, query: &SearchQuery) -> Sql {
     let Searched { table, fts, weights } = searched;
     let mut sql = Sql::new(backend);
     if sql.postgres() {
-        sql.push(&format!(
-            "SELECT id, rank FROM (SELECT t.id, ts_rank(t.search, q)::float8 AS rank \
-             FROM {table} t, plainto_tsquery('english', "
-        ))
-        .bind(query.words().join(" "))
-        .push(") q WHERE t.search @@ q");
+        // The rank is computed outside the limited scan, on its rows only.
+        sql.push("WITH query AS (SELECT plainto_tsquery('english', ")
+            .bind(query.words().join(" "))
+            .push(&format!(
+                ") AS q) SELECT id, rank FROM (SELECT n.id, ts_rank(n.search, query.q)::float8 AS rank \
+                 FROM query, (SELECT t.id, t.search FROM {table} t, query WHERE t.search @@ query.q"
+            ));
     } else {
         sql.push(&format!(
             "SELECT id, rank FROM (SELECT t.id AS id, -bm25({fts}, {weights}) AS rank \
@@ -146,7 +152,7 @@ pub async fn claims(
 ) -> StoreResult<Vec<(Uuid, f64)>> {
     let mut sql = ranked_matches(conn.get_database_backend(), &CLAIMS, query);
     claim_filters(&mut sql, filter);
-    ranked_page(&mut sql, limit, after);
+    ranked_page(&mut sql, &CLAIMS, limit, after);
     ranked_ids(conn, sql).await
 }
 
@@ -159,6 +165,6 @@ pub async fn articles(
 ) -> StoreResult<Vec<(Uuid, f64)>> {
     let mut sql = ranked_matches(conn.get_database_backend(), &ARTICLES, query);
     sql.push(" AND t.archived_at IS NULL");
-    ranked_page(&mut sql, limit, after);
+    ranked_page(&mut sql, &ARTICLES, limit, after);
     ranked_ids(conn, sql).await
 }

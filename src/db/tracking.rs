@@ -1,12 +1,11 @@
 //! What repeated-claim matching reads and writes: term counts, candidates
 //! found through the indexes, and the matches stored for each claim.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
-use super::search::fts5_any;
 use super::{Sql, StoreResult};
 use crate::domain::claim::VerifiedMatch;
 use crate::domain::ids::{ArticleId, ClaimId};
@@ -14,29 +13,44 @@ use crate::domain::similarity::{Fingerprint, TermCounts};
 use crate::domain::workflow::Rating;
 
 /// The row of `term_stats` that counts all claims.
-const ALL_CLAIMS: &str = "";
+pub const ALL_CLAIMS: &str = "";
 
 /// Adds `delta` (+1 or -1) to the count of every term of a claim and to the
-/// count of all claims. Terms are written in sorted order, so concurrent
-/// writers lock the shared rows in one order and cannot deadlock.
+/// count of all claims.
 pub async fn count_terms(
     conn: &impl ConnectionTrait,
     terms: &BTreeSet<String>,
     delta: i64,
 ) -> StoreResult<()> {
-    let mut sql = Sql::new(conn.get_database_backend());
-    sql.push("INSERT INTO term_stats (term, claims) VALUES ");
-    for (i, term) in std::iter::once(ALL_CLAIMS)
-        .chain(terms.iter().map(String::as_str))
-        .enumerate()
-    {
-        if i > 0 {
-            sql.push(", ");
+    let mut changes: BTreeMap<String, i64> = terms.iter().map(|t| (t.clone(), delta)).collect();
+    changes.insert(ALL_CLAIMS.to_owned(), delta);
+    add_term_counts(conn, &changes).await
+}
+
+/// Adds to the counts of terms (the empty term counts all claims). Rows are
+/// written in sorted order, so concurrent writers lock the shared rows in one
+/// order and cannot deadlock.
+pub async fn add_term_counts(
+    conn: &impl ConnectionTrait,
+    changes: &BTreeMap<String, i64>,
+) -> StoreResult<()> {
+    let rows: Vec<(&String, &i64)> = changes.iter().collect();
+    for chunk in rows.chunks(1000) {
+        let mut sql = Sql::new(conn.get_database_backend());
+        sql.push("INSERT INTO term_stats (term, claims) VALUES ");
+        for (i, (term, delta)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .bind(term.as_str())
+                .push(", ")
+                .bind(**delta)
+                .push(")");
         }
-        sql.push("(").bind(term).push(", ").bind(delta).push(")");
+        sql.push(" ON CONFLICT (term) DO UPDATE SET claims = term_stats.claims + excluded.claims");
+        sql.execute(conn).await?;
     }
-    sql.push(" ON CONFLICT (term) DO UPDATE SET claims = term_stats.claims + excluded.claims");
-    sql.execute(conn).await?;
     Ok(())
 }
 
@@ -72,8 +86,10 @@ pub async fn candidates(
     counts: &TermCounts,
 ) -> StoreResult<Vec<Uuid>> {
     /// Terms used by more claims than this are too common to look up by.
-    const COMMON: u64 = 5_000;
-    const BY_WORDS: i64 = 60;
+    const COMMON: u64 = 2_000;
+    /// Claims read per rare term, and kept in all.
+    const PER_WORD: i64 = 40;
+    const BY_WORDS: usize = 60;
     const BY_AMOUNT: i64 = 20;
     let backend = conn.get_database_backend();
     let mut found: Vec<Uuid> = Vec::new();
@@ -87,28 +103,39 @@ pub async fn candidates(
         }
     };
     if !words.is_empty() {
+        // One short index read per rare word; no ranking function, whose
+        // cost would grow with the postings.
         let mut sql = Sql::new(backend);
-        if sql.postgres() {
-            let query: Vec<String> = words.iter().map(|w| format!("{w}:A")).collect();
-            sql.push("SELECT c.id FROM claims c, to_tsquery('english', ")
-                .bind(query.join(" | "))
-                .push(") q WHERE c.search @@ q");
+        for (i, word) in words.iter().enumerate() {
+            if i > 0 {
+                sql.push(" UNION ALL ");
+            }
+            sql.push("SELECT id FROM (");
+            if sql.postgres() {
+                sql.push("SELECT c.id FROM claims c WHERE c.search @@ to_tsquery('english', ")
+                    .bind(format!("{word}:A"))
+                    .push(")");
+            } else {
+                sql.push(
+                    "SELECT c.id AS id FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid \
+                     WHERE claims_fts MATCH ",
+                )
+                .bind(format!("text : \"{word}\""));
+            }
             elsewhere(&mut sql);
-            sql.push(" ORDER BY ts_rank(c.search, q) DESC LIMIT ")
-                .bind(BY_WORDS);
-        } else {
-            sql.push(
-                "SELECT c.id FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid \
-                 WHERE claims_fts MATCH ",
-            )
-            .bind(format!("text : ({})", fts5_any(&words)));
-            elsewhere(&mut sql);
-            sql.push(" ORDER BY bm25(claims_fts, 4.0, 2.0, 1.0) LIMIT ")
-                .bind(BY_WORDS);
+            sql.push(" LIMIT ").bind(PER_WORD).push(&format!(") w{i}"));
         }
+        // Claims sharing more rare words first; among equals, the rarer word's.
+        let mut shared: Vec<(Uuid, usize)> = Vec::new();
         for row in sql.all(conn).await? {
-            found.push(row.try_get("", "id")?);
+            let id: Uuid = row.try_get("", "id")?;
+            match shared.iter_mut().find(|(c, _)| *c == id) {
+                Some((_, n)) => *n += 1,
+                None => shared.push((id, 1)),
+            }
         }
+        shared.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        found.extend(shared.into_iter().take(BY_WORDS).map(|(id, _)| id));
     }
     for amount in print
         .amounts

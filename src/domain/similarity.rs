@@ -684,6 +684,19 @@ impl Fingerprint {
             .collect()
     }
 
+    /// The word of the text behind a stem, for people to read.
+    fn surface(&self, stem: &str) -> String {
+        self.words.get(stem).cloned().unwrap_or_else(|| stem.to_owned())
+    }
+
+    fn surfaces(&self, stems: &[String]) -> String {
+        stems
+            .iter()
+            .map(|s| self.surface(s))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// How alike two claims are, and why.
     pub fn compare(&self, other: &Fingerprint, rarity: &TermCounts) -> Similarity {
         let mut reasons = Vec::new();
@@ -698,7 +711,9 @@ impl Fingerprint {
         if !shared.is_empty() {
             let mut key: Vec<&String> = shared.iter().collect();
             key.sort_by(|a, b| rarity.weight(b).total_cmp(&rarity.weight(a)).then(a.cmp(b)));
-            reasons.push(Reason::SharedTerms(key.into_iter().take(6).cloned().collect()));
+            reasons.push(Reason::SharedTerms(
+                key.into_iter().take(6).map(|t| self.surface(t)).collect(),
+            ));
         }
 
         let (matched, conflict) = compare_amounts(&self.amounts, &other.amounts);
@@ -747,14 +762,15 @@ impl Fingerprint {
             reasons.push(Reason::DifferentDetail(
                 swapped
                     .into_iter()
-                    .map(|(a, b)| format!("{} vs {}", a.join(" "), b.join(" ")))
+                    .map(|(a, b)| format!("{} vs {}", self.surfaces(&a), other.surfaces(&b)))
                     .collect(),
             ));
         } else if !only_ours.is_empty() && !only_theirs.is_empty() {
             score *= 0.4;
-            reasons.push(Reason::DifferentNames(
-                only_ours.into_iter().chain(only_theirs).collect(),
-            ));
+            reasons.push(Reason::DifferentNames(vec![
+                self.surfaces(&only_ours),
+                other.surfaces(&only_theirs),
+            ]));
         }
         if let (Some(a), Some(b)) = (self.direction, other.direction)
             && a != b
@@ -825,7 +841,7 @@ impl Reason {
             Reason::SharedTerms(t) => format!("shared key terms: {}", t.join(", ")),
             Reason::SameClaimant(c) => format!("same claimant: {c}"),
             Reason::DifferentQuantity(q) => format!("different quantity: {q}"),
-            Reason::DifferentNames(n) => format!("different names: {}", n.join(", ")),
+            Reason::DifferentNames(n) => format!("different names: {}", n.join(" vs ")),
             Reason::DifferentDetail(d) => format!("same wording, different detail: {}", d.join("; ")),
             Reason::OppositeDirection => "one reports a rise, the other a fall".into(),
         }

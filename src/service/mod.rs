@@ -5,6 +5,7 @@ pub mod articles;
 pub mod auth;
 pub mod claims;
 pub mod comments;
+pub mod seed;
 pub mod sources;
 pub mod tokens;
 pub mod tracking;

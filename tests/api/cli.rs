@@ -247,3 +247,53 @@ fn migrate_and_status() {
     let after = String::from_utf8_lossy(&status(&["migrate", "status"]).stdout).to_string();
     assert!(after.lines().all(|l| l.starts_with("applied ")), "{after}");
 }
+
+/// `claimdesk seed` on each database: the claims it writes are counted,
+/// searchable and matched like any others, and a second run adds to them.
+#[tokio::test]
+async fn seed_fills_a_database_that_search_and_matching_read() {
+    let (sqlite, _file) = sqlite_url();
+    let mut urls = vec![sqlite];
+    urls.extend(TestApp::postgres_url_for_new_schema().await);
+    for url in urls {
+        let seed = |n: &str| {
+            Command::new(BIN)
+                .args(["seed", "--claims", n])
+                .env("DATABASE_URL", &url)
+                .output()
+                .unwrap()
+        };
+        let out = seed("250");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("wrote 250 claims"));
+        let app = TestApp::start(&url, claimdesk::http::Settings::default()).await;
+        assert_eq!(app.count("claims").await, 250);
+        assert_eq!(app.count("articles").await, 25);
+
+        let newest = app.get("/api/v1/claims?limit=1").await;
+        let claim = newest.expect(200)["items"][0].clone();
+        let id = claim["id"].as_str().unwrap();
+        let text = claim["text"].as_str().unwrap();
+        assert!(!claim["quantities"].as_array().unwrap().is_empty(), "{claim}");
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(8)
+            .collect();
+        let found = app
+            .get(&format!("/api/v1/claims?q={}&limit=200", words.join("%20")))
+            .await;
+        let ids: Vec<&str> = found.expect(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert!(ids.contains(&id), "{text} not found by its own words");
+        app.get(&format!("/api/v1/claims/{id}/similar")).await.expect(200);
+
+        assert!(seed("10").status.success());
+        assert_eq!(app.count("claims").await, 260);
+        assert!(!seed("nope").status.success(), "a bad count must fail");
+    }
+}
