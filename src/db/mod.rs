@@ -67,7 +67,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(10))
         });
     } else {
-        options.max_connections(16);
+        // The best plan for a full-text query depends on how common its
+        // words are. A generic plan, which PostgreSQL may settle on for a
+        // prepared statement after five runs, would read a rare word's
+        // claims by scanning the table; plan each run with its values.
+        options
+            .max_connections(16)
+            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     }
     Database::connect(options).await
 }

@@ -92,7 +92,7 @@ async fn ranked_ids(conn: &impl ConnectionTrait, sql: Sql) -> StoreResult<Vec<(U
 }
 
 /// At most this many matches of one search are ranked: the newest.
-pub const RANKED_MAX: i64 = 2_000;
+pub const RANKED_MAX: i64 = 1_000;
 
 /// A table searched by relevance; `t` is its alias in the query.
 struct Searched {
@@ -124,13 +124,18 @@ fn ranked_matches(backend: DbBackend, searched: &Searched, query: &SearchQuery) 
     let Searched { table, fts, weights } = searched;
     let mut sql = Sql::new(backend);
     if sql.postgres() {
-        // The rank is computed outside the limited scan, on its rows only.
-        sql.push("WITH query AS (SELECT plainto_tsquery('english', ")
-            .bind(query.words().join(" "))
+        // The rank is computed outside the limited scan, on its rows only;
+        // the query is written out in the scan so the planner can see how
+        // common its words are.
+        let words = query.words().join(" ");
+        sql.push("SELECT id, rank FROM (SELECT n.id, ts_rank(n.search, plainto_tsquery('english', ")
+            .bind(words.clone())
             .push(&format!(
-                ") AS q) SELECT id, rank FROM (SELECT n.id, ts_rank(n.search, query.q)::float8 AS rank \
-                 FROM query, (SELECT t.id, t.search FROM {table} t, query WHERE t.search @@ query.q"
-            ));
+                "))::float8 AS rank FROM (SELECT t.id, t.search FROM {table} t \
+                 WHERE t.search @@ plainto_tsquery('english', "
+            ))
+            .bind(words)
+            .push(")");
     } else {
         sql.push(&format!(
             "SELECT id, rank FROM (SELECT t.id AS id, -bm25({fts}, {weights}) AS rank \

@@ -88,12 +88,19 @@ pub async fn candidates(
     /// Terms used by more claims than this are too common to look up by.
     const COMMON: u64 = 2_000;
     /// Claims read per rare term, and kept in all.
-    const PER_WORD: i64 = 40;
-    const BY_WORDS: usize = 60;
+    const PER_WORD: i64 = 30;
+    const BY_WORDS: usize = 40;
     const BY_AMOUNT: i64 = 20;
-    let backend = conn.get_database_backend();
-    let mut found: Vec<Uuid> = Vec::new();
     let words = print.rare_words(counts, 4, COMMON);
+    let amounts: Vec<_> = print
+        .amounts
+        .iter()
+        .filter(|a| a.unit.as_deref().is_some_and(|u| u != "year"))
+        .take(3)
+        .collect();
+    if words.is_empty() && amounts.is_empty() {
+        return Ok(Vec::new());
+    }
     let elsewhere = |sql: &mut Sql| {
         sql.push(" AND c.deleted_at IS NULL AND c.id <> ").bind(claim.0);
         if let Some(article) = article {
@@ -102,62 +109,67 @@ pub async fn candidates(
                 .push(")");
         }
     };
-    if !words.is_empty() {
-        // One short index read per rare word; no ranking function, whose
-        // cost would grow with the postings.
-        let mut sql = Sql::new(backend);
-        for (i, word) in words.iter().enumerate() {
-            if i > 0 {
-                sql.push(" UNION ALL ");
-            }
-            sql.push("SELECT id FROM (");
-            if sql.postgres() {
-                sql.push("SELECT c.id FROM claims c WHERE c.search @@ to_tsquery('english', ")
-                    .bind(format!("{word}:A"))
-                    .push(")");
-            } else {
-                sql.push(
-                    "SELECT c.id AS id FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid \
-                     WHERE claims_fts MATCH ",
-                )
-                .bind(format!("text : \"{word}\""));
-            }
-            elsewhere(&mut sql);
-            sql.push(" LIMIT ").bind(PER_WORD).push(&format!(") w{i}"));
+    // One statement: a short index read per rare word (no ranking function,
+    // whose cost would grow with the postings) and per amount. `src` tells
+    // them apart: a word's position, or -1 for an amount.
+    let mut sql = Sql::new(conn.get_database_backend());
+    for (i, word) in words.iter().enumerate() {
+        sql.push(&format!("SELECT id, {i} AS src FROM ("));
+        if sql.postgres() {
+            sql.push("SELECT c.id FROM claims c WHERE c.search @@ to_tsquery('english', ")
+                .bind(format!("{word}:A"))
+                .push(")");
+        } else {
+            sql.push(
+                "SELECT c.id AS id FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid \
+                 WHERE claims_fts MATCH ",
+            )
+            .bind(format!("text : \"{word}\""));
         }
-        // Claims sharing more rare words first; among equals, the rarer word's.
-        let mut shared: Vec<(Uuid, usize)> = Vec::new();
-        for row in sql.all(conn).await? {
-            let id: Uuid = row.try_get("", "id")?;
+        elsewhere(&mut sql);
+        sql.push(" LIMIT ")
+            .bind(PER_WORD)
+            .push(&format!(") w{i} UNION ALL "));
+    }
+    for (i, amount) in amounts.iter().enumerate() {
+        let margin = 1e-9 * amount.value.abs().max(1.0);
+        sql.push(
+            "SELECT id, -1 AS src FROM (SELECT DISTINCT q.claim_id AS id FROM claim_quantities q \
+             JOIN claims c ON c.id = q.claim_id WHERE q.unit_key = ",
+        )
+        .bind(amount.unit.clone())
+        .push(" AND q.value BETWEEN ")
+        .bind(amount.value - margin)
+        .push(" AND ")
+        .bind(amount.value + margin);
+        elsewhere(&mut sql);
+        sql.push(" LIMIT ")
+            .bind(BY_AMOUNT)
+            .push(&format!(") a{i} UNION ALL "));
+    }
+    // Closes the last UNION ALL with a query that returns nothing.
+    sql.push("SELECT id, -2 AS src FROM claims WHERE 1 = 0");
+
+    // Claims sharing more rare words first (among equals, the rarer word's),
+    // then those sharing an amount.
+    let mut shared: Vec<(Uuid, usize)> = Vec::new();
+    let mut by_amount: Vec<Uuid> = Vec::new();
+    for row in sql.all(conn).await? {
+        let id: Uuid = row.try_get("", "id")?;
+        if row.try_get::<i32>("", "src")? < 0 {
+            by_amount.push(id);
+        } else {
             match shared.iter_mut().find(|(c, _)| *c == id) {
                 Some((_, n)) => *n += 1,
                 None => shared.push((id, 1)),
             }
         }
-        shared.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-        found.extend(shared.into_iter().take(BY_WORDS).map(|(id, _)| id));
     }
-    for amount in print
-        .amounts
-        .iter()
-        .filter(|a| a.unit.as_deref().is_some_and(|u| u != "year"))
-        .take(3)
-    {
-        let margin = 1e-9 * amount.value.abs().max(1.0);
-        let mut sql = Sql::new(backend);
-        sql.push("SELECT DISTINCT q.claim_id AS id FROM claim_quantities q JOIN claims c ON c.id = q.claim_id WHERE q.unit_key = ")
-            .bind(amount.unit.clone())
-            .push(" AND q.value BETWEEN ")
-            .bind(amount.value - margin)
-            .push(" AND ")
-            .bind(amount.value + margin);
-        elsewhere(&mut sql);
-        sql.push(" LIMIT ").bind(BY_AMOUNT);
-        for row in sql.all(conn).await? {
-            let id: Uuid = row.try_get("", "id")?;
-            if !found.contains(&id) {
-                found.push(id);
-            }
+    shared.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let mut found: Vec<Uuid> = shared.into_iter().take(BY_WORDS).map(|(id, _)| id).collect();
+    for id in by_amount {
+        if !found.contains(&id) {
+            found.push(id);
         }
     }
     Ok(found)

@@ -136,7 +136,10 @@ pub async fn similar(
     id: ClaimId,
     limit: usize,
 ) -> StoreResult<Vec<(Claim, Similarity)>> {
-    let claim = super::claims::get(db, id).await?;
+    let claim = claims::in_order(db, &[id.0], false)
+        .await?
+        .pop()
+        .ok_or(DomainError::NotFound("claim"))?;
     let mut found = scored(db, &claim, &fingerprint(&claim)).await?;
     found.truncate(limit);
     Ok(found)
