@@ -9,13 +9,13 @@ use serde_json::json;
 use crate::db::{self, StoreResult, claims, links, tracking};
 use crate::domain::DomainError;
 use crate::domain::claim::{Claim, ClaimStatus, VerifiedMatch};
+use crate::domain::history::EventKind;
 use crate::domain::ids::{ClaimId, UserId};
 use crate::domain::link::{self, Group, Link, Pair, Relation};
 use crate::domain::page::now;
 use crate::domain::similarity::{Fingerprint, RELEVANT, Similarity};
 
 use super::claims::record;
-use crate::domain::history::EventKind;
 
 /// How many repeats are stored per claim.
 const REPEATS_KEPT: usize = 10;

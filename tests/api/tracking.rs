@@ -3,6 +3,8 @@
 
 use super::*;
 use claimdesk::domain::role::Role;
+use futures_util::future::join_all;
+use sea_orm::{ConnectionTrait, Statement};
 use support::Resp;
 
 fn ids(r: &Resp) -> Vec<String> {
@@ -47,7 +49,46 @@ async fn verify(app: &TestApp, id: &str, editor: &str) {
         .expect(200);
 }
 
+/// How many claims `term_stats` says use `term` ("" for all claims).
+async fn term_count(app: &TestApp, term: &str) -> i64 {
+    let sql = format!("SELECT claims FROM term_stats WHERE term = '{term}'");
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .unwrap();
+    row.map_or(0, |r| r.try_get::<i64>("", "claims").unwrap())
+}
+
 db_test! {
+    async fn term_counts_stay_exact_under_concurrent_writes(app: TestApp) {
+        // Every article shares words with every other, so their writers
+        // contend for the same term rows; none may fail or be lost.
+        let creates = (0..10).map(|i| {
+            app.post("/api/v1/articles", json!({"title": format!("Call-up {i}"), "body": format!(
+                "The ministry said {} reservists were called up in Lviv. Officials said {} reservists reported for duty.",
+                1000 + i, 2000 + i
+            )}))
+        });
+        for created in join_all(creates).await {
+            assert_eq!(created.expect(201)["claims"].as_array().unwrap().len(), 2);
+        }
+        assert_eq!(term_count(&app, "").await, 20);
+        assert_eq!(term_count(&app, "reservist").await, 20);
+        assert_eq!(term_count(&app, "lviv").await, 10);
+
+        // A rewording moves the counts; a deletion takes the claim out.
+        let claim = claim(&app, "Lviv opened 3 new bridges", None).await;
+        assert_eq!(term_count(&app, "lviv").await, 11);
+        let path = format!("/api/v1/claims/{claim}");
+        app.patch(&path, json!({"text": "Odesa opened 3 new bridges"}), Some("\"1\"")).await.expect(200);
+        assert_eq!(term_count(&app, "lviv").await, 10);
+        assert_eq!(term_count(&app, "odesa").await, 1);
+        app.delete(&path, Some("\"2\"")).await;
+        assert_eq!(term_count(&app, "odesa").await, 0);
+        assert_eq!(term_count(&app, "").await, 20);
+    }
+
     async fn search_matches_word_forms_ranks_and_pages(app: TestApp) {
         let arson = app.article("Night of fires", "Police said 17 offices were torched in arson attacks overnight. \
             The mayor said insurance would cover the damage.").await;
