@@ -3,6 +3,7 @@
 //!
 //!     cargo bench --bench tracking                     # 10,000 and 1,000,000 claims
 //!     cargo bench --bench tracking -- --claims 20000   # other sizes
+//!     cargo bench --bench tracking -- --only postgres --rounds 5
 //!
 //! PostgreSQL is measured when BENCH_POSTGRES_URL points at a server
 //! (`postgres://postgres@127.0.0.1:5432`); each size gets a database of its
@@ -43,6 +44,7 @@ struct Figures {
 async fn main() {
     let mut sizes = vec![10_000, 1_000_000];
     let mut rounds = 3;
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -53,6 +55,7 @@ async fn main() {
                     .map(|n| n.parse().expect("--claims: numbers"))
                     .collect();
             }
+            "--only" => only = args.next(),
             "--rounds" => {
                 rounds = args
                     .next()
@@ -67,8 +70,12 @@ async fn main() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench-data");
         std::fs::create_dir_all(dir).expect("bench-data directory");
         let url = format!("sqlite://{dir}/claims-{claims}.db");
-        figures.push(median_of(rounds, || measure("sqlite", &url, claims)).await);
-        if let Ok(server) = std::env::var("BENCH_POSTGRES_URL") {
+        if only.as_deref().is_none_or(|o| o == "sqlite") {
+            figures.push(median_of(rounds, || measure("sqlite", &url, claims)).await);
+        }
+        if let Ok(server) = std::env::var("BENCH_POSTGRES_URL")
+            && only.as_deref().is_none_or(|o| o == "postgres")
+        {
             let url = postgres_database(&server, claims).await;
             figures.push(median_of(rounds, || measure("postgres", &url, claims)).await);
         }

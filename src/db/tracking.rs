@@ -85,13 +85,15 @@ pub async fn candidates(
     print: &Fingerprint,
     counts: &TermCounts,
 ) -> StoreResult<Vec<Uuid>> {
-    /// Terms used by more claims than this are too common to look up by.
-    const COMMON: u64 = 2_000;
+    /// Terms used by more claims than this are too common to look up by:
+    /// past it PostgreSQL may prefer scanning the table to the index.
+    const COMMON: u64 = 1_000;
+    const WORDS: usize = 3;
     /// Claims read per rare term, and kept in all.
-    const PER_WORD: i64 = 30;
+    const PER_WORD: i64 = 20;
     const BY_WORDS: usize = 40;
     const BY_AMOUNT: i64 = 20;
-    let words = print.rare_words(counts, 4, COMMON);
+    let words = print.rare_words(counts, WORDS, COMMON);
     let amounts: Vec<_> = print
         .amounts
         .iter()
