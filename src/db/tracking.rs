@@ -59,17 +59,24 @@ pub async fn term_counts<'a>(
     conn: &impl ConnectionTrait,
     terms: impl IntoIterator<Item = &'a String>,
 ) -> StoreResult<TermCounts> {
-    let mut sql = Sql::new(conn.get_database_backend());
-    sql.push("SELECT term, claims FROM term_stats WHERE term IN ")
-        .bind_list(std::iter::once(ALL_CLAIMS.to_owned()).chain(terms.into_iter().cloned()));
+    let wanted: Vec<String> = std::iter::once(ALL_CLAIMS.to_owned())
+        .chain(terms.into_iter().cloned())
+        .collect();
     let mut counts = TermCounts::default();
-    for row in sql.all(conn).await? {
-        let term: String = row.try_get("", "term")?;
-        let claims = row.try_get::<i64>("", "claims")?.max(0) as u64;
-        if term == ALL_CLAIMS {
-            counts.claims = claims;
-        } else {
-            counts.by_term.insert(term, claims);
+    // Long claims have hundreds of terms; stay far below the databases'
+    // limits on parameters per statement.
+    for chunk in wanted.chunks(1000) {
+        let mut sql = Sql::new(conn.get_database_backend());
+        sql.push("SELECT term, claims FROM term_stats WHERE term IN ")
+            .bind_list(chunk.iter().cloned());
+        for row in sql.all(conn).await? {
+            let term: String = row.try_get("", "term")?;
+            let claims = row.try_get::<i64>("", "claims")?.max(0) as u64;
+            if term == ALL_CLAIMS {
+                counts.claims = claims;
+            } else {
+                counts.by_term.insert(term, claims);
+            }
         }
     }
     Ok(counts)

@@ -89,6 +89,19 @@ db_test! {
         assert_eq!(term_count(&app, "").await, 20);
     }
 
+    async fn long_claims_match_without_hitting_parameter_limits(app: TestApp) {
+        // 300 distinct words each: the term lookups run to hundreds of values.
+        let letter = |n: usize| char::from(b'a' + (n % 26) as u8);
+        let words: Vec<String> = (0..300).map(|i| format!("{}{}ton", letter(i), letter(i / 26))).collect();
+        let text = words.join(" ");
+        let first = claim(&app, &text, None).await;
+        let second = claim(&app, &format!("{text} again"), None).await;
+        let similar = app.get(&format!("/api/v1/claims/{first}/similar")).await;
+        let top = &similar.expect(200)["items"][0];
+        assert_eq!(top["claim_id"], second.as_str());
+        assert_eq!(top["same_claim"], true);
+    }
+
     async fn search_matches_word_forms_ranks_and_pages(app: TestApp) {
         let arson = app.article("Night of fires", "Police said 17 offices were torched in arson attacks overnight. \
             The mayor said insurance would cover the damage.").await;
