@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, UpdateMany};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, UpdateMany,
+};
 
 use std::collections::HashMap;
 
@@ -76,10 +78,10 @@ fn to_domain(row: claims::Model, quantities: Vec<ExtractedQuantity>) -> StoreRes
 
 /// Maps rows to claims as the API shows them: with their quantities and
 /// their best verified repeat, one query each for the whole batch.
-async fn with_quantities(conn: &impl ConnectionTrait, rows: Vec<claims::Model>) -> StoreResult<Vec<Claim>> {
+async fn as_shown(conn: &impl ConnectionTrait, rows: Vec<claims::Model>) -> StoreResult<Vec<Claim>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut verified = super::tracking::verified_matches(conn, &ids).await?;
-    let mut claims = bare(conn, rows).await?;
+    let mut claims = with_quantities(conn, rows).await?;
     for claim in &mut claims {
         claim.similar_verified = verified.remove(&claim.id.0);
     }
@@ -87,7 +89,7 @@ async fn with_quantities(conn: &impl ConnectionTrait, rows: Vec<claims::Model>) 
 }
 
 /// Maps rows to claims with their quantities, loaded in one query.
-async fn bare(conn: &impl ConnectionTrait, rows: Vec<claims::Model>) -> StoreResult<Vec<Claim>> {
+async fn with_quantities(conn: &impl ConnectionTrait, rows: Vec<claims::Model>) -> StoreResult<Vec<Claim>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut by_claim: HashMap<Uuid, Vec<ExtractedQuantity>> = HashMap::new();
     if !ids.is_empty() {
@@ -252,7 +254,16 @@ pub async fn find(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Optio
         .filter(Column::DeletedAt.is_null())
         .one(conn)
         .await?;
-    Ok(with_quantities(conn, row.into_iter().collect()).await?.pop())
+    Ok(as_shown(conn, row.into_iter().collect()).await?.pop())
+}
+
+/// Whether a claim exists and has not been deleted.
+pub async fn is_live(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<bool> {
+    let found = Entity::find_by_id(id.0)
+        .filter(Column::DeletedAt.is_null())
+        .count(conn)
+        .await?;
+    Ok(found > 0)
 }
 
 /// Claims matching `filter`, newest first.
@@ -288,7 +299,7 @@ pub async fn list(
         Column::CreatedAt
     };
     let rows = super::newest_first(conn, query, order, Column::Id, limit, after).await?;
-    let items = with_quantities(conn, rows).await?;
+    let items = as_shown(conn, rows).await?;
     Ok(Page::from_rows(items, limit, |c: &Claim| Cursor {
         created_at: if by_updated { c.updated_at } else { c.created_at },
         id: c.id.0,
@@ -325,9 +336,9 @@ pub async fn in_order(conn: &impl ConnectionTrait, ids: &[Uuid], shown: bool) ->
         .all(conn)
         .await?;
     let mut claims = if shown {
-        with_quantities(conn, rows).await?
+        as_shown(conn, rows).await?
     } else {
-        bare(conn, rows).await?
+        with_quantities(conn, rows).await?
     };
     let position: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     claims.sort_by_key(|c| position[&c.id.0]);
@@ -384,7 +395,7 @@ pub async fn all_of_article(conn: &impl ConnectionTrait, article_id: ArticleId) 
         .order_by_asc(Column::Id)
         .all(conn)
         .await?;
-    with_quantities(conn, rows).await
+    as_shown(conn, rows).await
 }
 
 /// Writes new content if the stored version is still `expected`; returns

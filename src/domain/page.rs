@@ -15,10 +15,15 @@ pub struct Limit(u64);
 
 impl Limit {
     pub fn parse(value: Option<i64>) -> Result<Self, String> {
+        Self::parse_within(value, DEFAULT_LIMIT, MAX_LIMIT)
+    }
+
+    /// For collections with their own default and ceiling.
+    pub fn parse_within(value: Option<i64>, default: u64, max: u64) -> Result<Self, String> {
         match value {
-            None => Ok(Self(DEFAULT_LIMIT)),
-            Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => Ok(Self(n as u64)),
-            Some(n) => Err(format!("must be between 1 and {MAX_LIMIT} (got {n})")),
+            None => Ok(Self(default)),
+            Some(n) if (1..=max as i64).contains(&n) => Ok(Self(n as u64)),
+            Some(n) => Err(format!("must be between 1 and {max} (got {n})")),
         }
     }
 

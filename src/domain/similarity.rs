@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::claim::Claim;
 use super::extract::ExtractedQuantity;
 
 /// Score from which two claims count as the same claim.
@@ -607,6 +608,15 @@ fn normalise_claimant(claimant: &str) -> Option<String> {
 }
 
 impl Fingerprint {
+    /// A stored claim's fingerprint, from its text, claimant and analysis.
+    pub fn of_claim(claim: &Claim) -> Self {
+        Self::of(
+            claim.content.text.as_str(),
+            claim.content.claimant.as_deref(),
+            &claim.analysis.quantities,
+        )
+    }
+
     /// `quantities` are the extractor's reading of `text`.
     pub fn of(text: &str, claimant: Option<&str>, quantities: &[ExtractedQuantity]) -> Self {
         let stemmer = stemmer();

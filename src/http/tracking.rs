@@ -19,6 +19,7 @@ use crate::domain::DomainError;
 use crate::domain::claim::Claim;
 use crate::domain::ids::{ClaimId, UserId};
 use crate::domain::link::{Group, Link, Relation};
+use crate::domain::page::Limit;
 use crate::domain::similarity::{self, Similarity};
 use crate::service::tracking;
 
@@ -29,8 +30,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_link))
 }
 
-const SIMILAR_DEFAULT: i64 = 10;
-const SIMILAR_MAX: i64 = 50;
+const SIMILAR_DEFAULT: u64 = 10;
+const SIMILAR_MAX: u64 = 50;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -121,18 +122,9 @@ async fn similar_claims(
     Path(id): Path<Uuid>,
     Query(query): Query<SimilarQuery>,
 ) -> Result<Json<SimilarClaims>, AppError> {
-    let limit = match query.limit {
-        None => SIMILAR_DEFAULT,
-        Some(n) if (1..=SIMILAR_MAX).contains(&n) => n,
-        Some(n) => {
-            return Err(DomainError::invalid(
-                "limit",
-                format!("must be between 1 and {SIMILAR_MAX} (got {n})"),
-            )
-            .into());
-        }
-    };
-    let found = tracking::similar(&state.db, ClaimId(id), limit as usize).await?;
+    let limit = Limit::parse_within(query.limit, SIMILAR_DEFAULT, SIMILAR_MAX)
+        .map_err(|m| DomainError::invalid("limit", m))?;
+    let found = tracking::similar(&state.db, ClaimId(id), limit.get() as usize).await?;
     Ok(Json(SimilarClaims {
         items: found.into_iter().map(SimilarClaim::from).collect(),
         same_claim_threshold: similarity::SAME_CLAIM,
@@ -255,7 +247,7 @@ async fn list_links(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Links>, AppError> {
-    let (_, links, _) = tracking::detail(&state.db, ClaimId(id)).await?;
+    let links = tracking::links(&state.db, ClaimId(id)).await?;
     Ok(Json(Links {
         items: links
             .into_iter()

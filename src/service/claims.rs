@@ -87,6 +87,16 @@ pub(super) async fn insert_recorded(
     Ok(claim)
 }
 
+/// 404 unless claim `id` exists and is not deleted; for use cases that act
+/// on something of the claim's and need nothing of the claim itself.
+pub(super) async fn require_live(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<()> {
+    if claims::is_live(conn, id).await? {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound(ENTITY).into())
+    }
+}
+
 pub async fn get(db: &DatabaseConnection, id: ClaimId) -> StoreResult<Claim> {
     claims::find(db, id)
         .await?
@@ -326,7 +336,7 @@ pub async fn history(
     limit: Limit,
     after: Option<Cursor>,
 ) -> StoreResult<Page<Event>> {
-    claims::find(db, id).await?.ok_or(DomainError::NotFound(ENTITY))?;
+    require_live(db, id).await?;
     history::list(db, id, limit, after).await
 }
 

@@ -4,7 +4,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use super::claims::record;
-use crate::db::{self, StoreResult, claims, comments};
+use crate::db::{self, StoreResult, comments};
 use crate::domain::DomainError;
 use crate::domain::comment::{Comment, parse_body};
 use crate::domain::history::EventKind;
@@ -22,9 +22,7 @@ pub async fn add(
 ) -> StoreResult<Comment> {
     let body = parse_body(body).map_err(|m| DomainError::invalid("body", m))?;
     let txn = db::begin_write(db).await?;
-    claims::find(&txn, claim)
-        .await?
-        .ok_or(DomainError::NotFound("claim"))?;
+    super::claims::require_live(&txn, claim).await?;
     let at = now();
     let comment = Comment {
         id: CommentId::generate(),
@@ -53,9 +51,7 @@ pub async fn list(
     limit: Limit,
     after: Option<Cursor>,
 ) -> StoreResult<Page<Comment>> {
-    claims::find(db, claim)
-        .await?
-        .ok_or(DomainError::NotFound("claim"))?;
+    super::claims::require_live(db, claim).await?;
     comments::list(db, claim, limit, after).await
 }
 

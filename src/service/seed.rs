@@ -59,11 +59,7 @@ pub async fn seed(
             let at = start - Duration::seconds(((claims - written) as i64) * 30);
             let (article, found) = article(&mut rng, &mut recent, wanted, at);
             for claim in &found {
-                let print = Fingerprint::of(
-                    claim.content.text.as_str(),
-                    claim.content.claimant.as_deref(),
-                    &claim.analysis.quantities,
-                );
+                let print = Fingerprint::of_claim(claim);
                 for term in print.terms {
                     *terms.entry(term).or_default() += 1;
                 }

@@ -4,7 +4,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use super::claims::record;
-use crate::db::{self, StoreResult, claims, sources};
+use crate::db::{self, StoreResult, sources};
 use crate::domain::DomainError;
 use crate::domain::evidence::{Source, SourceContent, SourceFields, SourcePatch};
 use crate::domain::history::EventKind;
@@ -32,9 +32,7 @@ pub async fn add(
 ) -> StoreResult<Source> {
     let content = SourceContent::parse(fields)?;
     let txn = db::begin_write(db).await?;
-    claims::find(&txn, claim)
-        .await?
-        .ok_or(DomainError::NotFound("claim"))?;
+    super::claims::require_live(&txn, claim).await?;
     let at = now();
     let source = Source {
         id: SourceId::generate(),
@@ -57,9 +55,7 @@ pub async fn list(
     limit: Limit,
     after: Option<Cursor>,
 ) -> StoreResult<Page<Source>> {
-    claims::find(db, claim)
-        .await?
-        .ok_or(DomainError::NotFound("claim"))?;
+    super::claims::require_live(db, claim).await?;
     sources::list(db, claim, limit, after).await
 }
 

@@ -20,14 +20,6 @@ use super::claims::record;
 /// How many repeats are stored per claim.
 const REPEATS_KEPT: usize = 10;
 
-fn fingerprint(claim: &Claim) -> Fingerprint {
-    Fingerprint::of(
-        claim.content.text.as_str(),
-        claim.content.claimant.as_deref(),
-        &claim.analysis.quantities,
-    )
-}
-
 /// Claims from other articles that resemble `claim`, best first, each at
 /// least `RELEVANT`.
 async fn scored(
@@ -38,7 +30,7 @@ async fn scored(
     let mut counts = tracking::term_counts(conn, &print.terms).await?;
     let ids = tracking::candidates(conn, claim.id, claim.article_id, print, &counts).await?;
     let found = claims::in_order(conn, &ids, false).await?;
-    let prints: Vec<Fingerprint> = found.iter().map(fingerprint).collect();
+    let prints: Vec<Fingerprint> = found.iter().map(Fingerprint::of_claim).collect();
     let unknown: BTreeSet<&String> = prints
         .iter()
         .flat_map(|p| &p.terms)
@@ -104,7 +96,7 @@ async fn remember_repeats(
 /// A new claim: counts its terms and looks for repeats, in the caller's
 /// transaction.
 pub(super) async fn track_new(conn: &impl ConnectionTrait, claim: &mut Claim) -> StoreResult<()> {
-    let print = fingerprint(claim);
+    let print = Fingerprint::of_claim(claim);
     tracking::count_terms(conn, &print.terms, 1).await?;
     remember_repeats(conn, claim, &print).await
 }
@@ -115,7 +107,7 @@ pub(super) async fn track_reworded(
     old: &Claim,
     new: &mut Claim,
 ) -> StoreResult<()> {
-    let (before, after) = (fingerprint(old), fingerprint(new));
+    let (before, after) = (Fingerprint::of_claim(old), Fingerprint::of_claim(new));
     if before.terms != after.terms {
         tracking::count_terms(conn, &before.terms, -1).await?;
         tracking::count_terms(conn, &after.terms, 1).await?;
@@ -127,7 +119,7 @@ pub(super) async fn track_reworded(
 /// A deleted claim no longer counts towards term rarity. Its stored matches
 /// stay for the record; reads skip deleted claims.
 pub(super) async fn track_deleted(conn: &impl ConnectionTrait, claim: &Claim) -> StoreResult<()> {
-    tracking::count_terms(conn, &fingerprint(claim).terms, -1).await
+    tracking::count_terms(conn, &Fingerprint::of_claim(claim).terms, -1).await
 }
 
 /// Claims from other articles that resemble claim `id`, best first.
@@ -140,7 +132,7 @@ pub async fn similar(
         .await?
         .pop()
         .ok_or(DomainError::NotFound("claim"))?;
-    let mut found = scored(db, &claim, &fingerprint(&claim)).await?;
+    let mut found = scored(db, &claim, &Fingerprint::of_claim(&claim)).await?;
     found.truncate(limit);
     Ok(found)
 }
@@ -158,6 +150,12 @@ pub async fn detail(db: &DatabaseConnection, id: ClaimId) -> StoreResult<(Claim,
     Ok((claim, links, group))
 }
 
+/// A claim's links, oldest first.
+pub async fn links(db: &DatabaseConnection, id: ClaimId) -> StoreResult<Vec<Link>> {
+    super::claims::require_live(db, id).await?;
+    links::of_claim(db, id).await
+}
+
 /// Links claim `id` to `other`, recorded in both claims' history.
 pub async fn link(
     db: &DatabaseConnection,
@@ -167,11 +165,9 @@ pub async fn link(
     relation: Relation,
 ) -> StoreResult<Link> {
     let txn = db::begin_write(db).await?;
-    claims::find(&txn, id)
-        .await?
-        .ok_or(DomainError::NotFound("claim"))?;
+    super::claims::require_live(&txn, id).await?;
     let pair = Pair::new(id, other)?;
-    if claims::find(&txn, other).await?.is_none() {
+    if !claims::is_live(&txn, other).await? {
         return Err(DomainError::invalid("claim_id", "no claim has this id (or it was deleted)").into());
     }
     if let Some(existing) = links::find(&txn, pair).await? {
@@ -194,17 +190,14 @@ pub async fn link(
         let data = json!({"claim_id": to.0, "relation": relation.as_str()});
         record(&txn, from, Some(actor), EventKind::Linked, data).await?;
     }
-    txn.commit().await?;
-    Ok(link)
+    super::commit(txn, link).await
 }
 
 /// Removes the link between claim `id` and `other`, recorded in both
 /// claims' history.
 pub async fn unlink(db: &DatabaseConnection, actor: UserId, id: ClaimId, other: ClaimId) -> StoreResult<()> {
     let txn = db::begin_write(db).await?;
-    claims::find(&txn, id)
-        .await?
-        .ok_or(DomainError::NotFound("claim"))?;
+    super::claims::require_live(&txn, id).await?;
     let pair = Pair::new(id, other)?;
     let existing = links::find(&txn, pair)
         .await?
@@ -214,6 +207,5 @@ pub async fn unlink(db: &DatabaseConnection, actor: UserId, id: ClaimId, other: 
         let data = json!({"claim_id": to.0, "relation": existing.relation.as_str()});
         record(&txn, from, Some(actor), EventKind::Unlinked, data).await?;
     }
-    txn.commit().await?;
-    Ok(())
+    super::commit(txn, ()).await
 }
