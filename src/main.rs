@@ -51,10 +51,15 @@ enum Command {
         /// Defaults to <org-url>/fact-checks/{id}.
         #[arg(long, env = "CLAIMDESK_REVIEW_URL")]
         review_url: Option<String>,
-        /// Rate-limit sign-ins by the first X-Forwarded-For address. Set only
-        /// behind a proxy that sets the header (clients could forge it otherwise).
-        #[arg(long, env = "CLAIMDESK_TRUST_FORWARDED_FOR", default_value_t = false)]
-        trust_forwarded_for: bool,
+        /// How many reverse proxies of yours stand in front of claimdesk, each
+        /// appending to X-Forwarded-For. The client is the address this many
+        /// places from the right of that header. 0 trusts no header.
+        #[arg(long, env = "CLAIMDESK_TRUSTED_PROXIES", default_value_t = 0)]
+        trusted_proxies: usize,
+        /// The most claims one article may have; extraction that finds more
+        /// is refused (422) and nothing is stored.
+        #[arg(long, env = "CLAIMDESK_MAX_CLAIMS_PER_ARTICLE", default_value_t = http::Settings::default().max_claims_per_article)]
+        max_claims_per_article: usize,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -220,7 +225,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("migration failed: {e}"))?;
             let user = service::users::create(&conn, new).await.map_err(|e| match e {
                 db::StoreError::Domain(e) => describe(e),
-                db::StoreError::Database(e) => format!("database error: {e}"),
+                db::StoreError::Database(e) | db::StoreError::Unavailable(e) => {
+                    format!("database error: {e}")
+                }
             })?;
             println!(
                 "created {} ({}) with id {}",
@@ -237,7 +244,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             org_name,
             org_url,
             review_url,
-            trust_forwarded_for,
+            trusted_proxies,
+            max_claims_per_article,
         } => {
             let conn = connect(&cli.database_url).await?;
             db::migrate(&conn)
@@ -271,7 +279,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 &http::Settings {
                     body_limit,
                     publisher,
-                    trust_forwarded_for,
+                    trusted_proxies,
+                    max_claims_per_article,
                 },
             );
             let listener = tokio::net::TcpListener::bind(bind)

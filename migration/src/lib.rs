@@ -9,6 +9,7 @@ mod m20261127_000003_claim_analysis;
 mod m20261127_000004_workflow;
 mod m20261127_000005_append_only_history;
 mod m20261127_000006_claim_tracking;
+mod m20261129_000007_trust;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_workflow::Migration),
             Box::new(m20261127_000005_append_only_history::Migration),
             Box::new(m20261127_000006_claim_tracking::Migration),
+            Box::new(m20261129_000007_trust::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, UpdateMany,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, UpdateMany,
 };
 
 use std::collections::HashMap;
@@ -257,13 +257,28 @@ pub async fn find(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Optio
     Ok(as_shown(conn, row.into_iter().collect()).await?.pop())
 }
 
-/// Whether a claim exists and has not been deleted.
-pub async fn is_live(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<bool> {
-    let found = Entity::find_by_id(id.0)
+/// The status of a claim that exists and has not been deleted. With `lock`,
+/// the row is locked until the transaction ends (PostgreSQL; SQLite's write
+/// transactions already exclude each other), so a concurrent status change
+/// waits for the caller's write instead of slipping past its check.
+pub async fn live_status(
+    conn: &impl ConnectionTrait,
+    id: ClaimId,
+    lock: bool,
+) -> StoreResult<Option<ClaimStatus>> {
+    let mut query = Entity::find_by_id(id.0)
         .filter(Column::DeletedAt.is_null())
-        .count(conn)
-        .await?;
-    Ok(found > 0)
+        .select_only()
+        .column(Column::Status);
+    if lock {
+        query = query.lock_exclusive();
+    }
+    match query.into_tuple::<String>().one(conn).await? {
+        Some(status) => ClaimStatus::parse(&status)
+            .map(Some)
+            .map_err(|_| StoreError::Database(DbErr::Type(format!("claim {id}: bad status")))),
+        None => Ok(None),
+    }
 }
 
 /// Claims matching `filter`, newest first.

@@ -7,6 +7,7 @@ pub mod comments;
 pub mod entities;
 pub mod history;
 pub mod links;
+pub mod reviews;
 pub mod search;
 pub mod security;
 pub mod sources;
@@ -35,16 +36,60 @@ pub enum StoreError {
     Domain(#[from] DomainError),
     #[error("database error: {0}")]
     Database(DbErr),
+    /// The database cannot be reached or is shutting down, restarting or
+    /// overloaded: worth trying again shortly (503, not 500).
+    #[error("database unavailable: {0}")]
+    Unavailable(DbErr),
 }
 
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
+        if unavailable(&err) {
+            return StoreError::Unavailable(err);
+        }
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Domain(DomainError::Conflict(
                 "a record with the same unique value already exists".into(),
             )),
             _ => StoreError::Database(err),
         }
+    }
+}
+
+/// Whether an error says the database is out of reach rather than that the
+/// statement was wrong: lost or refused connections, an exhausted pool,
+/// PostgreSQL shutting down or starting (SQLSTATE classes 08, 53, 57P) and
+/// SQLite's lock timeout.
+pub fn unavailable(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(sqlx) = runtime else {
+        return false;
+    };
+    match sqlx.as_ref() {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::Protocol(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed
+        | Sqlx::BeginFailed => true,
+        Sqlx::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            // SQLite: SQLITE_BUSY (5) and its extended codes.
+            code.starts_with("08")
+                || code.starts_with("53")
+                || code.starts_with("57P")
+                || code == "5"
+                || code == "517"
+                || code == "261"
+        }
+        _ => false,
     }
 }
 

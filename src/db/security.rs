@@ -1,12 +1,12 @@
-//! Shared server secrets and the failed sign-in log: state that every
+//! Shared server secrets and the sign-in attempt counters: state that every
 //! replica must see, so it lives in the database, not in memory.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
-use uuid::Uuid;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
-use super::StoreResult;
-use super::entities::{login_failures, server_secrets};
+use super::entities::{server_secrets, sign_in_attempts};
+use super::{Sql, StoreResult};
 
 /// The secret stored under `name`, storing `candidate` first if there is none.
 /// Replicas starting together all end up with the same value.
@@ -31,44 +31,54 @@ pub async fn secret_or_insert(
     Ok(stored.map(|s| s.value).unwrap_or_default())
 }
 
-/// How many failures `key` has had since `since`, and when the oldest was.
-pub async fn failures_since(
+/// Counts one sign-in attempt for `key` and returns how many it has had in
+/// its current window, and when that window started. A window that started
+/// at or before `expired_before` is over: the count starts again at 1. One
+/// atomic upsert, so parallel attempts can never all read the same count.
+pub async fn count_attempt(
     conn: &impl ConnectionTrait,
     key: &str,
-    since: DateTime<Utc>,
-) -> StoreResult<(u64, Option<DateTime<Utc>>)> {
-    use login_failures::Column;
-    let recent = login_failures::Entity::find()
-        .filter(Column::Key.eq(key))
-        .filter(Column::At.gt(since));
-    let count = recent.clone().count(conn).await?;
-    let oldest = recent.order_by_asc(Column::At).one(conn).await?.map(|f| f.at);
-    Ok((count, oldest))
+    now: DateTime<Utc>,
+    expired_before: DateTime<Utc>,
+) -> StoreResult<(i64, DateTime<Utc>)> {
+    let mut sql = Sql::new(conn.get_database_backend());
+    sql.push(r#"INSERT INTO sign_in_attempts ("key", window_started_at, attempts) VALUES ("#)
+        .bind(key)
+        .push(", ")
+        .bind(now)
+        .push(", 1) ON CONFLICT (\"key\") DO UPDATE SET attempts = CASE WHEN sign_in_attempts.window_started_at <= ")
+        .bind(expired_before)
+        .push(" THEN 1 ELSE sign_in_attempts.attempts + 1 END, window_started_at = CASE WHEN sign_in_attempts.window_started_at <= ")
+        .bind(expired_before)
+        .push(" THEN excluded.window_started_at ELSE sign_in_attempts.window_started_at END")
+        .push(" RETURNING attempts, window_started_at");
+    let row = sql
+        .all(conn)
+        .await?
+        .pop()
+        .ok_or_else(|| DbErr::RecordNotFound("the attempt counter returned no row".into()))?;
+    Ok((
+        row.try_get::<i64>("", "attempts")?,
+        row.try_get::<DateTime<Utc>>("", "window_started_at")?,
+    ))
 }
 
-pub async fn record_failure(conn: &impl ConnectionTrait, key: &str, at: DateTime<Utc>) -> StoreResult<()> {
-    let row = login_failures::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        key: Set(key.to_owned()),
-        at: Set(at),
-    };
-    login_failures::Entity::insert(row)
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
-}
-
-/// Forgets failures of `key`, or (with `before`) only those that have aged out.
-pub async fn clear_failures(
-    conn: &impl ConnectionTrait,
-    key: &str,
-    before: Option<DateTime<Utc>>,
-) -> StoreResult<()> {
-    use login_failures::Column;
-    let mut delete = login_failures::Entity::delete_many().filter(Column::Key.eq(key));
-    if let Some(before) = before {
-        delete = delete.filter(Column::At.lte(before));
+/// Takes back one counted attempt of `key` (a sign-in that succeeded), or,
+/// with `forget`, its whole count.
+pub async fn uncount_attempt(conn: &impl ConnectionTrait, key: &str, forget: bool) -> StoreResult<()> {
+    use sign_in_attempts::Column;
+    if forget {
+        sign_in_attempts::Entity::delete_many()
+            .filter(Column::Key.eq(key))
+            .exec(conn)
+            .await?;
+    } else {
+        sign_in_attempts::Entity::update_many()
+            .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
+            .filter(Column::Key.eq(key))
+            .filter(Column::Attempts.gt(0))
+            .exec(conn)
+            .await?;
     }
-    delete.exec(conn).await?;
     Ok(())
 }

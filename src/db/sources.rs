@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
+};
 
 use super::entities::sources::{self, Column, Entity};
 use super::{StoreError, StoreResult};
@@ -66,6 +68,19 @@ pub async fn find(conn: &impl ConnectionTrait, id: SourceId) -> StoreResult<Opti
         .await?
         .map(to_domain)
         .transpose()
+}
+
+/// Every source of a claim, oldest first (for publishing its ClaimReview).
+pub async fn all_for_claim(conn: &impl ConnectionTrait, claim: ClaimId) -> StoreResult<Vec<Source>> {
+    Entity::find()
+        .filter(Column::ClaimId.eq(claim.0))
+        .order_by_asc(Column::CreatedAt)
+        .order_by_asc(Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
 }
 
 pub async fn count_for_claim(conn: &impl ConnectionTrait, claim: ClaimId) -> StoreResult<u64> {

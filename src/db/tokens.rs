@@ -93,6 +93,21 @@ pub async fn revoke_api(conn: &impl ConnectionTrait, id: TokenId, now: DateTime<
     Ok(())
 }
 
+/// Revokes every live API token a user owns.
+pub async fn revoke_api_of_user(
+    conn: &impl ConnectionTrait,
+    owner: UserId,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    api_tokens::Entity::update_many()
+        .col_expr(api_tokens::Column::RevokedAt, Expr::value(now))
+        .filter(api_tokens::Column::OwnerId.eq(owner.0))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Records use, at most once a minute per token so that a busy integration
 /// does not turn every read into a write.
 pub async fn touch_api(conn: &impl ConnectionTrait, id: TokenId, now: DateTime<Utc>) -> StoreResult<()> {

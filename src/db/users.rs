@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr};
 
 use super::entities::users::{self, Column, Entity};
@@ -21,6 +21,7 @@ fn to_domain(row: users::Model) -> StoreResult<User> {
         created_at: row.created_at,
         updated_at: row.updated_at,
         version: row.version,
+        session_generation: row.session_generation,
     })
 }
 
@@ -42,6 +43,7 @@ pub async fn insert(
         created_at: now,
         updated_at: now,
         version: 1,
+        session_generation: 0,
     };
     let row = users::ActiveModel {
         id: Set(user.id.0),
@@ -53,6 +55,7 @@ pub async fn insert(
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        session_generation: Set(0),
     };
     match Entity::insert(row).exec_without_returning(conn).await {
         Ok(_) => Ok(user),
@@ -119,18 +122,26 @@ pub async fn count_active_admins(conn: &impl ConnectionTrait) -> StoreResult<u64
         .await?)
 }
 
-/// Applies `changes` if the stored version is still `expected`.
+/// Applies `changes` if the stored version is still `expected`; with
+/// `end_sessions`, every access token issued so far stops working.
 pub async fn update(
     conn: &impl ConnectionTrait,
     id: UserId,
     expected: i64,
     changes: &UserChanges,
     password_hash: Option<String>,
+    end_sessions: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let mut update = Entity::update_many()
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .col_expr(Column::Version, Expr::value(expected + 1));
+    if end_sessions {
+        update = update.col_expr(
+            Column::SessionGeneration,
+            Expr::col(Column::SessionGeneration).add(1),
+        );
+    }
     if let Some(name) = &changes.display_name {
         update = update.col_expr(Column::DisplayName, Expr::value(name.clone()));
     }

@@ -6,7 +6,7 @@ use super::text;
 
 pub const TITLE_MAX: usize = 500;
 pub const BODY_MAX: usize = 1_000_000;
-pub const URL_MAX: usize = 2048;
+pub use super::weburl::URL_MAX;
 pub const NAME_MAX: usize = 200;
 
 /// An article as stored: its content plus bookkeeping.
@@ -99,22 +99,33 @@ impl ArticleContent {
     }
 }
 
-/// An absolute http(s) URL with a host and no whitespace.
+impl ArticleContent {
+    /// The names of the fields that differ from `other`.
+    pub fn changed_fields(&self, other: &ArticleContent) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        let mut check = |name, differs: bool| {
+            if differs {
+                changed.push(name);
+            }
+        };
+        check("title", self.title != other.title);
+        check("body", self.body != other.body);
+        check("url", self.url != other.url);
+        check("outlet", self.outlet != other.outlet);
+        check("author", self.author != other.author);
+        check("published_at", self.published_at != other.published_at);
+        check("language", self.language != other.language);
+        changed
+    }
+}
+
+/// The article fields a published ClaimReview carries (the claim's
+/// appearance: where and when it was made).
+pub const PUBLISHED_FIELDS: [&str; 3] = ["title", "url", "published_at"];
+
+/// An absolute http(s) URL, normalised (see `weburl::parse`).
 fn parse_url(value: String) -> Result<String, String> {
-    let value = value.trim().to_owned();
-    if text::char_len(&value) > URL_MAX {
-        return Err(format!("must be at most {URL_MAX} characters"));
-    }
-    let lower = value.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-        .ok_or("must be an absolute http:// or https:// URL")?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("must be an absolute http:// or https:// URL with a host and no spaces".into());
-    }
-    Ok(value)
+    super::weburl::parse(&value).map(String::from)
 }
 
 /// Claim extraction reads English only, so articles must be in English

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use super::DomainError;
 use super::article::Article;
 use super::claim::{Claim, ClaimStatus};
+use super::evidence::Source;
 
 /// Who publishes the fact-checks.
 #[derive(Debug, Clone)]
@@ -17,11 +18,12 @@ pub struct Publisher {
     pub review_url_template: String,
 }
 
-/// The ClaimReview of a verified claim; a claim without an approved verdict
-/// has none (409).
+/// The ClaimReview of a verified claim, citing its sources; a claim without
+/// an approved verdict has none (409).
 pub fn claim_review(
     claim: &Claim,
     article: Option<&Article>,
+    sources: &[Source],
     publisher: &Publisher,
 ) -> Result<Value, DomainError> {
     let verdict = claim
@@ -68,8 +70,28 @@ pub fn claim_review(
         }
     }
 
+    let citations: Vec<Value> = sources
+        .iter()
+        .map(|source| {
+            let mut cited = Map::new();
+            cited.insert("@type".into(), json!("CreativeWork"));
+            cited.insert("url".into(), json!(source.content.url));
+            if let Some(title) = &source.content.title {
+                cited.insert("name".into(), json!(title));
+            }
+            if let Some(publisher) = &source.content.publisher {
+                cited.insert(
+                    "publisher".into(),
+                    json!({"@type": "Organization", "name": publisher}),
+                );
+            }
+            Value::Object(cited)
+        })
+        .collect();
+
     Ok(json!({
         "@context": "https://schema.org",
+        "citation": citations,
         "@type": "ClaimReview",
         "url": publisher.review_url_template.replace("{id}", &claim.id.to_string()),
         "claimReviewed": claim.content.text.as_str(),
@@ -79,4 +101,41 @@ pub fn claim_review(
         "reviewBody": verdict.summary,
         "itemReviewed": item,
     }))
+}
+
+/// Serialises JSON-LD so that it can be pasted inside an HTML `<script>`
+/// element as it is: `<`, `>` and `&` (which could close the element or
+/// start markup) and U+2028/U+2029 (line ends to older JavaScript parsers)
+/// are written as `\uXXXX` escapes, which mean the same to a JSON reader.
+pub fn to_script_safe_json(value: &Value) -> String {
+    let plain = value.to_string();
+    let mut out = String::with_capacity(plain.len() + 16);
+    for c in plain.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_safe_json_escapes_markup_and_line_separators() {
+        let value = json!({"author": "</script><script>alert(1)</script> & co\u{2028}\u{2029}"});
+        let text = to_script_safe_json(&value);
+        for raw in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+            assert!(!text.contains(raw), "{text}");
+        }
+        assert!(text.contains("\\u003c/script\\u003e"));
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value, "escapes mean the same to a JSON reader");
+    }
 }

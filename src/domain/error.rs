@@ -35,6 +35,9 @@ pub enum DomainError {
     /// Too many failed sign-ins; try again after this many seconds.
     #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
+    /// The server has no capacity for this now; try again after this many seconds.
+    #[error("the server is busy; try again in {retry_after_secs} seconds")]
+    Busy { retry_after_secs: u64 },
 }
 
 impl DomainError {

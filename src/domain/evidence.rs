@@ -6,7 +6,7 @@ use super::error::{DomainError, Errors};
 use super::ids::{ClaimId, SourceId, UserId};
 use super::text;
 
-pub const URL_MAX: usize = 2048;
+pub use super::weburl::URL_MAX;
 pub const TITLE_MAX: usize = 500;
 pub const PUBLISHER_MAX: usize = 200;
 pub const NOTE_MAX: usize = 4000;
@@ -110,23 +110,13 @@ impl SourceContent {
     }
 }
 
-/// Checks an evidence URL and returns it with its normalised form.
+/// Checks an evidence URL and returns it as stored and shown (normalised by
+/// `weburl::parse`), and without its fragment, for spotting duplicates.
 pub fn normalize_url(value: &str) -> Result<(String, String), String> {
-    let value = value.trim();
-    const RULE: &str = "must be an absolute http:// or https:// URL";
-    if value.is_empty() {
-        return Err(format!("{RULE}; it is empty"));
-    }
-    if text::char_len(value) > URL_MAX {
-        return Err(format!("must be at most {URL_MAX} characters"));
-    }
-    let mut parsed = url::Url::parse(value).map_err(|e| format!("{RULE} ({e})"))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
-        return Err(RULE.to_owned());
-    }
-    // The url crate lower-cases the scheme and host and drops default ports.
+    let mut parsed = super::weburl::parse(value)?;
+    let shown = parsed.to_string();
     parsed.set_fragment(None);
-    Ok((value.to_owned(), parsed.to_string()))
+    Ok((shown, parsed.to_string()))
 }
 
 #[cfg(test)]

@@ -20,10 +20,12 @@ pub enum EventKind {
     Linked,
     Unlinked,
     Deleted,
+    /// The claim's article changed (any field); recorded on each of its claims.
+    ArticleEdited,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 12] = [
+    pub const ALL: [EventKind; 13] = [
         EventKind::Created,
         EventKind::Edited,
         EventKind::Assigned,
@@ -36,6 +38,7 @@ impl EventKind {
         EventKind::Linked,
         EventKind::Unlinked,
         EventKind::Deleted,
+        EventKind::ArticleEdited,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +55,7 @@ impl EventKind {
             EventKind::Linked => "linked",
             EventKind::Unlinked => "unlinked",
             EventKind::Deleted => "deleted",
+            EventKind::ArticleEdited => "article_edited",
         }
     }
 

@@ -49,20 +49,33 @@ pub enum Action {
     ArchiveArticles,
     DeleteClaims,
     ManageOwnTokens,
+    /// Creating an API token: a person's act, never an integration's.
+    CreateTokens,
     ManageUsers,
+    /// Creating users and changing their role, password or status.
+    ChangeUsers,
     SeeAllTokens,
 }
 
 impl Action {
     pub fn least_role(self) -> Role {
         match self {
-            Action::Read | Action::WriteArticles | Action::WriteClaims | Action::ManageOwnTokens => {
-                Role::Reporter
-            }
+            Action::Read
+            | Action::WriteArticles
+            | Action::WriteClaims
+            | Action::ManageOwnTokens
+            | Action::CreateTokens => Role::Reporter,
             Action::TransitionClaims | Action::LinkClaims => Role::Checker,
             Action::ArchiveArticles | Action::DeleteClaims => Role::Editor,
-            Action::ManageUsers | Action::SeeAllTokens => Role::Admin,
+            Action::ManageUsers | Action::ChangeUsers | Action::SeeAllTokens => Role::Admin,
         }
+    }
+
+    /// Whether only a person signed in with a password may do this, never an
+    /// API token: what could turn a leaked integration token into a takeover
+    /// of accounts.
+    pub fn needs_person(self) -> bool {
+        matches!(self, Action::CreateTokens | Action::ChangeUsers)
     }
 }
 
@@ -86,17 +99,19 @@ mod tests {
     #[test]
     fn permission_table() {
         use Role::*;
-        let table: [(Action, [bool; 4]); 10] = [
+        let table: [(Action, [bool; 4]); 12] = [
             //                          reporter checker editor admin
             (Action::Read, [true, true, true, true]),
             (Action::WriteArticles, [true, true, true, true]),
             (Action::WriteClaims, [true, true, true, true]),
             (Action::ManageOwnTokens, [true, true, true, true]),
+            (Action::CreateTokens, [true, true, true, true]),
             (Action::TransitionClaims, [false, true, true, true]),
             (Action::LinkClaims, [false, true, true, true]),
             (Action::ArchiveArticles, [false, false, true, true]),
             (Action::DeleteClaims, [false, false, true, true]),
             (Action::ManageUsers, [false, false, false, true]),
+            (Action::ChangeUsers, [false, false, false, true]),
             (Action::SeeAllTokens, [false, false, false, true]),
         ];
         for (action, allowed) in table {
@@ -108,5 +123,11 @@ mod tests {
                 );
             }
         }
+        let in_person: Vec<Action> = table
+            .iter()
+            .map(|(action, _)| *action)
+            .filter(|a| a.needs_person())
+            .collect();
+        assert_eq!(in_person, [Action::CreateTokens, Action::ChangeUsers]);
     }
 }

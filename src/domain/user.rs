@@ -23,6 +23,9 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// Written into every access token issued to the user; a token from an
+    /// older generation no longer works (see `UserChanges::ends_sessions`).
+    pub session_generation: i64,
 }
 
 impl User {
@@ -165,6 +168,15 @@ impl UserChanges {
         })
     }
 
+    /// Whether applying these changes must sign `user` out everywhere: a new
+    /// password (the old one may be known to someone else), disabling, or a
+    /// lower role (tokens must not keep the rights they were issued with).
+    pub fn ends_sessions(&self, user: &User) -> bool {
+        self.password.is_some()
+            || (self.disabled == Some(true) && !user.disabled)
+            || self.role.is_some_and(|role| role < user.role)
+    }
+
     /// Whether applying these changes leaves `user` an active admin.
     pub fn keeps_active_admin(&self, user: &User) -> bool {
         self.role.unwrap_or(user.role) == Role::Admin && !self.disabled.unwrap_or(user.disabled)
@@ -203,5 +215,33 @@ mod tests {
         };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["email", "display_name", "password"]);
+    }
+
+    #[test]
+    fn what_ends_sessions() {
+        let now = chrono::Utc::now();
+        let user = User {
+            id: UserId::generate(),
+            email: Email::parse("ann@example.org").unwrap(),
+            display_name: "Ann".into(),
+            role: Role::Editor,
+            disabled: false,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            session_generation: 0,
+        };
+        let change = |role: Option<Role>, disabled: Option<bool>, password: Option<&str>| {
+            UserChanges::parse(None, role, disabled, password.map(str::to_owned))
+                .unwrap()
+                .ends_sessions(&user)
+        };
+        assert!(change(None, None, Some("a new long password")));
+        assert!(change(None, Some(true), None));
+        assert!(change(Some(Role::Checker), None, None));
+        assert!(!change(Some(Role::Editor), None, None));
+        assert!(!change(Some(Role::Admin), None, None));
+        assert!(!change(None, Some(false), None));
+        assert!(!change(None, None, None));
     }
 }

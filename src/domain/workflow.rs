@@ -134,6 +134,29 @@ pub const TRANSITIONS: [(ClaimStatus, ClaimStatus, Who, Needs); 9] = [
     (Dismissed, Unverified, Who::AtLeast(Role::Editor), Needs::Note),
 ];
 
+/// Whether a claim in this status is frozen: from the moment a verdict is
+/// proposed (`in_review`) until an editor sends it back or reopens it, the
+/// claim's wording, offsets and claimant and its sources are the record the
+/// verdict was judged on and published with, so they cannot change.
+pub fn is_frozen(status: ClaimStatus) -> bool {
+    matches!(status, InReview | Verified)
+}
+
+/// 409 when `what` of a claim in `status` may not change now, naming the
+/// status and the way out.
+pub fn check_editable(status: ClaimStatus, what: &str) -> Result<(), DomainError> {
+    let way_out = match status {
+        InReview => "an editor sends it back",
+        Verified => "an editor reopens it",
+        _ => return Ok(()),
+    };
+    Err(DomainError::Conflict(format!(
+        "the claim is {}, so its {what} cannot change: the verdict was judged on them; \
+         first {way_out} (POST /api/v1/claims/{{id}}/transitions with {{\"to\": \"in_progress\", \"note\": \"why\"}})",
+        status.as_str()
+    )))
+}
+
 /// What the workflow needs to know about a claim.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimState {
@@ -285,13 +308,15 @@ pub fn check_assignment(
         ));
     }
     if !role.includes(Role::Editor) {
-        let own = match new {
-            Some(user) => user == actor,
-            None => current == Some(actor) || current.is_none(),
-        };
-        if !own {
+        // A checker may take a claim nobody has, or let go of their own;
+        // a claim another checker is working on is theirs until an editor
+        // moves it.
+        let free_or_own = current.is_none() || current == Some(actor);
+        let to_self_or_nobody = new.is_none_or(|user| user == actor);
+        if !(free_or_own && to_self_or_nobody) {
             return Err(DomainError::Forbidden(
-                "a checker may only assign a claim to themselves or release their own; ask an editor".into(),
+                "a checker may only take an unassigned claim or release their own; ask an editor to reassign it"
+                    .into(),
             ));
         }
     }
@@ -432,6 +457,13 @@ mod tests {
             check_assignment(me, Role::Reporter, None, Some(me), checker),
             Err(DomainError::Forbidden(_))
         ));
+        // Taking a claim another checker holds is an editor's call.
+        assert!(matches!(
+            check_assignment(me, Role::Checker, Some(other), Some(me), checker),
+            Err(DomainError::Forbidden(_))
+        ));
+        assert!(check_assignment(me, Role::Checker, Some(me), Some(me), checker).is_ok());
+        assert!(check_assignment(me, Role::Editor, Some(other), Some(me), checker).is_ok());
         assert!(check_assignment(me, Role::Editor, Some(other), Some(other), checker).is_ok());
         assert!(matches!(
             check_assignment(me, Role::Editor, None, Some(other), Some((Role::Reporter, false))),

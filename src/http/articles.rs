@@ -175,7 +175,6 @@ pub struct Reextraction {
     responses(
         (status = 200, description = "A page of articles", body = Paged<ArticleResponse>),
         (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit, cursor or q", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_articles(
@@ -202,11 +201,6 @@ async fn list_articles(
     responses(
         (status = 201, description = "Created", body = ArticleWithClaims,
             headers(("Location" = String, description = "URL of the new article"), ("ETag" = String, description = "Its version"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_article(
     auth: AuthUser<WriteArticles>,
@@ -224,7 +218,14 @@ async fn create_article(
         language: req.language,
     };
     let extract = query.extract.unwrap_or(true);
-    let (article, claims) = articles::create(&state.db, auth.principal.user_id, fields, extract).await?;
+    let (article, claims) = articles::create(
+        &state.db,
+        auth.principal.user_id,
+        fields,
+        extract,
+        state.max_claims_per_article,
+    )
+    .await?;
     Ok(Created {
         location: format!("/api/v1/articles/{}", article.id),
         version: article.version,
@@ -241,8 +242,6 @@ async fn create_article(
 #[utoipa::path(get, path = "/articles/{id}", tag = "articles", security(("bearerAuth" = [])), params(("id" = Uuid, Path, description = "Article id")),
     responses(
         (status = 200, description = "The article", body = ArticleResponse, headers(("ETag" = String, description = "Its version"))),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article, or archived", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn get_article(
@@ -266,15 +265,11 @@ async fn get_article(
     params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 200, description = "The updated article", body = ArticleResponse, headers(("ETag" = String, description = "Its new version"))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The edit would change the title, URL or date of an article with claims in review or verified, or move or remove such a claim's text; the claims are listed", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_article(
-    _auth: AuthUser<WriteArticles>,
+    auth: AuthUser<WriteArticles>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Precondition(if_match): Precondition,
@@ -298,7 +293,8 @@ async fn update_article(
         published_at: req.published_at,
     };
     errors.into_result()?;
-    let article = articles::update(&state.db, ArticleId(id), &if_match, patch).await?;
+    let article =
+        articles::update(&state.db, auth.principal.user_id, ArticleId(id), &if_match, patch).await?;
     Ok(Versioned {
         version: article.version,
         body: article.into(),
@@ -312,11 +308,7 @@ async fn update_article(
     params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 204, description = "Archived"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn archive_article(
     _auth: AuthUser<ArchiveArticles>,
@@ -337,16 +329,22 @@ async fn archive_article(
     params(("id" = Uuid, Path, description = "Article id")),
     responses(
         (status = 200, description = "What was created and what was kept", body = Reextraction),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The article changed while its claims were being extracted; try again", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The article would have more claims than allowed", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn reextract_article(
     auth: AuthUser<WriteClaims>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Reextraction>, AppError> {
-    let (created, kept) = articles::reextract(&state.db, auth.principal.user_id, ArticleId(id)).await?;
+    let (created, kept) = articles::reextract(
+        &state.db,
+        auth.principal.user_id,
+        ArticleId(id),
+        state.max_claims_per_article,
+    )
+    .await?;
     Ok(Json(Reextraction {
         created: created.into_iter().map(ClaimResponse::from).collect(),
         kept: kept.into_iter().map(ClaimResponse::from).collect(),

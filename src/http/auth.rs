@@ -3,7 +3,7 @@
 //! permission table decides which roles may do it.
 
 use std::marker::PhantomData;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
@@ -13,7 +13,7 @@ use super::AppState;
 use super::error::AppError;
 use crate::domain::DomainError;
 use crate::domain::role::Action;
-use crate::domain::user::Principal;
+use crate::domain::user::{Credential, Principal};
 use crate::service::auth;
 
 pub trait Permission {
@@ -39,11 +39,14 @@ permissions!(
     ArchiveArticles,
     DeleteClaims,
     ManageOwnTokens,
-    ManageUsers
+    CreateTokens,
+    ManageUsers,
+    ChangeUsers
 );
 
 /// A caller whose credentials are valid and whose role allows `P`.
-/// Missing or bad credentials are 401; a role too low is 403.
+/// Missing or bad credentials are 401; a role too low is 403, and so is an
+/// API token for an action only a person may take.
 pub struct AuthUser<P> {
     pub principal: Principal,
     permission: PhantomData<P>,
@@ -62,6 +65,14 @@ impl<P: Permission> FromRequestParts<AppState> for AuthUser<P> {
                 needed.as_str(),
                 principal.role.as_str()
             ))
+            .into());
+        }
+        if P::ACTION.needs_person() && principal.credential != Credential::Session {
+            return Err(DomainError::Forbidden(
+                "this needs a person signed in with a password (an access token from /api/v1/auth/login); \
+                 API tokens may not create users, change roles or passwords, or create API tokens"
+                    .into(),
+            )
             .into());
         }
         Ok(Self {
@@ -89,32 +100,70 @@ fn bearer_token(parts: &Parts) -> Result<&str, AppError> {
     }
 }
 
-/// The client's address, for rate limiting sign-ins: the socket's peer, or
-/// (only when the server is told it sits behind a proxy it trusts) the first
-/// address in `X-Forwarded-For`. Unknown when the server was not started
-/// with connection info.
+/// The client's address, for rate limiting sign-ins: the socket's peer, or,
+/// behind `trusted_proxies` proxies of ours, the address that many places
+/// from the right of `X-Forwarded-For` (each proxy appends the address it
+/// was reached from, so everything further left came from the client and
+/// may be forged). A header with fewer addresses than that, or one that is
+/// not a list of IP addresses, counts as the peer's. "unknown" when the
+/// server was not started with connection info.
 pub struct ClientAddr(pub String);
 
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let forwarded = state
-            .trust_forwarded_for
-            .then(|| parts.headers.get("x-forwarded-for"))
-            .flatten()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
-        let peer = || {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        };
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = (state.trusted_proxies > 0)
+            .then(|| forwarded_client(&parts.headers, state.trusted_proxies))
+            .flatten();
         Ok(ClientAddr(
-            forwarded.or_else(peer).unwrap_or_else(|| "unknown".into()),
+            forwarded
+                .or(peer)
+                .map_or_else(|| "unknown".into(), |ip| ip.to_string()),
         ))
+    }
+}
+
+/// The address `hops` places from the right of all `X-Forwarded-For` headers
+/// taken together (1 is the rightmost).
+fn forwarded_client(headers: &axum::http::HeaderMap, hops: usize) -> Option<IpAddr> {
+    let mut addresses = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        for part in value.to_str().ok()?.split(',') {
+            addresses.push(part.trim().parse::<IpAddr>().ok()?);
+        }
+    }
+    addresses.len().checked_sub(hops).map(|i| addresses[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for v in values {
+            map.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn the_client_is_counted_from_the_right() {
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        let h = headers(&["203.0.113.9, 198.51.100.4"]);
+        assert_eq!(forwarded_client(&h, 1), ip("198.51.100.4"));
+        assert_eq!(forwarded_client(&h, 2), ip("203.0.113.9"));
+        assert_eq!(forwarded_client(&h, 3), None);
+        let split = headers(&["203.0.113.9", "198.51.100.4, 2001:db8::1"]);
+        assert_eq!(forwarded_client(&split, 1), ip("2001:db8::1"));
+        assert_eq!(forwarded_client(&split, 3), ip("203.0.113.9"));
+        assert_eq!(forwarded_client(&headers(&["nonsense, 198.51.100.4"]), 1), None);
+        assert_eq!(forwarded_client(&HeaderMap::new(), 1), None);
     }
 }

@@ -313,7 +313,6 @@ pub struct ListClaims {
     responses(
         (status = 200, description = "A page of claims", body = Paged<ClaimResponse>),
         (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit, cursor, q or sort", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_claims(
@@ -362,10 +361,6 @@ async fn list_claims(
     responses(
         (status = 201, description = "Created", body = ClaimResponse,
             headers(("Location" = String, description = "URL of the new claim"), ("ETag" = String, description = "Its version"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, unknown article, or offsets that do not select the text", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_claim(
@@ -412,8 +407,6 @@ pub struct ClaimDetail {
 #[utoipa::path(get, path = "/claims/{id}", tag = "claims", security(("bearerAuth" = [])), params(("id" = Uuid, Path, description = "Claim id")),
     responses(
         (status = 200, description = "The claim", body = ClaimDetail, headers(("ETag" = String, description = "Its version"))),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn get_claim(
@@ -443,12 +436,8 @@ async fn get_claim(
     params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 200, description = "The updated claim", body = ClaimResponse, headers(("ETag" = String, description = "Its new version"))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The claim is in review or verified: its wording, offsets and claimant are frozen until an editor sends it back or reopens it", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_claim(
     auth: AuthUser<WriteClaims>,
@@ -496,11 +485,7 @@ async fn update_claim(
     params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn delete_claim(
     auth: AuthUser<DeleteClaims>,

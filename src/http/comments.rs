@@ -64,8 +64,6 @@ impl From<Comment> for CommentResponse {
     params(("id" = Uuid, Path, description = "Claim id"), PageQuery),
     responses(
         (status = 200, description = "A page of comments, newest first", body = Paged<CommentResponse>),
-        (status = 400, description = "Malformed id or query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -88,10 +86,7 @@ async fn list_comments(
     responses(
         (status = 201, description = "Added", body = CommentResponse,
             headers(("Location" = String, description = "URL of the comment"), ("ETag" = String, description = "Its version"))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn add_comment(
@@ -115,12 +110,8 @@ async fn add_comment(
     params(("id" = Uuid, Path, description = "Comment id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 200, description = "The edited comment", body = CommentResponse, headers(("ETag" = String, description = "Its new version"))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not your comment", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such comment", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn edit_comment(

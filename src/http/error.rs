@@ -130,6 +130,7 @@ fn domain_status(err: &DomainError) -> (StatusCode, &'static str) {
         DomainError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         DomainError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
         DomainError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
+        DomainError::Busy { .. } => (StatusCode::TOO_MANY_REQUESTS, "busy"),
     }
 }
 
@@ -147,7 +148,9 @@ fn request_slug(status: StatusCode) -> &'static str {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let retry_after = match &self {
-            AppError::Domain(DomainError::RateLimited { retry_after_secs }) => Some(*retry_after_secs),
+            AppError::Domain(
+                DomainError::RateLimited { retry_after_secs } | DomainError::Busy { retry_after_secs },
+            ) => Some(*retry_after_secs),
             _ => None,
         };
         let problem = self.problem();
@@ -178,12 +181,13 @@ impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Domain(err) => AppError::Domain(err),
+            StoreError::Unavailable(err) => {
+                tracing::warn!(error = %err, "database unavailable");
+                AppError::Unavailable
+            }
             StoreError::Database(err) => {
                 tracing::error!(error = %err, "database error");
-                match err {
-                    sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => AppError::Unavailable,
-                    _ => AppError::Internal,
-                }
+                AppError::Internal
             }
         }
     }

@@ -167,10 +167,7 @@ pub struct ExtractRequest {
 #[utoipa::path(post, path = "/extract", tag = "extraction", request_body = ExtractRequest, security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The claims found (possibly none)", body = Extraction),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Text too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty text or unsupported language", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn extract_claims(

@@ -22,8 +22,9 @@ use std::any::Any;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{StatusCode, Uri};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use sea_orm::DatabaseConnection;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -44,8 +45,11 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// Who publishes the fact-checks, for ClaimReview.
     pub publisher: Arc<Publisher>,
-    /// Whether `X-Forwarded-For` names the client (behind a trusted proxy).
-    pub trust_forwarded_for: bool,
+    /// How many proxies of ours stand in front of the server; the client is
+    /// the address that many hops from the right of `X-Forwarded-For`.
+    pub trusted_proxies: usize,
+    /// The most claims one article may have.
+    pub max_claims_per_article: usize,
     /// The OpenAPI document, rendered once at start-up.
     pub openapi_json: Arc<String>,
 }
@@ -57,16 +61,23 @@ pub struct Settings {
     pub body_limit: usize,
     /// Who publishes the fact-checks, named in every ClaimReview.
     pub publisher: Publisher,
-    /// Take the client address for sign-in rate limits from `X-Forwarded-For`.
-    /// Only safe behind a proxy that sets it; otherwise clients could forge it.
-    pub trust_forwarded_for: bool,
+    /// How many reverse proxies of ours sit in front of the server, each
+    /// appending the address it was reached from to `X-Forwarded-For`. The
+    /// client is then the address this many places from the right; what
+    /// stands further left was written by the client and is ignored. 0 (the
+    /// default) trusts no header: the socket's peer is the client.
+    pub trusted_proxies: usize,
+    /// The most claims one article may have; extraction that finds more is
+    /// refused whole.
+    pub max_claims_per_article: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             body_limit: 2 * 1024 * 1024,
-            trust_forwarded_for: false,
+            trusted_proxies: 0,
+            max_claims_per_article: 1000,
             publisher: Publisher {
                 name: "claimdesk".into(),
                 url: "https://claimdesk.example".into(),
@@ -96,22 +107,29 @@ fn api() -> OpenApiRouter<AppState> {
         )
 }
 
+/// The routes and their finished OpenAPI document: what the routes say,
+/// plus what holds for every operation (see `openapi`).
+fn assembled() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut document) = api().split_for_parts();
+    openapi::CommonResponses.modify(&mut document);
+    openapi::PagesReferToItems.modify(&mut document);
+    (router, document)
+}
+
 /// The OpenAPI document, generated from the same routes the server runs.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let mut document = api().into_openapi();
-    openapi::DatabaseDown.modify(&mut document);
-    document
+    assembled().1
 }
 
 /// The whole application, ready to serve.
 pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
-    let (router, mut document) = api().split_for_parts();
-    openapi::DatabaseDown.modify(&mut document);
+    let (router, document) = assembled();
     let state = AppState {
         db,
         keys: Arc::new(keys),
         publisher: Arc::new(settings.publisher.clone()),
-        trust_forwarded_for: settings.trust_forwarded_for,
+        trusted_proxies: settings.trusted_proxies,
+        max_claims_per_article: settings.max_claims_per_article,
         openapi_json: Arc::new(document.to_pretty_json().unwrap_or_default()),
     };
     // The reference page: Swagger UI served from assets built into the
@@ -123,8 +141,26 @@ pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(settings.body_limit))
         .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Headers every response carries: `nosniff`, so a browser never reads a
+/// JSON answer as HTML or script; and on the sign-in routes `no-store`, so
+/// tokens are kept by no cache.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let credentials = request.uri().path().starts_with("/api/v1/auth/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if credentials {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 async fn not_found(uri: Uri) -> AppError {

@@ -4,6 +4,8 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -47,48 +49,174 @@ use super::error::{Problem, ProblemField};
         (name = "health", description = "Probes for load balancers"),
         (name = "meta", description = "This document"),
     ),
+    servers((url = "http://127.0.0.1:8080", description = "A claimdesk on this machine, as `claimdesk serve` starts it by default")),
     components(schemas(Problem, ProblemField, SortKey)),
     modifiers(&BearerAuth),
     security(("bearerAuth" = []))
 )]
 pub struct ApiDoc;
 
-/// Every operation that reads or writes the database answers 503 while the
-/// database is unreachable; documenting it once here keeps the handlers short.
+/// The error responses that follow from an operation's shape rather than
+/// from what it does, added to every operation of the assembled document in
+/// this one place so that no handler can forget them. A handler that lists
+/// one of these codes itself keeps its own, more specific description.
+///
+/// - 400: malformed JSON, id or query parameter (when it has any of them);
+/// - 401 with `WWW-Authenticate`: when it needs a bearer token;
+/// - 403: secured writes (a role too low, or an API token where a person
+///   must act);
+/// - 412: when it takes `If-Match`;
+/// - 413, 415, 422: when it takes a JSON body;
+/// - 503: whenever it touches the database (all but the liveness probe and
+///   this document).
+///
 /// Applied to the assembled document (the routes are not in `ApiDoc` yet
 /// when its own modifiers run).
-pub struct DatabaseDown;
+pub struct CommonResponses;
 
-impl Modify for DatabaseDown {
+fn problem_response(description: &str) -> ResponseBuilder {
+    ResponseBuilder::new().description(description).content(
+        "application/problem+json",
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build(),
+    )
+}
+
+impl Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let response = ResponseBuilder::new()
-            .description("The database is not answering; try again shortly")
-            .content(
-                "application/problem+json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Problem")))
-                    .build(),
-            )
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::path::{Parameter, ParameterIn};
+        let www_authenticate = HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .description(Some("Bearer realm=\"claimdesk\""))
             .build();
+        let global_security = openapi.security.as_ref().is_some_and(|s| !s.is_empty());
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if path == "/healthz" || path.ends_with("/openapi.json") {
+            let probe_or_document = path == "/healthz" || path.ends_with("/openapi.json");
+            let operations = [
+                (&mut item.get, false),
+                (&mut item.post, true),
+                (&mut item.patch, true),
+                (&mut item.put, true),
+                (&mut item.delete, true),
+            ];
+            for (operation, writes) in operations {
+                let Some(operation) = operation else {
+                    continue;
+                };
+                let params: Vec<&Parameter> = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .filter_map(|p| match p {
+                        RefOr::T(p) => Some(p),
+                        RefOr::Ref(_) => None,
+                    })
+                    .collect();
+                let has = |place: ParameterIn| params.iter().any(|p| p.parameter_in == place);
+                let if_match = params.iter().any(|p| p.name.eq_ignore_ascii_case("if-match"));
+                let body = operation.request_body.is_some();
+                let secured = match &operation.security {
+                    // `security(())` in a handler: an empty requirement, open to all.
+                    Some(requirements) => requirements.iter().any(|r| {
+                        serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                    }),
+                    None => global_security,
+                };
+                let mut malformed = Vec::new();
+                if body {
+                    malformed.push("JSON");
+                }
+                if has(ParameterIn::Path) {
+                    malformed.push("id");
+                }
+                if has(ParameterIn::Query) {
+                    malformed.push("query parameter");
+                }
+                let mut add = |code: &str, response: ResponseBuilder| {
+                    operation
+                        .responses
+                        .responses
+                        .entry(code.into())
+                        .or_insert_with(|| response.build().into());
+                };
+                if !malformed.is_empty() {
+                    add(
+                        "400",
+                        problem_response(&format!("Malformed {}", malformed.join(" or "))),
+                    );
+                }
+                if secured {
+                    add(
+                        "401",
+                        problem_response("Not signed in, or the token is invalid or expired")
+                            .header("WWW-Authenticate", www_authenticate.clone()),
+                    );
+                    if writes {
+                        add(
+                            "403",
+                            problem_response("Your role may not do this, or an API token may not"),
+                        );
+                    }
+                }
+                if if_match {
+                    add(
+                        "412",
+                        problem_response(
+                            "Changed since you read it: read it again and resend with its new ETag",
+                        ),
+                    );
+                }
+                if body {
+                    add("413", problem_response("Body too large"));
+                    add(
+                        "415",
+                        problem_response("Not JSON: send Content-Type: application/json"),
+                    );
+                    add(
+                        "422",
+                        problem_response("Invalid fields: every broken rule is listed in `errors`"),
+                    );
+                }
+                if !probe_or_document {
+                    add(
+                        "503",
+                        problem_response("The database is not answering; try again shortly"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Pages (`Paged_<Item>`) refer to their item's schema instead of copying
+/// it, so each item type has one definition that generated clients share.
+pub struct PagesReferToItems;
+
+impl Modify for PagesReferToItems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::{ArrayBuilder, Schema};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let names: Vec<String> = components.schemas.keys().cloned().collect();
+        for name in &names {
+            let Some(item) = name.strip_prefix("Paged_") else {
+                continue;
+            };
+            if !names.iter().any(|n| n == item) {
                 continue;
             }
-            for operation in [
-                &mut item.get,
-                &mut item.post,
-                &mut item.patch,
-                &mut item.put,
-                &mut item.delete,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                operation
-                    .responses
-                    .responses
-                    .entry("503".into())
-                    .or_insert_with(|| response.clone().into());
+            if let Some(RefOr::T(Schema::Object(page))) = components.schemas.get_mut(name) {
+                page.properties.insert(
+                    "items".into(),
+                    ArrayBuilder::new()
+                        .items(Ref::from_schema_name(item))
+                        .build()
+                        .into(),
+                );
             }
         }
     }

@@ -68,16 +68,15 @@ impl From<TokenPair> for TokenResponse {
 
 /// Sign in
 ///
-/// A wrong email and a wrong password get the same answer. Repeated failures
-/// for one account or one client address get 429 with `Retry-After`.
+/// A wrong email and a wrong password get the same answer. Every attempt is
+/// counted before the password is checked: more than 5 for one account from
+/// one client address, or more than 20 from one address in all, within 15
+/// minutes get 429 with `Retry-After`. A success takes its attempt back.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest, security(()),
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "Too many sign-in attempts from this address (for this account, or in all), or the server is busy checking passwords", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 async fn login(
@@ -96,10 +95,7 @@ async fn login(
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest, security(()),
     responses(
         (status = 200, description = "A new pair", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown, used, revoked or expired refresh token", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn refresh(
     State(state): State<AppState>,
@@ -115,9 +111,6 @@ async fn refresh(
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest, security(()),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn logout(
     State(state): State<AppState>,
@@ -133,7 +126,6 @@ async fn logout(
 #[utoipa::path(get, path = "/me", tag = "auth", security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The signed-in user", body = UserResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn me(auth: AuthUser<Read>, State(state): State<AppState>) -> Result<Json<UserResponse>, AppError> {
     Ok(Json(users::get(&state.db, auth.principal.user_id).await?.into()))

@@ -135,8 +135,6 @@ impl From<Source> for SourceResponse {
     params(("id" = Uuid, Path, description = "Claim id"), PageQuery),
     responses(
         (status = 200, description = "A page of sources, newest first", body = Paged<SourceResponse>),
-        (status = 400, description = "Malformed id or query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -159,12 +157,8 @@ async fn list_sources(
     responses(
         (status = 201, description = "Added", body = SourceResponse,
             headers(("Location" = String, description = "URL of the source"), ("ETag" = String, description = "Its version"))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The claim already has this URL", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The claim already has this URL, or it is in review or verified (its sources are frozen)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn add_source(
     auth: AuthUser<WriteClaims>,
@@ -194,13 +188,8 @@ async fn add_source(
     params(("id" = Uuid, Path, description = "Source id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 200, description = "The updated source", body = SourceResponse, headers(("ETag" = String, description = "Its new version"))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such source", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The claim already has this URL", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The claim already has this URL, or it is in review or verified (its sources are frozen)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_source(
     auth: AuthUser<WriteClaims>,
@@ -230,10 +219,8 @@ async fn update_source(
     params(("id" = Uuid, Path, description = "Source id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such source", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The claim is in review or verified (its sources are frozen)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn remove_source(
     auth: AuthUser<WriteClaims>,

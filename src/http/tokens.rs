@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::auth::{AuthUser, ManageOwnTokens};
+use super::auth::{AuthUser, CreateTokens, ManageOwnTokens};
 use super::error::{AppError, Problem};
 use super::extract::{Json, Path, Query};
 use super::paging::{Paged, page_request};
@@ -92,7 +92,6 @@ pub struct ListTokens {
     responses(
         (status = 200, description = "A page of tokens, newest first", body = Paged<TokenInfo>),
         (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_tokens(
@@ -112,14 +111,11 @@ async fn list_tokens(
 #[utoipa::path(post, path = "/tokens", tag = "tokens", request_body = CreateToken, security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "Created; the token is in the body, shown this once", body = CreatedToken),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Called with an API token", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a role above your own", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_token(
-    auth: AuthUser<ManageOwnTokens>,
+    auth: AuthUser<CreateTokens>,
     State(state): State<AppState>,
     Json(req): Json<CreateToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
@@ -144,8 +140,6 @@ async fn create_token(
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "tokens", params(("id" = Uuid, Path, description = "Token id")), security(("bearerAuth" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such token of yours", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn revoke_token(

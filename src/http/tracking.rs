@@ -111,8 +111,6 @@ pub struct SimilarClaims {
     params(("id" = Uuid, Path, description = "Claim id"), SimilarQuery),
     responses(
         (status = 200, description = "Similar claims", body = SimilarClaims),
-        (status = 400, description = "Malformed id or query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -238,8 +236,6 @@ impl From<Group> for GroupResponse {
     params(("id" = Uuid, Path, description = "Claim id")),
     responses(
         (status = 200, description = "Its links", body = Links),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_links(
@@ -266,12 +262,8 @@ async fn list_links(
     responses(
         (status = 201, description = "Linked", body = LinkResponse,
             headers(("Location" = String, description = "URL of the link"))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already linked, or a contradiction inside one same_as group", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown relation, unknown claim, or a claim linked to itself", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_link(
@@ -306,9 +298,6 @@ async fn create_link(
     params(("id" = Uuid, Path, description = "Claim id"), ("other_id" = Uuid, Path, description = "The linked claim's id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Your role may not do this", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim, or no link between the two", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A claim cannot be linked to itself", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::auth::{AuthUser, ManageUsers};
+use super::auth::{AuthUser, ChangeUsers, ManageUsers};
 use super::error::{AppError, Problem};
 use super::extract::{Created, Json, Path, Precondition, Query, Versioned};
 use super::paging::{Paged, page_request};
@@ -109,7 +109,8 @@ pub struct UpdateUser {
     pub role: Option<RoleName>,
     /// A disabled user cannot sign in, and their tokens stop working at once.
     pub disabled: Option<bool>,
-    /// A new password also signs the user out of every session.
+    /// A new password also signs the user out of every session and revokes
+    /// their API tokens.
     #[schema(min_length = 12, max_length = 256, format = Password)]
     pub password: Option<String>,
 }
@@ -132,7 +133,6 @@ pub struct ListUsers {
     responses(
         (status = 200, description = "A page of users, newest first", body = Paged<UserResponse>),
         (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -153,15 +153,13 @@ async fn list_users(
     responses(
         (status = 201, description = "Created", body = UserResponse,
             headers(("Location" = String, description = "URL of the new user"), ("ETag" = String, description = "Its version"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or called with an API token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Email already taken", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The server is busy hashing passwords; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 async fn create_user(
-    _auth: AuthUser<ManageUsers>,
+    _auth: AuthUser<ChangeUsers>,
     State(state): State<AppState>,
     Json(req): Json<CreateUser>,
 ) -> Result<Created<UserResponse>, AppError> {
@@ -180,8 +178,6 @@ async fn create_user(
 #[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = Uuid, Path, description = "User id")), security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The user", body = UserResponse, headers(("ETag" = String, description = "Its version"))),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -200,22 +196,22 @@ async fn get_user(
 /// Update a user
 ///
 /// Change the name, role or password, or disable the account. The last
-/// active admin can be neither demoted nor disabled (409).
+/// active admin can be neither demoted nor disabled (409). A new password,
+/// disabling or a lower role makes every access token the user holds fail
+/// at once; a new password or disabling also revokes their API tokens for
+/// good. Needs an admin signed in with a password, not an API token.
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", request_body = UpdateUser, security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 200, description = "The updated user", body = UserResponse, headers(("ETag" = String, description = "Its new version"))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or called with an API token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would leave no active admin", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The server is busy hashing passwords; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 async fn update_user(
-    _auth: AuthUser<ManageUsers>,
+    _auth: AuthUser<ChangeUsers>,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Precondition(if_match): Precondition,

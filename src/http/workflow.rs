@@ -65,13 +65,9 @@ pub struct TransitionRequest {
     params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
     responses(
         (status = 200, description = "The claim after the change", body = ClaimResponse, headers(("ETag" = String, description = "Its new version"))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Your role, or not being the assignee, does not allow this change", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a change the workflow has from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A requirement is missing (note, verdict, source)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn transition_claim(
@@ -90,7 +86,15 @@ async fn transition_claim(
         note: req.note,
         verdict,
     };
-    let claim = claims::transition(&state.db, &auth.principal, ClaimId(id), &if_match, request).await?;
+    let claim = claims::transition(
+        &state.db,
+        &auth.principal,
+        ClaimId(id),
+        &if_match,
+        request,
+        &state.publisher,
+    )
+    .await?;
     Ok(Versioned {
         version: claim.version,
         body: claim.into(),
@@ -143,8 +147,6 @@ pub struct PageQuery {
     params(("id" = Uuid, Path, description = "Claim id"), PageQuery),
     responses(
         (status = 200, description = "A page of events, oldest first", body = Paged<EventResponse>),
-        (status = 400, description = "Malformed id or query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -167,8 +169,6 @@ async fn claim_history(
     params(("id" = Uuid, Path, description = "Claim id")),
     responses(
         (status = 200, description = "ClaimReview JSON-LD", content_type = "application/ld+json", body = Object),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The claim is not verified", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -178,8 +178,5 @@ async fn claim_review(
     Path(id): Path<Uuid>,
 ) -> Result<impl IntoResponse, AppError> {
     let review = claims::claim_review(&state.db, ClaimId(id), &state.publisher).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/ld+json")],
-        review.to_string(),
-    ))
+    Ok(([(header::CONTENT_TYPE, "application/ld+json")], review))
 }

@@ -1,8 +1,9 @@
 use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
 
 use crate::db::{self, StoreResult, articles, claims};
 use crate::domain::DomainError;
-use crate::domain::article::{Article, ArticleContent, ArticleFields, ArticlePatch};
+use crate::domain::article::{Article, ArticleContent, ArticleFields, ArticlePatch, PUBLISHED_FIELDS};
 use crate::domain::claim::{CLAIMANT_MAX, Claim, ClaimContent, ClaimText, Span};
 use crate::domain::extract::{self, Analysis, ExtractedClaim};
 use crate::domain::history::EventKind;
@@ -11,16 +12,20 @@ use crate::domain::page::{Cursor, Limit, Page, RankCursor, now};
 use crate::domain::search::SearchQuery;
 use crate::domain::text;
 use crate::domain::version::IfMatch;
+use crate::domain::workflow;
 
 const ENTITY: &str = "article";
 
 /// Stores an article and, when `extract` is set, the claims the extractor
-/// finds in it, all in one transaction.
+/// finds in it, all in one transaction. Extraction runs before the
+/// transaction opens, so the write lock is held only for the writes; an
+/// article with more than `max_claims` claims is refused whole (422).
 pub async fn create(
     db: &DatabaseConnection,
     actor: UserId,
     fields: ArticleFields,
     extract: bool,
+    max_claims: usize,
 ) -> StoreResult<(Article, Vec<Claim>)> {
     let content = ArticleContent::parse(fields)?;
     let found = if extract {
@@ -28,6 +33,7 @@ pub async fn create(
     } else {
         Vec::new()
     };
+    check_claim_count(found.len(), max_claims)?;
     let txn = db::begin_write(db).await?;
     let article = articles::insert(&txn, content, actor, now()).await?;
     let mut created = Vec::with_capacity(found.len());
@@ -42,21 +48,47 @@ pub async fn create(
     super::commit(txn, (article, created)).await
 }
 
+fn check_claim_count(count: usize, max_claims: usize) -> Result<(), DomainError> {
+    if count > max_claims {
+        return Err(DomainError::invalid(
+            "body",
+            format!(
+                "the extractor finds {count} claims in this text, and an article may have at most {max_claims}; \
+                 split it into several articles, or send it with ?extract=false"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Runs extraction again on a stored article. Claims already stored for the
 /// same span are kept untouched (with their status and history); new ones
-/// are added; none are removed. Returns (created, kept).
+/// are added; none are removed. Returns (created, kept). Extraction runs
+/// outside the write transaction; if the article changes meanwhile, the
+/// call is refused (409) rather than store claims of an old text.
 pub async fn reextract(
     db: &DatabaseConnection,
     actor: UserId,
     id: ArticleId,
+    max_claims: usize,
 ) -> StoreResult<(Vec<Claim>, Vec<Claim>)> {
-    let txn = db::begin_write(db).await?;
-    let article = articles::find_live(&txn, id)
+    let article = articles::find_live(db, id)
         .await?
         .ok_or(DomainError::NotFound(ENTITY))?;
+    let found = extract::extract(&article.content.body);
+    let txn = db::begin_write(db).await?;
+    let current = articles::find_live(&txn, id)
+        .await?
+        .ok_or(DomainError::NotFound(ENTITY))?;
+    if current.version != article.version {
+        return Err(DomainError::Conflict(
+            "the article changed while its claims were being extracted; try again".into(),
+        )
+        .into());
+    }
     let mut existing = claims::all_of_article(&txn, id).await?;
-    let (mut created, mut kept) = (Vec::new(), Vec::new());
-    for claim in extract::extract(&article.content.body) {
+    let (mut fresh, mut kept) = (Vec::new(), Vec::new());
+    for claim in found {
         let span = Span {
             start: claim.start,
             end: claim.end,
@@ -64,10 +96,15 @@ pub async fn reextract(
         if let Some(i) = existing.iter().position(|c| c.content.span == Some(span)) {
             kept.push(existing.swap_remove(i));
         } else {
-            let analysis = Analysis::of_extracted(&claim);
-            if let Some(content) = extracted_content(claim) {
-                created.push(super::claims::insert_recorded(&txn, Some(id), content, analysis, actor).await?);
-            }
+            fresh.push(claim);
+        }
+    }
+    check_claim_count(existing.len() + kept.len() + fresh.len(), max_claims)?;
+    let mut created = Vec::with_capacity(fresh.len());
+    for claim in fresh {
+        let analysis = Analysis::of_extracted(&claim);
+        if let Some(content) = extracted_content(claim) {
+            created.push(super::claims::insert_recorded(&txn, Some(id), content, analysis, actor).await?);
         }
     }
     super::commit(txn, (created, kept)).await
@@ -114,8 +151,13 @@ pub async fn search(
 
 /// Applies a patch. A new body re-anchors the article's claims in the same
 /// transaction: a claim whose text is gone keeps everything but its offsets.
+/// Every claim of the article gets an `article_edited` event. While any of
+/// its claims is frozen (under review or verified), the fields a ClaimReview
+/// publishes (title, URL, date) cannot change, nor can the body where it
+/// would move or remove a frozen claim's text: 409, naming those claims.
 pub async fn update(
     db: &DatabaseConnection,
+    actor: UserId,
     id: ArticleId,
     if_match: &IfMatch,
     patch: ArticlePatch,
@@ -126,9 +168,24 @@ pub async fn update(
         .ok_or(DomainError::NotFound(ENTITY))?;
     if_match.check(ENTITY, current.version)?;
     let content = current.content.patched(patch)?;
-    if content == current.content {
+    let changed = current.content.changed_fields(&content);
+    if changed.is_empty() {
         return super::commit(txn, current).await;
     }
+    let body_changed = changed.contains(&"body");
+    let of_article = claims::all_of_article(&txn, id).await?;
+    let moves: Vec<(&Claim, Option<Span>)> = of_article
+        .iter()
+        .map(|claim| {
+            let span = if body_changed {
+                claim.content.reanchored(&content.body)
+            } else {
+                claim.content.span
+            };
+            (claim, span)
+        })
+        .collect();
+    check_frozen(&changed, &moves)?;
     let at = now();
     if !articles::update(&txn, id, current.version, &content, at).await? {
         return Err(super::stale(
@@ -136,28 +193,43 @@ pub async fn update(
             articles::find_live(db, id).await?.map(|a| a.version),
         ));
     }
-    if content.body != current.content.body {
-        for claim in claims::all_of_article(&txn, id).await? {
-            let span = claim.content.reanchored(&content.body);
-            if span != claim.content.span {
-                let moved = ClaimContent {
-                    span,
-                    ..claim.content.clone()
-                };
-                claims::update(
-                    &txn,
-                    claim.id,
-                    claim.version,
-                    &moved,
-                    &claim.analysis,
-                    claim.assignee,
-                    at,
+    let edited = article_edit_data(id, &current.content, &content, &changed);
+    for (claim, span) in moves {
+        super::claims::record(
+            &txn,
+            claim.id,
+            Some(actor),
+            EventKind::ArticleEdited,
+            edited.clone(),
+        )
+        .await?;
+        if span != claim.content.span {
+            let moved = ClaimContent {
+                span,
+                ..claim.content.clone()
+            };
+            // The claim was read in this transaction; if it changed since,
+            // the whole edit is refused rather than half recorded.
+            if !claims::update(
+                &txn,
+                claim.id,
+                claim.version,
+                &moved,
+                &claim.analysis,
+                claim.assignee,
+                at,
+            )
+            .await?
+            {
+                return Err(DomainError::Conflict(
+                    "a claim of this article changed while the article was being edited; nothing was saved; try again"
+                        .into(),
                 )
-                .await?;
-                let fields = super::claims::edited_fields(&claim.content, &moved);
-                let data = serde_json::json!({ "fields": fields, "reason": "the article body changed" });
-                super::claims::record(&txn, claim.id, None, EventKind::Edited, data).await?;
+                .into());
             }
+            let fields = super::claims::edited_fields(&claim.content, &moved);
+            let data = json!({ "fields": fields, "reason": "the article body changed" });
+            super::claims::record(&txn, claim.id, None, EventKind::Edited, data).await?;
         }
     }
     let updated = Article {
@@ -167,6 +239,73 @@ pub async fn update(
         ..current
     };
     super::commit(txn, updated).await
+}
+
+/// 409 when the edit changes what a frozen claim's verdict was published
+/// with: the article's title, URL or date, or the claim's own place in the
+/// text. `moves` pairs each claim with its span after the edit.
+fn check_frozen(changed: &[&str], moves: &[(&Claim, Option<Span>)]) -> Result<(), DomainError> {
+    let frozen = |claim: &Claim| workflow::is_frozen(claim.status);
+    let published: Vec<&str> = changed
+        .iter()
+        .copied()
+        .filter(|f| PUBLISHED_FIELDS.contains(f))
+        .collect();
+    let blocked: Vec<&Claim> = if published.is_empty() {
+        moves
+            .iter()
+            .filter(|(claim, span)| frozen(claim) && *span != claim.content.span)
+            .map(|(claim, _)| *claim)
+            .collect()
+    } else {
+        moves
+            .iter()
+            .map(|(claim, _)| *claim)
+            .filter(|c| frozen(c))
+            .collect()
+    };
+    if blocked.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = blocked
+        .iter()
+        .map(|c| format!("{} ({})", c.id, c.status.as_str()))
+        .collect();
+    let what = if published.is_empty() {
+        "the new body moves or removes their text".to_owned()
+    } else {
+        format!(
+            "their published fact-checks name the article's {}",
+            published.join(", ")
+        )
+    };
+    Err(DomainError::Conflict(format!(
+        "this edit would change claims that are under review or verified ({what}): {}; \
+         an editor must first send them back or reopen them (transition to in_progress)",
+        listed.join(", ")
+    )))
+}
+
+/// The `article_edited` event: which fields changed, with old and new values
+/// (the body by length only: it is long, and kept on the article).
+fn article_edit_data(id: ArticleId, old: &ArticleContent, new: &ArticleContent, changed: &[&str]) -> Value {
+    let mut fields = serde_json::Map::new();
+    for &name in changed {
+        let (before, after) = match name {
+            "title" => (json!(old.title), json!(new.title)),
+            "body" => (
+                json!({"chars": text::char_len(&old.body)}),
+                json!({"chars": text::char_len(&new.body)}),
+            ),
+            "url" => (json!(old.url), json!(new.url)),
+            "outlet" => (json!(old.outlet), json!(new.outlet)),
+            "author" => (json!(old.author), json!(new.author)),
+            "published_at" => (json!(old.published_at), json!(new.published_at)),
+            _ => (json!(old.language), json!(new.language)),
+        };
+        fields.insert(name.to_owned(), json!({"old": before, "new": after}));
+    }
+    json!({"article_id": id.0, "fields": fields})
 }
 
 /// Archives: the article leaves every listing, its claims stay.

@@ -1,7 +1,7 @@
 //! Credentials: password hashing, JWT access tokens, rotating refresh
 //! tokens, API tokens, and sign-in rate limiting.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -12,6 +12,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::db::{self, StoreError, StoreResult, security, tokens, users};
 use crate::domain::DomainError;
@@ -28,11 +29,26 @@ const REFRESH_TOKEN_PREFIX: &str = "cdr_";
 const JWT_SECRET_NAME: &str = "jwt_hs256";
 pub const MIN_SECRET_BYTES: usize = 32;
 
-/// Sign-in throttling: this many failures within the window block further
-/// attempts until the oldest failure ages out.
-const FAILURE_WINDOW: Duration = Duration::minutes(15);
-const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
-const MAX_FAILURES_PER_ADDRESS: u64 = 20;
+/// Sign-in throttling. Every attempt is counted before the password is
+/// checked, in a fixed window: at most this many per account from one client
+/// address, and per client address over all accounts. Limiting by account
+/// and address together means an attacker elsewhere cannot lock a person
+/// out; limiting by address bounds guessing across accounts.
+const ATTEMPT_WINDOW: Duration = Duration::minutes(15);
+pub const MAX_ATTEMPTS_PER_ACCOUNT_AND_ADDRESS: i64 = 5;
+pub const MAX_ATTEMPTS_PER_ADDRESS: i64 = 20;
+
+/// How long a sign-in waits for a turn at password hashing before it is
+/// told to come back (429).
+const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Password hashing is deliberately slow and memory-hungry; at most two per
+/// core run at once in this process, so a burst of sign-ins cannot starve
+/// every other request.
+static HASHING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Arc::new(Semaphore::new(2 * cores))
+});
 
 const BAD_LOGIN: &str = "the email or password is wrong";
 
@@ -126,6 +142,10 @@ struct Claims {
     iss: String,
     aud: String,
     jti: String,
+    /// The user's session generation when the token was issued; tokens of
+    /// an older generation are refused.
+    #[serde(default, rename = "gen")]
+    generation: i64,
 }
 
 /// What a successful sign-in or refresh hands out.
@@ -162,10 +182,20 @@ pub fn new_password() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<18>())
 }
 
+/// A turn at password hashing, or 429 when none comes free in time.
+async fn hashing_turn() -> StoreResult<OwnedSemaphorePermit> {
+    match tokio::time::timeout(HASHING_WAIT, HASHING.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(DomainError::Busy { retry_after_secs: 1 }.into()),
+    }
+}
+
 /// Argon2id with the crate's recommended parameters. CPU-heavy: runs off the
-/// async threads.
+/// async threads, a bounded number at a time.
 pub async fn hash_password(password: Password) -> StoreResult<String> {
+    let permit = hashing_turn().await?;
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         Argon2::default()
             .hash_password(password.expose().as_bytes())
             .map(|h| h.to_string())
@@ -186,15 +216,17 @@ static DECOY_HASH: LazyLock<String> = LazyLock::new(|| {
         .unwrap_or_default()
 });
 
-async fn password_matches(password: String, hash: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+async fn password_matches(password: String, hash: Option<String>) -> StoreResult<bool> {
+    let permit = hashing_turn().await?;
+    Ok(tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let hash = hash.unwrap_or_else(|| DECOY_HASH.clone());
         Argon2::default()
             .verify_password(password.as_bytes(), hash.as_str())
             .is_ok()
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false))
 }
 
 fn issue_access(keys: &Keys, user: &User, at: DateTime<Utc>) -> Result<(String, i64), StoreError> {
@@ -207,6 +239,7 @@ fn issue_access(keys: &Keys, user: &User, at: DateTime<Utc>) -> Result<(String, 
         iss: keys.settings.issuer.clone(),
         aud: keys.settings.audience.clone(),
         jti: uuid::Uuid::now_v7().to_string(),
+        generation: user.session_generation,
     };
     let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding)
         .map_err(|e| StoreError::Database(sea_orm::DbErr::Custom(format!("cannot sign a token: {e}"))))?;
@@ -240,20 +273,24 @@ async fn issue_pair(
     })
 }
 
-/// Checks that neither the account nor the client address is locked out.
-async fn check_throttle(
+/// Counts this attempt against each (key, limit); 429 once one is over.
+/// Committed before the password is looked at, so parallel attempts see
+/// each other's counts.
+async fn count_attempt(
     db: &DatabaseConnection,
-    keys: [(&str, u64); 2],
+    keys: [(&str, i64); 2],
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
+    let txn = db::begin_write(db).await?;
     for (key, max) in keys {
-        let (count, oldest) = security::failures_since(db, key, at - FAILURE_WINDOW).await?;
-        if count >= max {
-            let free_at = oldest.unwrap_or(at) + FAILURE_WINDOW;
-            let retry_after_secs = (free_at - at).num_seconds().max(1) as u64;
+        let (attempts, started) = security::count_attempt(&txn, key, at, at - ATTEMPT_WINDOW).await?;
+        if attempts > max {
+            txn.commit().await?;
+            let retry_after_secs = (started + ATTEMPT_WINDOW - at).num_seconds().max(1) as u64;
             return Err(DomainError::RateLimited { retry_after_secs }.into());
         }
     }
+    txn.commit().await?;
     Ok(())
 }
 
@@ -267,13 +304,16 @@ pub async fn login(
 ) -> StoreResult<TokenPair> {
     let at = now();
     let email = Email::parse(email).ok();
-    let account_key = format!("account:{}", email.as_ref().map_or("", |e| e.as_str()));
     let address_key = format!("address:{client}");
-    check_throttle(
+    let account_key = format!(
+        "account:{}|{address_key}",
+        email.as_ref().map_or("", |e| e.as_str())
+    );
+    count_attempt(
         db,
         [
-            (&account_key, MAX_FAILURES_PER_ACCOUNT),
-            (&address_key, MAX_FAILURES_PER_ADDRESS),
+            (&account_key, MAX_ATTEMPTS_PER_ACCOUNT_AND_ADDRESS),
+            (&address_key, MAX_ATTEMPTS_PER_ADDRESS),
         ],
         at,
     )
@@ -287,23 +327,19 @@ pub async fn login(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let matches = password_matches(password, hash).await;
-    let txn = db::begin_write(db).await?;
+    let matches = password_matches(password, hash).await?;
     match user {
         Some(user) if matches && !user.disabled => {
-            security::clear_failures(&txn, &account_key, None).await?;
+            // A success takes its attempt back: the person's own count starts
+            // again, and the address keeps only its failures.
+            let txn = db::begin_write(db).await?;
+            security::uncount_attempt(&txn, &account_key, true).await?;
+            security::uncount_attempt(&txn, &address_key, false).await?;
             let pair = issue_pair(&txn, keys, &user, TokenId::generate(), at).await?;
             txn.commit().await?;
             Ok(pair)
         }
-        _ => {
-            for key in [&account_key, &address_key] {
-                security::clear_failures(&txn, key, Some(at - FAILURE_WINDOW)).await?;
-                security::record_failure(&txn, key, at).await?;
-            }
-            txn.commit().await?;
-            Err(DomainError::Unauthenticated(BAD_LOGIN.into()).into())
-        }
+        _ => Err(DomainError::Unauthenticated(BAD_LOGIN.into()).into()),
     }
 }
 
@@ -350,38 +386,50 @@ pub async fn logout(db: &DatabaseConnection, refresh_token: &str) -> StoreResult
     Ok(())
 }
 
+/// What a refused bearer credential is told. The reason is logged, not sent:
+/// it would tell an attacker which part of a forged token to fix.
+const INVALID_TOKEN: &str = "invalid or expired token";
+
 /// Who a bearer credential belongs to. Checked against the database on every
 /// request, so disabling a user or revoking a token takes effect at once.
 pub async fn authenticate(db: &DatabaseConnection, keys: &Keys, bearer: &str) -> StoreResult<Principal> {
     let at = now();
     let rejected = |why: &str| StoreError::from(DomainError::Unauthenticated(why.to_owned()));
-    let (user_id, token_role, credential) = if bearer.starts_with(API_TOKEN_PREFIX) {
+    let (user_id, token_role, credential, generation) = if bearer.starts_with(API_TOKEN_PREFIX) {
         let token = tokens::find_api_by_hash(db, &token_hash(bearer))
             .await?
             .filter(|t| t.is_usable(at))
             .ok_or_else(|| rejected("the API token is unknown, revoked or expired"))?;
         tokens::touch_api(db, token.id, at).await?;
-        (token.owner_id, token.role, Credential::ApiToken(token.id))
+        (token.owner_id, token.role, Credential::ApiToken(token.id), None)
     } else {
         let claims = jsonwebtoken::decode::<Claims>(bearer, &keys.decoding, &keys.validation)
             .map_err(|e| {
-                rejected(&format!(
-                    "the access token is not valid ({e}); sign in or refresh"
-                ))
+                tracing::info!(reason = %e, "access token refused");
+                rejected(INVALID_TOKEN)
             })?
             .claims;
-        let user_id = claims
-            .sub
-            .parse()
-            .map(UserId)
-            .map_err(|_| rejected("the access token names no user"))?;
-        let role = Role::parse(&claims.role).map_err(|_| rejected("the access token names no role"))?;
-        (user_id, role, Credential::Session)
+        let user_id = claims.sub.parse().map(UserId).map_err(|_| {
+            tracing::info!("access token refused: its subject is not a user id");
+            rejected(INVALID_TOKEN)
+        })?;
+        let role = Role::parse(&claims.role).map_err(|_| {
+            tracing::info!("access token refused: it names no role");
+            rejected(INVALID_TOKEN)
+        })?;
+        (user_id, role, Credential::Session, Some(claims.generation))
     };
-    let user = users::find(db, user_id)
-        .await?
-        .filter(|u| !u.disabled)
-        .ok_or_else(|| rejected("the account is disabled"))?;
+    let user = users::find(db, user_id).await?.ok_or_else(|| {
+        tracing::info!(user = %user_id, "credential refused: no such user");
+        rejected("invalid token")
+    })?;
+    if user.disabled {
+        return Err(rejected("the account is disabled"));
+    }
+    if generation.is_some_and(|g| g != user.session_generation) {
+        tracing::info!(user = %user_id, "access token refused: issued before a password, status or role change");
+        return Err(rejected(INVALID_TOKEN));
+    }
     Ok(Principal {
         user_id,
         // A demotion takes effect at once; a promotion with the next token.

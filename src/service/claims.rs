@@ -1,7 +1,7 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 
-use crate::db::{self, StoreResult, articles, claims, history, sources, users};
+use crate::db::{self, StoreResult, articles, claims, history, reviews, sources, users};
 use crate::domain::DomainError;
 use crate::domain::claim::{
     Claim, ClaimContent, ClaimFields, ClaimFilter, ClaimPatch, ClaimStatus, VerdictRecord,
@@ -90,11 +90,24 @@ pub(super) async fn insert_recorded(
 /// 404 unless claim `id` exists and is not deleted; for use cases that act
 /// on something of the claim's and need nothing of the claim itself.
 pub(super) async fn require_live(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<()> {
-    if claims::is_live(conn, id).await? {
-        Ok(())
-    } else {
-        Err(DomainError::NotFound(ENTITY).into())
-    }
+    claims::live_status(conn, id, false)
+        .await?
+        .map(|_| ())
+        .ok_or(DomainError::NotFound(ENTITY).into())
+}
+
+/// 404 unless claim `id` is live, 409 while it is frozen (under review or
+/// verified): for writes to what the verdict is judged on, such as its
+/// sources. Locks the claim's row for the rest of the transaction.
+pub(super) async fn require_editable(
+    conn: &impl ConnectionTrait,
+    id: ClaimId,
+    what: &str,
+) -> StoreResult<()> {
+    let status = claims::live_status(conn, id, true)
+        .await?
+        .ok_or(DomainError::NotFound(ENTITY))?;
+    Ok(workflow::check_editable(status, what)?)
 }
 
 pub async fn get(db: &DatabaseConnection, id: ClaimId) -> StoreResult<Claim> {
@@ -147,6 +160,9 @@ pub async fn update(
     }
     let body = article_body(&txn, current.article_id).await?;
     let content = current.content.patched(patch, body.as_deref())?;
+    if content != current.content {
+        workflow::check_editable(current.status, "wording, offsets and claimant")?;
+    }
     let new_assignee = assignee.unwrap_or(current.assignee);
     if content == current.content && new_assignee == current.assignee {
         return super::commit(txn, current).await;
@@ -246,6 +262,7 @@ pub async fn transition(
     id: ClaimId,
     if_match: &IfMatch,
     request: Request,
+    publisher: &Publisher,
 ) -> StoreResult<Claim> {
     let txn = db::begin_write(db).await?;
     let current = claims::find(&txn, id)
@@ -315,18 +332,55 @@ pub async fn transition(
         version: current.version + 1,
         ..current
     };
+    if updated.status == ClaimStatus::Verified {
+        // What is published is fixed now, with the verdict that approves it.
+        let review = build_review(&txn, &updated, publisher).await?;
+        reviews::publish(&txn, id, review, at, true).await?;
+    }
     super::commit(txn, updated).await
 }
 
-/// The ClaimReview of a verified claim, with what its article says about
-/// where and when the claim appeared (archived articles included).
-pub async fn claim_review(db: &DatabaseConnection, id: ClaimId, publisher: &Publisher) -> StoreResult<Value> {
-    let claim = get(db, id).await?;
+/// The ClaimReview of a verified claim as it would be published now, from
+/// the claim, its article (archived ones too) and its sources.
+async fn build_review(
+    conn: &impl ConnectionTrait,
+    claim: &Claim,
+    publisher: &Publisher,
+) -> StoreResult<String> {
     let article = match claim.article_id {
-        Some(article) => articles::find_any(db, article).await?,
+        Some(article) => articles::find_any(conn, article).await?,
         None => None,
     };
-    Ok(claimreview::claim_review(&claim, article.as_ref(), publisher)?)
+    let sources = sources::all_for_claim(conn, claim.id).await?;
+    let review = claimreview::claim_review(claim, article.as_ref(), &sources, publisher)?;
+    Ok(claimreview::to_script_safe_json(&review))
+}
+
+/// The ClaimReview published when the claim's verdict was approved, byte
+/// for byte, until it is verified again. A claim verified before published
+/// reviews were kept gets its review built and kept on first read.
+pub async fn claim_review(
+    db: &DatabaseConnection,
+    id: ClaimId,
+    publisher: &Publisher,
+) -> StoreResult<String> {
+    let claim = get(db, id).await?;
+    if claim.status != ClaimStatus::Verified {
+        return Err(DomainError::Conflict(format!(
+            "the claim is {}; only a verified claim has a ClaimReview",
+            claim.status.as_str()
+        ))
+        .into());
+    }
+    if let Some(published) = reviews::published(db, id).await? {
+        return Ok(published);
+    }
+    let txn = db::begin_write(db).await?;
+    let review = build_review(&txn, &claim, publisher).await?;
+    reviews::publish(&txn, id, review, now(), false).await?;
+    let published = reviews::published(&txn, id).await?;
+    txn.commit().await?;
+    published.ok_or_else(|| DomainError::NotFound(ENTITY).into())
 }
 
 /// A claim's history, oldest first.

@@ -67,6 +67,8 @@ pub async fn edit(
     let current = comments::find(&txn, id)
         .await?
         .ok_or(DomainError::NotFound(ENTITY))?;
+    // Comments of a deleted claim are read-only.
+    super::claims::require_live(&txn, current.claim_id).await?;
     if current.author_id != actor {
         return Err(DomainError::Forbidden("only the author may edit a comment".into()).into());
     }

@@ -13,6 +13,7 @@ use crate::domain::page::{Cursor, Limit, Page, now};
 use crate::domain::version::IfMatch;
 
 const ENTITY: &str = "source";
+const SOURCES: &str = "sources";
 
 fn summary(content: &SourceContent) -> serde_json::Value {
     json!({
@@ -32,7 +33,7 @@ pub async fn add(
 ) -> StoreResult<Source> {
     let content = SourceContent::parse(fields)?;
     let txn = db::begin_write(db).await?;
-    super::claims::require_live(&txn, claim).await?;
+    super::claims::require_editable(&txn, claim, SOURCES).await?;
     let at = now();
     let source = Source {
         id: SourceId::generate(),
@@ -70,6 +71,8 @@ pub async fn update(
     let current = sources::find(&txn, id)
         .await?
         .ok_or(DomainError::NotFound(ENTITY))?;
+    // A deleted claim's sources are read-only, and so are a frozen claim's.
+    super::claims::require_editable(&txn, current.claim_id, SOURCES).await?;
     if_match.check(ENTITY, current.version)?;
     let content = current.content.patched(patch)?;
     if content == current.content {
@@ -110,6 +113,8 @@ pub async fn remove(
     let current = sources::find(&txn, id)
         .await?
         .ok_or(DomainError::NotFound(ENTITY))?;
+    // A deleted claim's sources are read-only, and so are a frozen claim's.
+    super::claims::require_editable(&txn, current.claim_id, SOURCES).await?;
     if_match.check(ENTITY, current.version)?;
     if !sources::delete(&txn, id, current.version).await? {
         return Err(super::stale(

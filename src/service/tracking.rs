@@ -167,7 +167,7 @@ pub async fn link(
     let txn = db::begin_write(db).await?;
     super::claims::require_live(&txn, id).await?;
     let pair = Pair::new(id, other)?;
-    if !claims::is_live(&txn, other).await? {
+    if claims::live_status(&txn, other, false).await?.is_none() {
         return Err(DomainError::invalid("claim_id", "no claim has this id (or it was deleted)").into());
     }
     if let Some(existing) = links::find(&txn, pair).await? {

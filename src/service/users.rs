@@ -64,17 +64,34 @@ pub async fn update(
         .into());
     }
     let at = now();
-    let password_changed = password_hash.is_some();
-    if !users::update(&txn, id, current.version, &changes, password_hash, at).await? {
+    let end_sessions = changes.ends_sessions(&current);
+    if !users::update(
+        &txn,
+        id,
+        current.version,
+        &changes,
+        password_hash,
+        end_sessions,
+        at,
+    )
+    .await?
+    {
         return Err(super::stale(
             ENTITY,
             users::find(db, id).await?.map(|u| u.version),
         ));
     }
-    if password_changed || changes.disabled == Some(true) {
+    if end_sessions {
         tokens::revoke_refresh_of_user(&txn, id, at).await?;
     }
+    // A new password or a disabled account means the person's credentials
+    // may be in the wrong hands: their API tokens are revoked for good, and
+    // re-enabling the account does not bring them back.
+    if changes.password.is_some() || changes.disabled == Some(true) {
+        tokens::revoke_api_of_user(&txn, id, at).await?;
+    }
     let updated = User {
+        session_generation: current.session_generation + i64::from(end_sessions),
         display_name: changes.display_name.unwrap_or(current.display_name),
         role: changes.role.unwrap_or(current.role),
         disabled: changes.disabled.unwrap_or(current.disabled),

@@ -1,4 +1,5 @@
 use super::*;
+use sea_orm::ConnectionTrait;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::net::{TcpListener, TcpStream};
@@ -90,6 +91,14 @@ async fn readyz_is_503_while_postgres_is_unreachable_and_recovers() {
     relay.set_down(true);
     app.get("/readyz").await.problem(503);
     assert_eq!(app.get("/healthz").await.status, 200);
+    // Reads and writes on connections the outage broke are 503 too, not 500.
+    app.get("/api/v1/articles").await.problem(503);
+    app.post(
+        "/api/v1/articles?extract=false",
+        serde_json::json!({"title": "T", "body": "B"}),
+    )
+    .await
+    .problem(503);
     relay.set_down(false);
     let mut ready = false;
     for _ in 0..20 {
@@ -100,4 +109,61 @@ async fn readyz_is_503_while_postgres_is_unreachable_and_recovers() {
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     assert!(ready, "readyz recovers once the database is back");
+}
+
+/// PostgreSQL ending the server's sessions under load (as a restart or a
+/// failover does): every request is answered 201 or 503, never 500, and the
+/// service recovers by itself.
+#[tokio::test]
+async fn sessions_ended_by_postgres_are_503_never_500() {
+    let Some(url) = TestApp::postgres_url_for_new_schema().await else {
+        return;
+    };
+    let name = format!("claimdesk_kill_{}", uuid::Uuid::now_v7().simple());
+    let app = TestApp::start(&format!("{url}&application_name={name}"), Default::default()).await;
+    let killer = claimdesk::db::connect(&std::env::var("TEST_POSTGRES_URL").unwrap())
+        .await
+        .unwrap();
+    let mut statuses = Vec::new();
+    for round in 0..5 {
+        let writes = (0..8).map(|i| {
+            app.post(
+                "/api/v1/articles?extract=false",
+                serde_json::json!({"title": format!("Round {round} article {i}"), "body": "Body."}),
+            )
+        });
+        let kill = async {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            killer
+                .execute_unprepared(&format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{name}'"
+                ))
+                .await
+                .unwrap();
+        };
+        let (answers, ()) = tokio::join!(futures_util::future::join_all(writes), kill);
+        for r in answers {
+            if r.status != 201 {
+                r.problem(503);
+            }
+            statuses.push(r.status);
+        }
+    }
+    assert!(statuses.iter().all(|s| [201, 503].contains(s)), "{statuses:?}");
+    assert!(
+        statuses.contains(&503),
+        "some request met an ended session: {statuses:?}"
+    );
+    let mut recovered = false;
+    for _ in 0..20 {
+        if app.get("/api/v1/articles").await.status == 200 {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(
+        recovered,
+        "the service recovers once PostgreSQL takes connections again"
+    );
 }

@@ -17,6 +17,7 @@ mod health;
 mod pagination;
 mod similarity_quality;
 mod tracking;
+mod trust;
 mod workflow;
 
 pub use serde_json::json;

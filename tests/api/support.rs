@@ -37,6 +37,29 @@ macro_rules! db_test {
     )*};
 }
 
+/// Like `db_test!`, with the app started with these settings:
+/// `db_test_with! { settings_expr; async fn name(app: TestApp) { ... } }`.
+#[macro_export]
+macro_rules! db_test_with {
+    ($settings:expr; $(async fn $name:ident($app:ident: TestApp) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($app: $crate::support::TestApp) $body
+            #[tokio::test]
+            async fn sqlite() {
+                run($crate::support::TestApp::sqlite_with($settings).await).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(app) = $crate::support::TestApp::postgres_with($settings).await {
+                    run(app).await
+                }
+            }
+        }
+    )*};
+}
+
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
@@ -121,8 +144,12 @@ impl TestApp {
 
     /// `None` when `TEST_POSTGRES_URL` is not set.
     pub async fn postgres() -> Option<Self> {
+        Self::postgres_with(Settings::default()).await
+    }
+
+    pub async fn postgres_with(settings: Settings) -> Option<Self> {
         let url = Self::postgres_url_for_new_schema().await?;
-        Some(Self::start(&url, Settings::default()).await)
+        Some(Self::start(&url, settings).await)
     }
 
     /// A URL whose connections use a fresh schema of their own.
