@@ -265,6 +265,9 @@ pub async fn transition(
     publisher: &Publisher,
 ) -> StoreResult<Claim> {
     let txn = db::begin_write(db).await?;
+    // Lock the claim first: a source added or removed while this change
+    // reads them waits for it, so a verdict never misses its evidence.
+    claims::live_status(&txn, id, true).await?;
     let current = claims::find(&txn, id)
         .await?
         .ok_or(DomainError::NotFound(ENTITY))?;

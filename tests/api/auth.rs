@@ -138,6 +138,13 @@ db_test! {
             let r = app.as_user(token).get("/api/v1/me").await;
             assert_eq!(r.status, 401, "{name}: {}", r.body);
             assert_401(&r);
+            // Nothing tells a forger which part of the token to fix.
+            let expected = match *name {
+                "unknown user" => "invalid token",
+                "unknown api token" => "the API token is unknown, revoked or expired",
+                _ => "invalid or expired token",
+            };
+            assert_eq!(r.body["detail"], expected, "{name}");
         }
         for header in ["Basic YWRtaW46cGFzcw==", "Bearer", "Bearer    ", "Token abc"] {
             let r = app.send(app.client.get(app.url("/api/v1/me")).header("authorization", header)).await;
