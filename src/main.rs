@@ -60,6 +60,13 @@ enum Command {
         /// is refused (422) and nothing is stored.
         #[arg(long, env = "CLAIMDESK_MAX_CLAIMS_PER_ARTICLE", default_value_t = http::Settings::default().max_claims_per_article)]
         max_claims_per_article: usize,
+        /// Let webhooks go to loopback and private addresses (tests, or a
+        /// desk whose integrations all live on its own network).
+        #[arg(long, env = "CLAIMDESK_WEBHOOKS_ALLOW_PRIVATE", default_value_t = false)]
+        webhooks_allow_private: bool,
+        /// Comma-separated hosts webhooks may go to; unset, any public host.
+        #[arg(long, env = "CLAIMDESK_WEBHOOKS_ALLOWED_HOSTS", value_delimiter = ',')]
+        webhooks_allowed_hosts: Vec<String>,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -246,6 +253,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             review_url,
             trusted_proxies,
             max_claims_per_article,
+            webhooks_allow_private,
+            webhooks_allowed_hosts,
         } => {
             let conn = connect(&cli.database_url).await?;
             db::migrate(&conn)
@@ -273,6 +282,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                 url: org_url,
                 review_url_template,
             };
+            let webhooks = service::webhooks::WebhookSettings {
+                allow_private: webhooks_allow_private,
+                allowed_hosts: webhooks_allowed_hosts,
+                ..Default::default()
+            };
+            let background = service::background::start(conn.clone(), http::claim_view, webhooks.clone());
             let app = http::app(
                 conn,
                 keys,
@@ -281,6 +296,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     publisher,
                     trusted_proxies,
                     max_claims_per_article,
+                    webhooks,
                 },
             );
             let listener = tokio::net::TcpListener::bind(bind)
@@ -291,6 +307,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .with_graceful_shutdown(shutdown_signal())
                 .await
                 .map_err(|e| format!("server error: {e}"))?;
+            // Deliveries under way finish; the rest wait in the database.
+            background.shutdown(std::time::Duration::from_secs(15)).await;
             tracing::info!("shut down cleanly");
             Ok(())
         }

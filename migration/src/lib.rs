@@ -10,6 +10,7 @@ mod m20261127_000004_workflow;
 mod m20261127_000005_append_only_history;
 mod m20261127_000006_claim_tracking;
 mod m20261129_000007_trust;
+mod m20261129_000008_webhooks;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_append_only_history::Migration),
             Box::new(m20261127_000006_claim_tracking::Migration),
             Box::new(m20261129_000007_trust::Migration),
+            Box::new(m20261129_000008_webhooks::Migration),
         ]
     }
 }

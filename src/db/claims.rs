@@ -257,6 +257,12 @@ pub async fn find(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Optio
     Ok(as_shown(conn, row.into_iter().collect()).await?.pop())
 }
 
+/// A claim, deleted or not (for telling integrations about a deletion).
+pub async fn find_any(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Option<Claim>> {
+    let row = Entity::find_by_id(id.0).one(conn).await?;
+    Ok(as_shown(conn, row.into_iter().collect()).await?.pop())
+}
+
 /// The status of a claim that exists and has not been deleted. With `lock`,
 /// the row is locked until the transaction ends (PostgreSQL; SQLite's write
 /// transactions already exclude each other), so a concurrent status change

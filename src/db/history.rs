@@ -2,21 +2,27 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::entities::claim_events::{self, Column, Entity};
 use super::{StoreError, StoreResult};
-use crate::domain::history::{Event, EventKind};
+use crate::domain::history::{Event, EventData, FeedEvent};
 use crate::domain::ids::{ClaimId, EventId, UserId};
 use crate::domain::page::{Cursor, Limit, Page};
 
-/// Appends an event. There is deliberately no update or delete here.
-pub async fn append(conn: &impl ConnectionTrait, event: &Event) -> StoreResult<()> {
+/// Appends an event to its claim's history and, with `to_feed`, to the event
+/// feed (the outbox integrations are told from). There is deliberately no
+/// update or delete here.
+pub async fn append(conn: &impl ConnectionTrait, event: &Event, to_feed: bool) -> StoreResult<()> {
+    let (kind, data) = event.data.to_parts();
     let row = claim_events::ActiveModel {
         id: Set(event.id.0),
         claim_id: Set(event.claim_id.0),
         actor_id: Set(event.actor_id.map(|a| a.0)),
-        kind: Set(event.kind.as_str().to_owned()),
+        kind: Set(kind.to_owned()),
         at: Set(event.at),
-        data: Set(event.data.to_string()),
+        data: Set(data.to_string()),
     };
     Entity::insert(row).exec_without_returning(conn).await?;
+    if to_feed {
+        super::events::insert(conn, &FeedEvent::of_claim(event)).await?;
+    }
     Ok(())
 }
 
@@ -43,17 +49,19 @@ pub async fn list(
         .limit(limit.get() + 1)
         .all(conn)
         .await?;
-    let corrupt = |id| StoreError::Database(DbErr::Type(format!("event {id}: bad row")));
     let events = rows
         .into_iter()
         .map(|r| {
+            let data = serde_json::from_str(&r.data)
+                .ok()
+                .and_then(|d| EventData::from_parts(&r.kind, d))
+                .ok_or_else(|| StoreError::Database(DbErr::Type(format!("event {}: bad row", r.id))))?;
             Ok(Event {
                 id: EventId(r.id),
                 claim_id: ClaimId(r.claim_id),
                 actor_id: r.actor_id.map(UserId),
-                kind: EventKind::parse(&r.kind).ok_or_else(|| corrupt(r.id))?,
                 at: r.at,
-                data: serde_json::from_str(&r.data).map_err(|_| corrupt(r.id))?,
+                data,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;

@@ -5,6 +5,7 @@ pub mod articles;
 pub mod claims;
 pub mod comments;
 pub mod entities;
+pub mod events;
 pub mod history;
 pub mod links;
 pub mod reviews;
@@ -14,6 +15,7 @@ pub mod sources;
 pub mod tokens;
 pub mod tracking;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -19,6 +19,7 @@ pub mod text;
 pub mod token;
 pub mod user;
 pub mod version;
+pub mod webhook;
 pub mod weburl;
 pub mod workflow;
 

@@ -55,6 +55,8 @@ pub enum Action {
     /// Creating users and changing their role, password or status.
     ChangeUsers,
     SeeAllTokens,
+    /// Registering webhook endpoints and reading their deliveries.
+    ManageWebhooks,
 }
 
 impl Action {
@@ -66,7 +68,7 @@ impl Action {
             | Action::ManageOwnTokens
             | Action::CreateTokens => Role::Reporter,
             Action::TransitionClaims | Action::LinkClaims => Role::Checker,
-            Action::ArchiveArticles | Action::DeleteClaims => Role::Editor,
+            Action::ArchiveArticles | Action::DeleteClaims | Action::ManageWebhooks => Role::Editor,
             Action::ManageUsers | Action::ChangeUsers | Action::SeeAllTokens => Role::Admin,
         }
     }
@@ -99,7 +101,7 @@ mod tests {
     #[test]
     fn permission_table() {
         use Role::*;
-        let table: [(Action, [bool; 4]); 12] = [
+        let table: [(Action, [bool; 4]); 13] = [
             //                          reporter checker editor admin
             (Action::Read, [true, true, true, true]),
             (Action::WriteArticles, [true, true, true, true]),
@@ -110,6 +112,7 @@ mod tests {
             (Action::LinkClaims, [false, true, true, true]),
             (Action::ArchiveArticles, [false, false, true, true]),
             (Action::DeleteClaims, [false, false, true, true]),
+            (Action::ManageWebhooks, [false, false, true, true]),
             (Action::ManageUsers, [false, false, false, true]),
             (Action::ChangeUsers, [false, false, false, true]),
             (Action::SeeAllTokens, [false, false, false, true]),

@@ -41,7 +41,8 @@ permissions!(
     ManageOwnTokens,
     CreateTokens,
     ManageUsers,
-    ChangeUsers
+    ChangeUsers,
+    ManageWebhooks
 );
 
 /// A caller whose credentials are valid and whose role allows `P`.

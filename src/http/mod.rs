@@ -6,6 +6,7 @@ pub mod auth;
 pub mod claims;
 pub mod comments;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod extraction;
 pub mod health;
@@ -16,6 +17,7 @@ pub mod sources;
 pub mod tokens;
 pub mod tracking;
 pub mod users;
+pub mod webhooks;
 pub mod workflow;
 
 use std::any::Any;
@@ -33,8 +35,10 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
+use crate::domain::claim::Claim;
 use crate::domain::claimreview::Publisher;
 use crate::service::auth::Keys;
+use crate::service::webhooks::WebhookSettings;
 use error::AppError;
 
 /// What every handler can reach. Replicas share nothing but the database.
@@ -50,6 +54,8 @@ pub struct AppState {
     pub trusted_proxies: usize,
     /// The most claims one article may have.
     pub max_claims_per_article: usize,
+    /// Where webhooks may be sent.
+    pub webhooks: WebhookSettings,
     /// The OpenAPI document, rendered once at start-up.
     pub openapi_json: Arc<String>,
 }
@@ -70,6 +76,8 @@ pub struct Settings {
     /// The most claims one article may have; extraction that finds more is
     /// refused whole.
     pub max_claims_per_article: usize,
+    /// Where webhooks may be sent.
+    pub webhooks: WebhookSettings,
 }
 
 impl Default for Settings {
@@ -78,6 +86,7 @@ impl Default for Settings {
             body_limit: 2 * 1024 * 1024,
             trusted_proxies: 0,
             max_claims_per_article: 1000,
+            webhooks: WebhookSettings::default(),
             publisher: Publisher {
                 name: "claimdesk".into(),
                 url: "https://claimdesk.example".into(),
@@ -103,8 +112,15 @@ fn api() -> OpenApiRouter<AppState> {
                 .merge(sources::router())
                 .merge(comments::router())
                 .merge(tracking::router())
-                .merge(extraction::router()),
+                .merge(extraction::router())
+                .merge(webhooks::router())
+                .merge(events::router()),
         )
+}
+
+/// A claim as `GET /claims/{id}` shows it, for webhook payloads.
+pub fn claim_view(claim: &Claim) -> serde_json::Value {
+    serde_json::to_value(claims::ClaimResponse::from(claim.clone())).unwrap_or_default()
 }
 
 /// The routes and their finished OpenAPI document: what the routes say,
@@ -113,6 +129,7 @@ fn assembled() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut document) = api().split_for_parts();
     openapi::CommonResponses.modify(&mut document);
     openapi::PagesReferToItems.modify(&mut document);
+    openapi::WebhookPayloads.modify(&mut document);
     (router, document)
 }
 
@@ -130,6 +147,7 @@ pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
         publisher: Arc::new(settings.publisher.clone()),
         trusted_proxies: settings.trusted_proxies,
         max_claims_per_article: settings.max_claims_per_article,
+        webhooks: settings.webhooks.clone(),
         openapi_json: Arc::new(document.to_pretty_json().unwrap_or_default()),
     };
     // The reference page: Swagger UI served from assets built into the

@@ -46,6 +46,8 @@ use super::error::{Problem, ProblemField};
         (name = "auth", description = "Signing in and out"),
         (name = "users", description = "Accounts (admins only)"),
         (name = "tokens", description = "API tokens for integrations"),
+        (name = "webhooks", description = "Endpoints told of every change, signed (Standard Webhooks v1)"),
+        (name = "events", description = "Every change in commit order, for integrations that pull"),
         (name = "health", description = "Probes for load balancers"),
         (name = "meta", description = "This document"),
     ),
@@ -218,6 +220,64 @@ impl Modify for PagesReferToItems {
                         .into(),
                 );
             }
+        }
+    }
+}
+
+/// The top-level `webhooks` section: every delivery type, with the payload
+/// schema, so integrations can generate types for what they receive.
+pub struct WebhookPayloads;
+
+impl Modify for WebhookPayloads {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use crate::domain::history::EVENT_TYPES;
+        use serde_json::json;
+        let payload = json!({
+            "type": "object",
+            "description": "The body of every webhook delivery (Standard Webhooks v1). Verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret before trusting it; `webhook-id` is the same on every retry.",
+            "required": ["type", "timestamp", "data"],
+            "properties": {
+                "type": {"type": "string", "enum": EVENT_TYPES},
+                "timestamp": {"type": "string", "format": "date-time", "description": "When the change happened"},
+                "data": {
+                    "description": "The event as the feed shows it; for claim events also `claim`, as `GET /claims/{id}` showed it when the event was sequenced (a ping carries `webhook_id` and `message` instead)",
+                    "anyOf": [
+                        {"allOf": [
+                            {"$ref": "#/components/schemas/FeedEventResponse"},
+                            {"type": "object", "properties": {"claim": {"oneOf": [{"$ref": "#/components/schemas/ClaimResponse"}, {"type": "null"}]}}}
+                        ]},
+                        {"type": "object", "required": ["webhook_id", "message"], "properties": {"webhook_id": {"type": "string", "format": "uuid"}, "message": {"type": "string"}}}
+                    ]
+                }
+            }
+        });
+        let Ok(schema) = serde_json::from_value::<utoipa::openapi::schema::Schema>(payload) else {
+            return;
+        };
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .schemas
+            .insert("WebhookPayload".into(), schema.into());
+        let mut paths = serde_json::Map::new();
+        for event_type in EVENT_TYPES {
+            paths.insert(
+                event_type.into(),
+                json!({"post": {
+                    "summary": format!("{event_type} delivery"),
+                    "operationId": format!("webhook_{}", event_type.replace('.', "_")),
+                    "tags": ["webhooks"],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookPayload"}}}},
+                    "responses": {
+                        "200": {"description": "Any 2xx acknowledges the delivery"},
+                        "410": {"description": "Disables the endpoint at once"},
+                        "429": {"description": "Retried later; `Retry-After` is honoured"}
+                    }
+                }}),
+            );
+        }
+        if let Ok(webhooks) = serde_json::from_value(serde_json::Value::Object(paths)) {
+            openapi.webhooks = Some(webhooks);
         }
     }
 }

@@ -18,7 +18,7 @@ use super::error::{AppError, Problem};
 use super::extract::{Json, Path, Precondition, Query, Versioned};
 use super::paging::{Paged, page_request};
 use crate::domain::claim::ClaimStatus;
-use crate::domain::history::Event;
+use crate::domain::history::{Event, EventData};
 use crate::domain::ids::ClaimId;
 use crate::domain::workflow::{Request, Verdict};
 use crate::service::claims;
@@ -101,19 +101,17 @@ async fn transition_claim(
     })
 }
 
+/// One entry of a claim's history: who, when, and what changed, as
+/// `kind` and that kind's typed `data`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventResponse {
     pub id: Uuid,
     pub claim_id: Uuid,
     /// Who made the change; null for changes the system made.
     pub actor_id: Option<Uuid>,
-    /// created, edited, assigned, transitioned, source_added, source_changed,
-    /// source_removed, comment_added, comment_edited, linked, unlinked or deleted.
-    pub kind: String,
     pub at: DateTime<Utc>,
-    /// What changed; its shape depends on `kind`.
-    #[schema(value_type = Object)]
-    pub data: serde_json::Value,
+    #[serde(flatten)]
+    pub event: EventData,
 }
 
 impl From<Event> for EventResponse {
@@ -122,9 +120,8 @@ impl From<Event> for EventResponse {
             id: e.id.0,
             claim_id: e.claim_id.0,
             actor_id: e.actor_id.map(|a| a.0),
-            kind: e.kind.as_str().to_owned(),
             at: e.at,
-            data: e.data,
+            event: e.data,
         }
     }
 }

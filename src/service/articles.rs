@@ -1,12 +1,12 @@
 use sea_orm::DatabaseConnection;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::db::{self, StoreResult, articles, claims};
 use crate::domain::DomainError;
 use crate::domain::article::{Article, ArticleContent, ArticleFields, ArticlePatch, PUBLISHED_FIELDS};
 use crate::domain::claim::{CLAIMANT_MAX, Claim, ClaimContent, ClaimText, Span};
 use crate::domain::extract::{self, Analysis, ExtractedClaim};
-use crate::domain::history::EventKind;
+use crate::domain::history::{ArticleCreated, ArticleEdited, ClaimEdited, EventData, FieldChange};
 use crate::domain::ids::{ArticleId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, RankCursor, now};
 use crate::domain::search::SearchQuery;
@@ -34,16 +34,25 @@ pub async fn create(
         Vec::new()
     };
     check_claim_count(found.len(), max_claims)?;
+    let found: Vec<(ClaimContent, Analysis)> = found
+        .into_iter()
+        .filter_map(|claim| {
+            let analysis = Analysis::of_extracted(&claim);
+            extracted_content(claim).map(|content| (content, analysis))
+        })
+        .collect();
     let txn = db::begin_write(db).await?;
     let article = articles::insert(&txn, content, actor, now()).await?;
+    let event = EventData::ArticleCreated(ArticleCreated {
+        article_id: article.id.0,
+        title: article.content.title.clone(),
+        url: article.content.url.clone(),
+        claims: found.len(),
+    });
+    super::events::record_article(&txn, article.id.0, Some(actor), event).await?;
     let mut created = Vec::with_capacity(found.len());
-    for claim in found {
-        let analysis = Analysis::of_extracted(&claim);
-        if let Some(content) = extracted_content(claim) {
-            created.push(
-                super::claims::insert_recorded(&txn, Some(article.id), content, analysis, actor).await?,
-            );
-        }
+    for (content, analysis) in found {
+        created.push(super::claims::insert_recorded(&txn, Some(article.id), content, analysis, actor).await?);
     }
     super::commit(txn, (article, created)).await
 }
@@ -195,12 +204,11 @@ pub async fn update(
     }
     let edited = article_edit_data(id, &current.content, &content, &changed);
     for (claim, span) in moves {
-        super::claims::record(
+        super::events::record(
             &txn,
             claim.id,
             Some(actor),
-            EventKind::ArticleEdited,
-            edited.clone(),
+            EventData::ArticleEdited(edited.clone()),
         )
         .await?;
         if span != claim.content.span {
@@ -228,10 +236,14 @@ pub async fn update(
                 .into());
             }
             let fields = super::claims::edited_fields(&claim.content, &moved);
-            let data = json!({ "fields": fields, "reason": "the article body changed" });
-            super::claims::record(&txn, claim.id, None, EventKind::Edited, data).await?;
+            let data = EventData::Edited(ClaimEdited {
+                fields,
+                reason: Some("the article body changed".into()),
+            });
+            super::events::record(&txn, claim.id, None, data).await?;
         }
     }
+    super::events::record_article(&txn, id.0, Some(actor), EventData::ArticleEdited(edited)).await?;
     let updated = Article {
         content,
         updated_at: at,
@@ -288,24 +300,38 @@ fn check_frozen(changed: &[&str], moves: &[(&Claim, Option<Span>)]) -> Result<()
 
 /// The `article_edited` event: which fields changed, with old and new values
 /// (the body by length only: it is long, and kept on the article).
-fn article_edit_data(id: ArticleId, old: &ArticleContent, new: &ArticleContent, changed: &[&str]) -> Value {
-    let mut fields = serde_json::Map::new();
-    for &name in changed {
-        let (before, after) = match name {
-            "title" => (json!(old.title), json!(new.title)),
-            "body" => (
-                json!({"chars": text::char_len(&old.body)}),
-                json!({"chars": text::char_len(&new.body)}),
-            ),
-            "url" => (json!(old.url), json!(new.url)),
-            "outlet" => (json!(old.outlet), json!(new.outlet)),
-            "author" => (json!(old.author), json!(new.author)),
-            "published_at" => (json!(old.published_at), json!(new.published_at)),
-            _ => (json!(old.language), json!(new.language)),
-        };
-        fields.insert(name.to_owned(), json!({"old": before, "new": after}));
+fn article_edit_data(
+    id: ArticleId,
+    old: &ArticleContent,
+    new: &ArticleContent,
+    changed: &[&str],
+) -> ArticleEdited {
+    let fields = changed
+        .iter()
+        .map(|&name| {
+            let (before, after) = match name {
+                "title" => (json!(old.title), json!(new.title)),
+                "body" => (
+                    json!({"chars": text::char_len(&old.body)}),
+                    json!({"chars": text::char_len(&new.body)}),
+                ),
+                "url" => (json!(old.url), json!(new.url)),
+                "outlet" => (json!(old.outlet), json!(new.outlet)),
+                "author" => (json!(old.author), json!(new.author)),
+                "published_at" => (json!(old.published_at), json!(new.published_at)),
+                _ => (json!(old.language), json!(new.language)),
+            };
+            FieldChange {
+                name: name.to_owned(),
+                old: before,
+                new: after,
+            }
+        })
+        .collect();
+    ArticleEdited {
+        article_id: id.0,
+        fields,
     }
-    json!({"article_id": id.0, "fields": fields})
 }
 
 /// Archives: the article leaves every listing, its claims stay.

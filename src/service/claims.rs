@@ -8,7 +8,10 @@ use crate::domain::claim::{
 };
 use crate::domain::claimreview::{self, Publisher};
 use crate::domain::extract::{self, Analysis};
-use crate::domain::history::{Event, EventKind};
+use crate::domain::history::{
+    ClaimAssigned, ClaimCreated, ClaimDeleted, ClaimEdited, ClaimTransitioned, Event, EventData, FieldChange,
+    VerdictSnapshot,
+};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, RankCursor, now};
 use crate::domain::search::SearchQuery;
@@ -18,25 +21,16 @@ use crate::domain::workflow::{self, ClaimState, Request};
 
 const ENTITY: &str = "claim";
 
-/// Appends the event for a change, in the caller's transaction.
-pub(super) async fn record(
-    conn: &impl ConnectionTrait,
-    claim: ClaimId,
-    actor: Option<UserId>,
-    kind: EventKind,
-    data: Value,
-) -> StoreResult<()> {
-    history::append(conn, &Event::new(claim, actor, kind, now(), data)).await
-}
+pub(super) use super::events::record;
 
 /// The history entry of a new claim.
-fn created_data(claim: &Claim) -> Value {
-    json!({
-        "text": claim.content.text.as_str(),
-        "article_id": claim.article_id.map(|a| a.0),
-        "start": claim.content.span.map(|s| s.start),
-        "end": claim.content.span.map(|s| s.end),
-        "claimant": claim.content.claimant,
+fn created_data(claim: &Claim) -> EventData {
+    EventData::Created(ClaimCreated {
+        text: claim.content.text.as_str().to_owned(),
+        article_id: claim.article_id.map(|a| a.0),
+        start: claim.content.span.map(|s| s.start),
+        end: claim.content.span.map(|s| s.end),
+        claimant: claim.content.claimant.clone(),
     })
 }
 
@@ -76,14 +70,7 @@ pub(super) async fn insert_recorded(
 ) -> StoreResult<Claim> {
     let mut claim = claims::insert(conn, article_id, content, analysis, actor, now()).await?;
     super::tracking::track_new(conn, &mut claim).await?;
-    record(
-        conn,
-        claim.id,
-        Some(actor),
-        EventKind::Created,
-        created_data(&claim),
-    )
-    .await?;
+    record(conn, claim.id, Some(actor), created_data(&claim)).await?;
     Ok(claim)
 }
 
@@ -181,18 +168,18 @@ pub async fn update(
     }
     let changes = edited_fields(&current.content, &content);
     if !changes.is_empty() {
-        record(
-            &txn,
-            id,
-            Some(actor.user_id),
-            EventKind::Edited,
-            json!({ "fields": changes }),
-        )
-        .await?;
+        let data = EventData::Edited(ClaimEdited {
+            fields: changes,
+            reason: None,
+        });
+        record(&txn, id, Some(actor.user_id), data).await?;
     }
     if new_assignee != current.assignee {
-        let data = json!({"from": current.assignee.map(|a| a.0), "to": new_assignee.map(|a| a.0)});
-        record(&txn, id, Some(actor.user_id), EventKind::Assigned, data).await?;
+        let data = EventData::Assigned(ClaimAssigned {
+            from: current.assignee.map(|a| a.0),
+            to: new_assignee.map(|a| a.0),
+        });
+        record(&txn, id, Some(actor.user_id), data).await?;
     }
     let reworded = content.text != current.content.text || content.claimant != current.content.claimant;
     let mut updated = Claim {
@@ -209,12 +196,16 @@ pub async fn update(
     super::commit(txn, updated).await
 }
 
-/// {field: {old, new}} for every field that changed.
-pub(super) fn edited_fields(old: &ClaimContent, new: &ClaimContent) -> serde_json::Map<String, Value> {
-    let mut fields = serde_json::Map::new();
+/// Every field that changed, with its old and new value.
+pub(super) fn edited_fields(old: &ClaimContent, new: &ClaimContent) -> Vec<FieldChange> {
+    let mut fields = Vec::new();
     let mut diff = |name: &str, a: Value, b: Value| {
         if a != b {
-            fields.insert(name.to_owned(), json!({"old": a, "new": b}));
+            fields.push(FieldChange {
+                name: name.to_owned(),
+                old: a,
+                new: b,
+            });
         }
     };
     diff("text", json!(old.text.as_str()), json!(new.text.as_str()));
@@ -250,7 +241,7 @@ pub async fn delete(
         ));
     }
     super::tracking::track_deleted(&txn, &current).await?;
-    record(&txn, id, Some(actor), EventKind::Deleted, json!({})).await?;
+    record(&txn, id, Some(actor), EventData::Deleted(ClaimDeleted {})).await?;
     super::commit(txn, ()).await
 }
 
@@ -314,19 +305,19 @@ pub async fn transition(
             claims::find(db, id).await?.map(|c| c.version),
         ));
     }
-    let data = json!({
-        "from": change.from.as_str(),
-        "to": change.to.as_str(),
-        "note": change.note,
-        "verdict": verdict.as_ref().map(|v| json!({
-            "rating": v.rating.as_str(),
-            "summary": v.summary,
-            "proposed_by": v.proposed_by.0,
-            "approved_by": v.approved_by.map(|a| a.0),
-        })),
-        "assignee": change.assignee.map(|a| a.0),
+    let data = EventData::Transitioned(ClaimTransitioned {
+        from: change.from.as_str().to_owned(),
+        to: change.to.as_str().to_owned(),
+        note: change.note.clone(),
+        verdict: verdict.as_ref().map(|v| VerdictSnapshot {
+            rating: v.rating.as_str().to_owned(),
+            summary: v.summary.clone(),
+            proposed_by: v.proposed_by.0,
+            approved_by: v.approved_by.map(|a| a.0),
+        }),
+        assignee: change.assignee.map(|a| a.0),
     });
-    record(&txn, id, Some(actor.user_id), EventKind::Transitioned, data).await?;
+    record(&txn, id, Some(actor.user_id), data).await?;
     let updated = Claim {
         status: change.to,
         assignee: change.assignee,

@@ -1,13 +1,12 @@
 //! Discussion on a claim. Anyone may comment; only the author may edit.
 
 use sea_orm::DatabaseConnection;
-use serde_json::json;
 
 use super::claims::record;
 use crate::db::{self, StoreResult, comments};
 use crate::domain::DomainError;
 use crate::domain::comment::{Comment, parse_body};
-use crate::domain::history::EventKind;
+use crate::domain::history::{CommentAdded, CommentEdited, EventData};
 use crate::domain::ids::{ClaimId, CommentId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, now};
 use crate::domain::version::IfMatch;
@@ -38,8 +37,10 @@ pub async fn add(
         &txn,
         claim,
         Some(actor),
-        EventKind::CommentAdded,
-        json!({"comment_id": comment.id.0, "body": comment.body}),
+        EventData::CommentAdded(CommentAdded {
+            comment_id: comment.id.0,
+            body: comment.body.clone(),
+        }),
     )
     .await?;
     super::commit(txn, comment).await
@@ -80,15 +81,12 @@ pub async fn edit(
             comments::find(db, id).await?.map(|c| c.version),
         ));
     }
-    let data = json!({"comment_id": id.0, "old": current.body, "new": body});
-    record(
-        &txn,
-        current.claim_id,
-        Some(actor),
-        EventKind::CommentEdited,
-        data,
-    )
-    .await?;
+    let data = EventData::CommentEdited(CommentEdited {
+        comment_id: id.0,
+        old: current.body.clone(),
+        new: body.clone(),
+    });
+    record(&txn, current.claim_id, Some(actor), data).await?;
     let updated = Comment {
         body,
         updated_at: at,

@@ -3,13 +3,16 @@
 
 pub mod articles;
 pub mod auth;
+pub mod background;
 pub mod claims;
 pub mod comments;
+pub mod events;
 pub mod seed;
 pub mod sources;
 pub mod tokens;
 pub mod tracking;
 pub mod users;
+pub mod webhooks;
 
 use sea_orm::DatabaseTransaction;
 

@@ -1,13 +1,12 @@
 //! Evidence for and against claims.
 
 use sea_orm::DatabaseConnection;
-use serde_json::json;
 
 use super::claims::record;
 use crate::db::{self, StoreResult, sources};
 use crate::domain::DomainError;
 use crate::domain::evidence::{Source, SourceContent, SourceFields, SourcePatch};
-use crate::domain::history::EventKind;
+use crate::domain::history::{EventData, SourceAdded, SourceChanged, SourceRemoved, SourceSnapshot};
 use crate::domain::ids::{ClaimId, SourceId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, now};
 use crate::domain::version::IfMatch;
@@ -15,14 +14,14 @@ use crate::domain::version::IfMatch;
 const ENTITY: &str = "source";
 const SOURCES: &str = "sources";
 
-fn summary(content: &SourceContent) -> serde_json::Value {
-    json!({
-        "url": content.url,
-        "title": content.title,
-        "publisher": content.publisher,
-        "stance": content.stance.as_str(),
-        "note": content.note,
-    })
+fn summary(content: &SourceContent) -> SourceSnapshot {
+    SourceSnapshot {
+        url: content.url.clone(),
+        title: content.title.clone(),
+        publisher: content.publisher.clone(),
+        stance: content.stance.as_str().to_owned(),
+        note: content.note.clone(),
+    }
 }
 
 pub async fn add(
@@ -45,8 +44,11 @@ pub async fn add(
         version: 1,
     };
     sources::insert(&txn, &source).await?;
-    let data = json!({"source_id": source.id.0, "source": summary(&source.content)});
-    record(&txn, claim, Some(actor), EventKind::SourceAdded, data).await?;
+    let data = EventData::SourceAdded(SourceAdded {
+        source_id: source.id.0,
+        source: summary(&source.content),
+    });
+    record(&txn, claim, Some(actor), data).await?;
     super::commit(txn, source).await
 }
 
@@ -85,15 +87,12 @@ pub async fn update(
             sources::find(db, id).await?.map(|s| s.version),
         ));
     }
-    let data = json!({"source_id": id.0, "old": summary(&current.content), "new": summary(&content)});
-    record(
-        &txn,
-        current.claim_id,
-        Some(actor),
-        EventKind::SourceChanged,
-        data,
-    )
-    .await?;
+    let data = EventData::SourceChanged(SourceChanged {
+        source_id: id.0,
+        old: summary(&current.content),
+        new: summary(&content),
+    });
+    record(&txn, current.claim_id, Some(actor), data).await?;
     let updated = Source {
         content,
         updated_at: at,
@@ -122,14 +121,10 @@ pub async fn remove(
             sources::find(db, id).await?.map(|s| s.version),
         ));
     }
-    let data = json!({"source_id": id.0, "source": summary(&current.content)});
-    record(
-        &txn,
-        current.claim_id,
-        Some(actor),
-        EventKind::SourceRemoved,
-        data,
-    )
-    .await?;
+    let data = EventData::SourceRemoved(SourceRemoved {
+        source_id: id.0,
+        source: summary(&current.content),
+    });
+    record(&txn, current.claim_id, Some(actor), data).await?;
     super::commit(txn, ()).await
 }

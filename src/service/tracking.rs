@@ -4,12 +4,11 @@
 use std::collections::BTreeSet;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use serde_json::json;
 
 use crate::db::{self, StoreResult, claims, links, tracking};
 use crate::domain::DomainError;
 use crate::domain::claim::{Claim, ClaimStatus, VerifiedMatch};
-use crate::domain::history::EventKind;
+use crate::domain::history::{ClaimLinkChange, EventData};
 use crate::domain::ids::{ClaimId, UserId};
 use crate::domain::link::{self, Group, Link, Pair, Relation};
 use crate::domain::page::now;
@@ -187,8 +186,11 @@ pub async fn link(
     };
     links::insert(&txn, &link).await?;
     for (from, to) in [(id, other), (other, id)] {
-        let data = json!({"claim_id": to.0, "relation": relation.as_str()});
-        record(&txn, from, Some(actor), EventKind::Linked, data).await?;
+        let data = EventData::Linked(ClaimLinkChange {
+            claim_id: to.0,
+            relation: relation.as_str().to_owned(),
+        });
+        record(&txn, from, Some(actor), data).await?;
     }
     super::commit(txn, link).await
 }
@@ -204,8 +206,11 @@ pub async fn unlink(db: &DatabaseConnection, actor: UserId, id: ClaimId, other: 
         .ok_or(DomainError::NotFound("link"))?;
     links::delete(&txn, pair).await?;
     for (from, to) in [(id, other), (other, id)] {
-        let data = json!({"claim_id": to.0, "relation": existing.relation.as_str()});
-        record(&txn, from, Some(actor), EventKind::Unlinked, data).await?;
+        let data = EventData::Unlinked(ClaimLinkChange {
+            claim_id: to.0,
+            relation: existing.relation.as_str().to_owned(),
+        });
+        record(&txn, from, Some(actor), data).await?;
     }
     super::commit(txn, ()).await
 }

@@ -56,6 +56,20 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/claims/{id}/links", AtLeast(Reporter)),
     ("POST", "/api/v1/claims/{id}/links", AtLeast(Checker)),
     ("DELETE", "/api/v1/claims/{id}/links/{other_id}", AtLeast(Checker)),
+    ("GET", "/api/v1/events", AtLeast(Reporter)),
+    ("GET", "/api/v1/webhooks", AtLeast(Editor)),
+    ("POST", "/api/v1/webhooks", AtLeast(Editor)),
+    ("GET", "/api/v1/webhooks/{id}", AtLeast(Editor)),
+    ("PATCH", "/api/v1/webhooks/{id}", AtLeast(Editor)),
+    ("DELETE", "/api/v1/webhooks/{id}", AtLeast(Editor)),
+    ("POST", "/api/v1/webhooks/{id}/rotate-secret", AtLeast(Editor)),
+    ("GET", "/api/v1/webhooks/{id}/deliveries", AtLeast(Editor)),
+    (
+        "POST",
+        "/api/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
+        AtLeast(Editor),
+    ),
+    ("POST", "/api/v1/webhooks/{id}/test", AtLeast(Editor)),
 ];
 
 #[test]
@@ -89,7 +103,10 @@ db_test! {
         callers.push((Some(Admin), Some(app.token.clone())));
         let absent = "00000000-0000-7000-8000-000000000000";
         for (method, path, access) in TABLE {
-            let path = path.replace("{id}", absent).replace("{other_id}", absent);
+            let path = path
+                .replace("{id}", absent)
+                .replace("{other_id}", absent)
+                .replace("{delivery_id}", "msg_absent");
             for (role, token) in &callers {
                 let caller = match token {
                     Some(t) => app.as_user(t),

@@ -9,7 +9,7 @@ use super::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_claimdesk");
 
-fn sqlite_url() -> (String, std::path::PathBuf) {
+pub fn sqlite_url() -> (String, std::path::PathBuf) {
     let file = std::env::temp_dir().join(format!("claimdesk-cli-{}.db", uuid::Uuid::now_v7().simple()));
     (format!("sqlite://{}", file.display()), file)
 }
@@ -23,18 +23,25 @@ fn free_port() -> u16 {
 }
 
 /// A running `claimdesk serve`, with the log lines it printed while starting.
-struct Server {
-    child: Child,
-    base: String,
-    startup_log: Vec<String>,
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub startup_log: Vec<String>,
     log: std::io::Lines<BufReader<std::process::ChildStderr>>,
 }
 
 impl Server {
     fn start(database_url: &str) -> Server {
-        let port = free_port();
+        Self::start_with(database_url, &[], None)
+    }
+
+    /// Starts the binary with extra environment variables, on `port` if
+    /// given (a restarted server keeps its address).
+    pub fn start_with(database_url: &str, env: &[(&str, &str)], port: Option<u16>) -> Server {
+        let port = port.unwrap_or_else(free_port);
         let mut child = Command::new(BIN)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .envs(env.iter().copied())
             .env("DATABASE_URL", database_url)
             .env_remove("CLAIMDESK_JWT_SECRET")
             .env("RUST_LOG", "info")
@@ -64,6 +71,19 @@ impl Server {
         }
     }
 
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.base.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// Reads the rest of its log in the background, so it never blocks on a
+    /// full pipe.
+    pub fn drain_log(self) -> Child {
+        let Server { child, log, .. } = self;
+        std::thread::spawn(move || for _ in log {});
+        child
+    }
+
     /// Sends SIGTERM and returns whether it exited cleanly, with its last log lines.
     fn terminate(mut self) -> (bool, Vec<String>) {
         Command::new("kill")
@@ -76,8 +96,8 @@ impl Server {
     }
 }
 
-async fn login(base: &str, email: &str, password: &str) -> u16 {
-    reqwest::Client::new()
+pub async fn login(base: &str, email: &str, password: &str) -> u16 {
+    crate::support::http_client()
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"email": email, "password": password}))
         .send()

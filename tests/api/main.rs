@@ -18,6 +18,7 @@ mod pagination;
 mod similarity_quality;
 mod tracking;
 mod trust;
+mod webhooks;
 mod workflow;
 
 pub use serde_json::json;

@@ -67,6 +67,15 @@ pub struct TestApp {
     /// An admin's access token, sent by `get`, `post`, ... unless told otherwise.
     pub token: String,
     sqlite_file: Option<PathBuf>,
+    /// The sequencer and webhook sender of this app.
+    _background: claimdesk::service::background::Background,
+}
+
+/// An HTTP client for tests. TLS comes from rustls on ring, which the
+/// service itself uses, so it must be chosen once per process.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -178,18 +187,52 @@ impl TestApp {
             .expect("keys");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let background =
+            claimdesk::service::background::start(db.clone(), http::claim_view, settings.webhooks.clone());
         let app = http::app(db.clone(), keys, &settings);
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
         });
         let mut app = Self {
             base: format!("http://{addr}"),
-            client: reqwest::Client::new(),
+            client: http_client(),
             db,
             token: String::new(),
             sqlite_file: None,
+            _background: background,
         };
         app.token = app.user("admin@test.example", Role::Admin).await;
+        app
+    }
+
+    /// A second app (a replica) on the database of one already started,
+    /// signed in as that one's admin.
+    pub async fn start_replica(url: &str, settings: Settings, admin_email: &str) -> Self {
+        let db = claimdesk::db::connect(url).await.expect("connect");
+        claimdesk::db::migrate(&db).await.expect("migrate");
+        let (keys, _) = Keys::load(&db, None, AuthSettings::default())
+            .await
+            .expect("keys");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let background =
+            claimdesk::service::background::start(db.clone(), http::claim_view, settings.webhooks.clone());
+        let app = http::app(db.clone(), keys, &settings);
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
+        });
+        let mut app = Self {
+            base: format!("http://{addr}"),
+            client: http_client(),
+            db,
+            token: String::new(),
+            sqlite_file: None,
+            _background: background,
+        };
+        app.token = app.login(admin_email, PASSWORD).await.expect(200)["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         app
     }
 

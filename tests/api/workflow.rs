@@ -234,7 +234,8 @@ db_test! {
         let kinds: Vec<&str> = history.body["items"].as_array().unwrap().iter().chain(rest.body["items"].as_array().unwrap()).map(|e| e["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["created", "comment_added", "comment_edited", "edited"]);
         let edited = &rest.body["items"][1];
-        assert_eq!(edited["data"]["fields"]["claimant"]["new"], "the ministry");
+        assert_eq!(edited["data"]["fields"][0]["name"], "claimant");
+        assert_eq!(edited["data"]["fields"][0]["new"], "the ministry");
         assert_eq!(rest.body["items"][0]["data"]["old"], "The ministry revised this in April.");
         app.get("/api/v1/claims/00000000-0000-7000-8000-000000000000/history").await.problem(404);
     }
@@ -247,7 +248,9 @@ db_test! {
         let last = history.body["items"].as_array().unwrap().last().unwrap().clone();
         assert_eq!(last["kind"], "edited");
         assert_eq!(last["actor_id"], json!(null));
-        assert_eq!(last["data"]["fields"]["start"]["new"], 8);
+        let start = last["data"]["fields"].as_array().unwrap().iter().find(|f| f["name"] == "start").unwrap();
+        assert_eq!(start["new"], 8);
+        assert_eq!(last["data"]["reason"], "the article body changed");
     }
 }
 

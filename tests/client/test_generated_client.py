@@ -1,13 +1,21 @@
 """Integrates with claimdesk through a client generated from openapi/openapi.json
 by openapi-python-client, using nothing but the contract: sign in, create
-users, create an article from text, read the extracted claims, move one to
-verified, and fetch its ClaimReview.
+users, register a webhook receiver, create an article from text, read the
+extracted claims, move one to verified, fetch its ClaimReview, and check that
+the receiver got a signed delivery of each type the walk caused (verified
+with the `standardwebhooks` package).
 
 Run by .ci/run against a live server: CLAIMDESK_URL and CLAIMDESK_ADMIN_PASSWORD
 must be set and the generated package `claimdesk_client` importable.
 """
 
+import json
 import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from standardwebhooks import Webhook
 
 from claimdesk_client import AuthenticatedClient, Client
 from claimdesk_client.api.articles import create_article
@@ -15,11 +23,13 @@ from claimdesk_client.api.auth import login, me
 from claimdesk_client.api.claims import get_claim, list_claims
 from claimdesk_client.api.sources import add_source
 from claimdesk_client.api.users import create_user
+from claimdesk_client.api.webhooks import create_webhook
 from claimdesk_client.api.workflow import claim_history, claim_review, transition_claim
 from claimdesk_client.models import (
     AddSource,
     CreateArticle,
     CreateUser,
+    CreateWebhook,
     LoginRequest,
     Problem,
     RatingName,
@@ -59,8 +69,35 @@ def move(client, claim_id, to, **extra):
     return response.parsed
 
 
+class Receiver(BaseHTTPRequestHandler):
+    """A webhook endpoint: keeps every delivery, answers 204."""
+
+    deliveries = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["content-length"]))
+        Receiver.deliveries.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def start_receiver():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/hooks"
+
+
 def test_a_claim_from_article_to_claimreview():
     admin = sign_in("admin@localhost", ADMIN_PASSWORD)
+    registered = create_webhook.sync_detailed(
+        client=admin, body=CreateWebhook(url=start_receiver(), events=["*"], description="client test")
+    )
+    assert registered.status_code == 201, registered.content
+    secret = registered.parsed.secret
+    assert secret.startswith("whsec_")
     assert me.sync(client=admin).role == RoleName.ADMIN
     checker = user(admin, "client-checker@example.org", RoleName.CHECKER)
     proposer = user(admin, "client-editor@example.org", RoleName.EDITOR)
@@ -102,3 +139,23 @@ def test_a_claim_from_article_to_claimreview():
     kinds = [event.kind for event in claim_history.sync(first.id, client=checker).items]
     assert kinds == ["created", "transitioned", "source_added", "transitioned", "transitioned"]
     assert get_claim.sync(first.id, client=checker).status == Status.VERIFIED
+
+    # Every delivery verifies with the secret, and each type the walk caused
+    # arrived (deliveries follow within a second or so).
+    wanted = {"article.created", "claim.created", "claim.transitioned", "source.added", "claim.verified"}
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        seen = {json.loads(body)["type"] for _, body in Receiver.deliveries}
+        if wanted <= seen:
+            break
+        time.sleep(0.2)
+    assert wanted <= seen, seen
+    verifier = Webhook(secret)
+    for headers, body in Receiver.deliveries:
+        lowered = {k.lower(): v for k, v in headers.items()}
+        payload = verifier.verify(body, lowered)
+        assert payload["type"] in wanted | {"claim.assigned", "comment.added"}
+        assert payload["data"]["id"]
+    verified = next(json.loads(b) for _, b in Receiver.deliveries if json.loads(b)["type"] == "claim.verified")
+    assert verified["data"]["claim"]["id"] == str(first.id)
+    assert verified["data"]["data"]["to"] == "verified"

@@ -1,0 +1,75 @@
+//! Background work every replica runs beside its requests (the event
+//! sequencer, webhook deliveries), and the signal that stops it on shutdown.
+
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::events::{self, ClaimView};
+use super::webhooks::{self, WebhookSettings};
+
+/// How often idle loops look for work.
+const IDLE: Duration = Duration::from_millis(200);
+
+/// The background loops of one replica.
+pub struct Background {
+    stop: StopHandle,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Starts the event sequencer and the webhook sender.
+pub fn start(db: DatabaseConnection, view: ClaimView, settings: WebhookSettings) -> Background {
+    let (handle, stop) = stop_signal();
+    let tasks = vec![
+        tokio::spawn(events::run_sequencer(db.clone(), view, IDLE, stop.clone())),
+        tokio::spawn(webhooks::run_sender(db, settings, IDLE, stop)),
+    ];
+    Background { stop: handle, tasks }
+}
+
+impl Background {
+    /// Stops the loops, letting attempts under way finish for up to `grace`.
+    /// What is cut short is retried later: leases run out, rows stay.
+    pub async fn shutdown(self, grace: Duration) {
+        self.stop.stop();
+        let all = futures_util::future::join_all(self.tasks);
+        if tokio::time::timeout(grace, all).await.is_err() {
+            tracing::warn!(
+                "background work did not finish within the grace period; it resumes on the next start"
+            );
+        }
+    }
+}
+
+/// Tells background loops to stop.
+#[derive(Clone)]
+pub struct Stop(watch::Receiver<bool>);
+
+pub struct StopHandle(watch::Sender<bool>);
+
+pub fn stop_signal() -> (StopHandle, Stop) {
+    let (tx, rx) = watch::channel(false);
+    (StopHandle(tx), Stop(rx))
+}
+
+impl StopHandle {
+    pub fn stop(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+impl Stop {
+    /// Sleeps for `pause`; true when told to stop meanwhile (or before).
+    pub async fn wait_or_stopped(&self, pause: Duration) -> bool {
+        let mut rx = self.0.clone();
+        if *rx.borrow() {
+            return true;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => *rx.borrow(),
+            changed = rx.changed() => changed.is_err() || *rx.borrow(),
+        }
+    }
+}
