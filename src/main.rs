@@ -157,10 +157,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Openapi => {
-            let json = http::openapi_document()
-                .to_pretty_json()
-                .map_err(|e| format!("cannot render the OpenAPI document: {e}"))?;
-            println!("{json}");
+            println!("{}", http::openapi_json());
             Ok(())
         }
         Command::Seed { claims, seed } => {

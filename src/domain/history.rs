@@ -16,10 +16,8 @@ use super::ids::{ClaimId, EventId, UserId};
 pub struct FieldChange {
     pub name: String,
     /// The value before (any JSON value; null when it was empty).
-    #[schema(value_type = Object)]
     pub old: Value,
     /// The value after.
-    #[schema(value_type = Object)]
     pub new: Value,
 }
 

@@ -125,17 +125,25 @@ pub fn claim_view(claim: &Claim) -> serde_json::Value {
 
 /// The routes and their finished OpenAPI document: what the routes say,
 /// plus what holds for every operation (see `openapi`).
-fn assembled() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+fn assembled() -> (Router<AppState>, serde_json::Value) {
     let (router, mut document) = api().split_for_parts();
     openapi::CommonResponses.modify(&mut document);
     openapi::PagesReferToItems.modify(&mut document);
-    openapi::WebhookPayloads.modify(&mut document);
-    (router, document)
+    // The last steps work on the JSON: utoipa's types cannot say everything
+    // OpenAPI 3.1 can (see `events_for_clients`).
+    let mut json = serde_json::to_value(&document).unwrap_or_default();
+    openapi::events_for_clients(&mut json);
+    (router, json)
 }
 
 /// The OpenAPI document, generated from the same routes the server runs.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
+pub fn openapi_document() -> serde_json::Value {
     assembled().1
+}
+
+/// The OpenAPI document as the server serves it and the repository keeps it.
+pub fn openapi_json() -> String {
+    serde_json::to_string_pretty(&openapi_document()).unwrap_or_default()
 }
 
 /// The whole application, ready to serve.
@@ -148,7 +156,7 @@ pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
         trusted_proxies: settings.trusted_proxies,
         max_claims_per_article: settings.max_claims_per_article,
         webhooks: settings.webhooks.clone(),
-        openapi_json: Arc::new(document.to_pretty_json().unwrap_or_default()),
+        openapi_json: Arc::new(serde_json::to_string_pretty(&document).unwrap_or_default()),
     };
     // The reference page: Swagger UI served from assets built into the
     // binary (no CDN), reading the same document as /api/v1/openapi.json.

@@ -224,62 +224,122 @@ impl Modify for PagesReferToItems {
     }
 }
 
-/// The top-level `webhooks` section: every delivery type, with the payload
-/// schema, so integrations can generate types for what they receive.
-pub struct WebhookPayloads;
-
-impl Modify for WebhookPayloads {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use crate::domain::history::EVENT_TYPES;
-        use serde_json::json;
-        let payload = json!({
-            "type": "object",
-            "description": "The body of every webhook delivery (Standard Webhooks v1). Verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret before trusting it; `webhook-id` is the same on every retry.",
-            "required": ["type", "timestamp", "data"],
-            "properties": {
-                "type": {"type": "string", "enum": EVENT_TYPES},
-                "timestamp": {"type": "string", "format": "date-time", "description": "When the change happened"},
-                "data": {
-                    "description": "The event as the feed shows it; for claim events also `claim`, as `GET /claims/{id}` showed it when the event was sequenced (a ping carries `webhook_id` and `message` instead)",
-                    "anyOf": [
-                        {"allOf": [
-                            {"$ref": "#/components/schemas/FeedEventResponse"},
-                            {"type": "object", "properties": {"claim": {"oneOf": [{"$ref": "#/components/schemas/ClaimResponse"}, {"type": "null"}]}}}
-                        ]},
-                        {"type": "object", "required": ["webhook_id", "message"], "properties": {"webhook_id": {"type": "string", "format": "uuid"}, "message": {"type": "string"}}}
-                    ]
-                }
-            }
-        });
-        let Ok(schema) = serde_json::from_value::<utoipa::openapi::schema::Schema>(payload) else {
-            return;
-        };
-        openapi
-            .components
-            .get_or_insert_with(Default::default)
-            .schemas
-            .insert("WebhookPayload".into(), schema.into());
-        let mut paths = serde_json::Map::new();
-        for event_type in EVENT_TYPES {
-            paths.insert(
-                event_type.into(),
-                json!({"post": {
-                    "summary": format!("{event_type} delivery"),
-                    "operationId": format!("webhook_{}", event_type.replace('.', "_")),
-                    "tags": ["webhooks"],
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookPayload"}}}},
-                    "responses": {
-                        "200": {"description": "Any 2xx acknowledges the delivery"},
-                        "410": {"description": "Disables the endpoint at once"},
-                        "429": {"description": "Retried later; `Retry-After` is honoured"}
-                    }
-                }}),
-            );
-        }
-        if let Ok(webhooks) = serde_json::from_value(serde_json::Value::Object(paths)) {
-            openapi.webhooks = Some(webhooks);
+/// Event schemas as generated clients read them best. A history entry or a
+/// feed event is `{…common fields, kind, data}` with `data` typed by `kind`;
+/// utoipa writes that as `allOf` of the common fields and the `EventData`
+/// `oneOf`, which generators cannot merge. Here each becomes a `oneOf` of
+/// whole objects, one per kind, each with `kind` fixed to its value.
+/// Then the top-level `webhooks` section is added: every delivery type with
+/// its payload schema, so integrations can generate types for what they
+/// receive.
+pub fn events_for_clients(document: &mut serde_json::Value) {
+    use crate::domain::history::EVENT_TYPES;
+    use serde_json::{Value, json};
+    let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let Some(variants) = schemas
+        .remove("EventData")
+        .and_then(|d| d.get("oneOf").and_then(Value::as_array).cloned())
+    else {
+        return;
+    };
+    let flatten = |schema: &Value, extra: &Value| -> Value {
+        let base = schema["allOf"]
+            .as_array()
+            .and_then(|parts| parts.iter().find(|p| p["type"] == "object"))
+            .cloned()
+            .unwrap_or_else(|| json!({"type": "object"}));
+        let one_of: Vec<Value> = variants
+            .iter()
+            .map(|variant| {
+                let mut properties = base["properties"].as_object().cloned().unwrap_or_default();
+                properties.extend(variant["properties"].as_object().cloned().unwrap_or_default());
+                properties.extend(extra.as_object().cloned().unwrap_or_default());
+                let mut required: Vec<Value> = base["required"].as_array().cloned().unwrap_or_default();
+                required.extend(variant["required"].as_array().cloned().unwrap_or_default());
+                json!({"type": "object", "required": required, "properties": properties})
+            })
+            .collect();
+        json!({"description": schema["description"], "oneOf": one_of})
+    };
+    for name in ["EventResponse", "FeedEventResponse"] {
+        if let Some(schema) = schemas.get(name).cloned() {
+            schemas.insert(name.into(), flatten(&schema, &json!({})));
         }
     }
+    if let Some(feed) = schemas.get("FeedEventResponse").cloned() {
+        let claim = json!({"claim": {
+            "description": "For claim events: the claim as `GET /claims/{id}` showed it when the event was numbered (normally well under a second after the change); null for article events",
+            "oneOf": [{"$ref": "#/components/schemas/ClaimResponse"}, {"type": "null"}]
+        }});
+        let mut event = feed.clone();
+        if let Some(variants) = event["oneOf"].as_array_mut() {
+            for variant in variants {
+                if let Some(properties) = variant["properties"].as_object_mut() {
+                    properties.extend(claim.as_object().cloned().unwrap_or_default());
+                }
+            }
+        }
+        event["description"] = json!(
+            "The event carried by a webhook delivery: the feed event and, for claim events, the claim."
+        );
+        schemas.insert("WebhookEvent".into(), event);
+    }
+    let envelope = |types: Value, data: Value| {
+        json!({
+            "type": "object",
+            "description": "The body of a webhook delivery (Standard Webhooks v1). Verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret before trusting it; `webhook-id` is the same on every retry.",
+            "required": ["type", "timestamp", "data"],
+            "properties": {
+                "type": {"type": "string", "enum": types},
+                "timestamp": {"type": "string", "format": "date-time", "description": "When the change happened"},
+                "data": data,
+            }
+        })
+    };
+    let event_types: Vec<&str> = EVENT_TYPES.iter().copied().filter(|t| *t != "ping").collect();
+    schemas.insert(
+        "WebhookPayload".into(),
+        envelope(
+            json!(event_types),
+            json!({"$ref": "#/components/schemas/WebhookEvent"}),
+        ),
+    );
+    schemas.insert(
+        "PingPayload".into(),
+        envelope(
+            json!(["ping"]),
+            json!({"type": "object", "required": ["webhook_id", "message"], "properties": {
+                "webhook_id": {"type": "string", "format": "uuid"}, "message": {"type": "string"}}}),
+        ),
+    );
+    let mut webhooks = serde_json::Map::new();
+    for event_type in EVENT_TYPES {
+        let schema = if event_type == "ping" {
+            "PingPayload"
+        } else {
+            "WebhookPayload"
+        };
+        webhooks.insert(
+            event_type.into(),
+            json!({"post": {
+                "summary": format!("{event_type} delivery"),
+                "operationId": format!("webhook_{}", event_type.replace('.', "_")),
+                "tags": ["webhooks"],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
+                "responses": {
+                    "200": {"description": "Any 2xx acknowledges the delivery"},
+                    "410": {"description": "Disables the endpoint at once"},
+                    "429": {"description": "Retried later; `Retry-After` is honoured"}
+                }
+            }}),
+        );
+    }
+    document["webhooks"] = Value::Object(webhooks);
 }
 
 /// Declares the `bearerAuth` scheme: a JWT access token from `/auth/login`,

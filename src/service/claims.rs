@@ -21,7 +21,7 @@ use crate::domain::workflow::{self, ClaimState, Request};
 
 const ENTITY: &str = "claim";
 
-pub(super) use super::events::record;
+use super::events::record;
 
 /// The history entry of a new claim.
 fn created_data(claim: &Claim) -> EventData {

@@ -2,7 +2,7 @@
 
 use sea_orm::DatabaseConnection;
 
-use super::claims::record;
+use super::events::record;
 use crate::db::{self, StoreResult, comments};
 use crate::domain::DomainError;
 use crate::domain::comment::{Comment, parse_body};

@@ -2,7 +2,7 @@
 
 use sea_orm::DatabaseConnection;
 
-use super::claims::record;
+use super::events::record;
 use crate::db::{self, StoreResult, sources};
 use crate::domain::DomainError;
 use crate::domain::evidence::{Source, SourceContent, SourceFields, SourcePatch};

@@ -14,7 +14,7 @@ use crate::domain::link::{self, Group, Link, Pair, Relation};
 use crate::domain::page::now;
 use crate::domain::similarity::{Fingerprint, RELEVANT, Similarity};
 
-use super::claims::record;
+use super::events::record;
 
 /// How many repeats are stored per claim.
 const REPEATS_KEPT: usize = 10;
