@@ -11,6 +11,7 @@ mod m20261127_000005_append_only_history;
 mod m20261127_000006_claim_tracking;
 mod m20261129_000007_trust;
 mod m20261129_000008_webhooks;
+mod m20261129_000009_matching_jobs;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_claim_tracking::Migration),
             Box::new(m20261129_000007_trust::Migration),
             Box::new(m20261129_000008_webhooks::Migration),
+            Box::new(m20261129_000009_matching_jobs::Migration),
         ]
     }
 }

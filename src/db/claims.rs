@@ -209,7 +209,21 @@ pub async fn insert(
     created_by: UserId,
     now: DateTime<Utc>,
 ) -> StoreResult<Claim> {
-    let claim = Claim {
+    let claim = new_claim(article_id, content, analysis, created_by, now);
+    Entity::insert(row(&claim)).exec_without_returning(conn).await?;
+    store_quantities(conn, claim.id, &claim.analysis.quantities).await?;
+    Ok(claim)
+}
+
+/// A claim as it is first stored: unverified, version 1.
+pub fn new_claim(
+    article_id: Option<ArticleId>,
+    content: ClaimContent,
+    analysis: Analysis,
+    created_by: UserId,
+    now: DateTime<Utc>,
+) -> Claim {
+    Claim {
         id: ClaimId::generate(),
         article_id,
         content,
@@ -222,10 +236,7 @@ pub async fn insert(
         assignee: None,
         verdict: None,
         similar_verified: None,
-    };
-    Entity::insert(row(&claim)).exec_without_returning(conn).await?;
-    store_quantities(conn, claim.id, &claim.analysis.quantities).await?;
-    Ok(claim)
+    }
 }
 
 /// Stores many new claims with their quantities, a few statements per

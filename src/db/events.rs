@@ -25,10 +25,9 @@ fn to_domain(row: events::Model) -> StoreResult<FeedEvent> {
     })
 }
 
-/// Writes an event to the feed, unsequenced, in the caller's transaction.
-pub async fn insert(conn: &impl ConnectionTrait, event: &FeedEvent) -> StoreResult<()> {
+fn row(event: &FeedEvent) -> events::ActiveModel {
     let (kind, data) = event.data.to_parts();
-    let row = events::ActiveModel {
+    events::ActiveModel {
         id: Set(event.id),
         position: Set(None),
         event_type: Set(event.data.event_type().to_owned()),
@@ -38,8 +37,23 @@ pub async fn insert(conn: &impl ConnectionTrait, event: &FeedEvent) -> StoreResu
         at: Set(event.at),
         kind: Set(kind.to_owned()),
         data: Set(data.to_string()),
-    };
-    Entity::insert(row).exec_without_returning(conn).await?;
+    }
+}
+
+/// Writes an event to the feed, unsequenced, in the caller's transaction.
+pub async fn insert(conn: &impl ConnectionTrait, event: &FeedEvent) -> StoreResult<()> {
+    Entity::insert(row(event)).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Writes many events in one statement (the caller keeps it under a
+/// thousand rows).
+pub async fn insert_many(conn: &impl ConnectionTrait, events: &[FeedEvent]) -> StoreResult<()> {
+    if !events.is_empty() {
+        Entity::insert_many(events.iter().map(row))
+            .exec_without_returning(conn)
+            .await?;
+    }
     Ok(())
 }
 

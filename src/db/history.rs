@@ -26,6 +26,28 @@ pub async fn append(conn: &impl ConnectionTrait, event: &Event, to_feed: bool) -
     Ok(())
 }
 
+/// Appends many events (of claims written together) in a few statements,
+/// each to its claim's history and to the event feed.
+pub async fn append_many(conn: &impl ConnectionTrait, events: &[Event]) -> StoreResult<()> {
+    for chunk in events.chunks(1000) {
+        let rows = chunk.iter().map(|event| {
+            let (kind, data) = event.data.to_parts();
+            claim_events::ActiveModel {
+                id: Set(event.id.0),
+                claim_id: Set(event.claim_id.0),
+                actor_id: Set(event.actor_id.map(|a| a.0)),
+                kind: Set(kind.to_owned()),
+                at: Set(event.at),
+                data: Set(data.to_string()),
+            }
+        });
+        Entity::insert_many(rows).exec_without_returning(conn).await?;
+        let feed: Vec<FeedEvent> = chunk.iter().map(FeedEvent::of_claim).collect();
+        super::events::insert_many(conn, &feed).await?;
+    }
+    Ok(())
+}
+
 /// A claim's events, oldest first.
 pub async fn list(
     conn: &impl ConnectionTrait,

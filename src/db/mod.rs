@@ -8,6 +8,7 @@ pub mod entities;
 pub mod events;
 pub mod history;
 pub mod links;
+pub mod matching;
 pub mod reviews;
 pub mod search;
 pub mod security;
@@ -102,8 +103,11 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// wait their turn instead of failing with "database is locked".
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url);
+    // A request that cannot get a connection soon is told to come back
+    // (503 with Retry-After) rather than held: under overload, queueing
+    // longer only makes every answer late.
     options
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(2))
         .connect_timeout(Duration::from_secs(5));
     if url.starts_with("sqlite:") {
         options.max_connections(8).map_sqlx_sqlite_opts(|o| {
@@ -119,7 +123,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // prepared statement after five runs, would read a rare word's
         // claims by scanning the table; plan each run with its values.
         options
-            .max_connections(16)
+            .max_connections(32)
             .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     }
     Database::connect(options).await

@@ -50,10 +50,7 @@ pub async fn create(
         claims: found.len(),
     });
     super::events::record_article(&txn, article.id.0, Some(actor), event).await?;
-    let mut created = Vec::with_capacity(found.len());
-    for (content, analysis) in found {
-        created.push(super::claims::insert_recorded(&txn, Some(article.id), content, analysis, actor).await?);
-    }
+    let created = super::claims::insert_recorded_many(&txn, Some(article.id), found, actor).await?;
     super::commit(txn, (article, created)).await
 }
 
@@ -109,13 +106,14 @@ pub async fn reextract(
         }
     }
     check_claim_count(existing.len() + kept.len() + fresh.len(), max_claims)?;
-    let mut created = Vec::with_capacity(fresh.len());
-    for claim in fresh {
-        let analysis = Analysis::of_extracted(&claim);
-        if let Some(content) = extracted_content(claim) {
-            created.push(super::claims::insert_recorded(&txn, Some(id), content, analysis, actor).await?);
-        }
-    }
+    let fresh: Vec<(ClaimContent, Analysis)> = fresh
+        .into_iter()
+        .filter_map(|claim| {
+            let analysis = Analysis::of_extracted(&claim);
+            extracted_content(claim).map(|content| (content, analysis))
+        })
+        .collect();
+    let created = super::claims::insert_recorded_many(&txn, Some(id), fresh, actor).await?;
     super::commit(txn, (created, kept)).await
 }
 

@@ -8,6 +8,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::events::{self, ClaimView};
+use super::tracking;
 use super::webhooks::{self, WebhookSettings};
 
 /// How often idle loops look for work.
@@ -19,12 +20,13 @@ pub struct Background {
     tasks: Vec<JoinHandle<()>>,
 }
 
-/// Starts the event sequencer and the webhook sender.
+/// Starts the event sequencer, the webhook sender and the matcher.
 pub fn start(db: DatabaseConnection, view: ClaimView, settings: WebhookSettings) -> Background {
     let (handle, stop) = stop_signal();
     let tasks = vec![
         tokio::spawn(events::run_sequencer(db.clone(), view, IDLE, stop.clone())),
-        tokio::spawn(webhooks::run_sender(db, settings, IDLE, stop)),
+        tokio::spawn(webhooks::run_sender(db.clone(), settings, IDLE, stop.clone())),
+        tokio::spawn(tracking::run_matcher(db, IDLE, stop)),
     ];
     Background { stop: handle, tasks }
 }

@@ -68,10 +68,34 @@ pub(super) async fn insert_recorded(
     analysis: Analysis,
     actor: UserId,
 ) -> StoreResult<Claim> {
-    let mut claim = claims::insert(conn, article_id, content, analysis, actor, now()).await?;
-    super::tracking::track_new(conn, &mut claim).await?;
+    let claim = claims::insert(conn, article_id, content, analysis, actor, now()).await?;
+    super::tracking::track_new(conn, std::slice::from_ref(&claim)).await?;
     record(conn, claim.id, Some(actor), created_data(&claim)).await?;
     Ok(claim)
+}
+
+/// Stores many new claims of one write (an article's extraction) in a few
+/// statements: the claims, their quantities, their `created` events and
+/// their matching jobs, in the caller's transaction.
+pub(super) async fn insert_recorded_many(
+    conn: &impl ConnectionTrait,
+    article_id: Option<ArticleId>,
+    items: Vec<(ClaimContent, Analysis)>,
+    actor: UserId,
+) -> StoreResult<Vec<Claim>> {
+    let at = now();
+    let claims: Vec<Claim> = items
+        .into_iter()
+        .map(|(content, analysis)| claims::new_claim(article_id, content, analysis, actor, at))
+        .collect();
+    claims::insert_many(conn, &claims).await?;
+    super::tracking::track_new(conn, &claims).await?;
+    let events: Vec<Event> = claims
+        .iter()
+        .map(|c| Event::new(c.id, Some(actor), at, created_data(c)))
+        .collect();
+    history::append_many(conn, &events).await?;
+    Ok(claims)
 }
 
 /// 404 unless claim `id` exists and is not deleted; for use cases that act
@@ -182,7 +206,7 @@ pub async fn update(
         record(&txn, id, Some(actor.user_id), data).await?;
     }
     let reworded = content.text != current.content.text || content.claimant != current.content.claimant;
-    let mut updated = Claim {
+    let updated = Claim {
         content,
         analysis,
         assignee: new_assignee,
@@ -191,7 +215,7 @@ pub async fn update(
         ..current.clone()
     };
     if reworded {
-        super::tracking::track_reworded(&txn, &current, &mut updated).await?;
+        super::tracking::track_reworded(&txn, &current, &updated).await?;
     }
     super::commit(txn, updated).await
 }

@@ -1,10 +1,13 @@
 //! Tracking claims across articles: repeats found by matching when a claim
 //! is written, similar claims on request, and links between claims.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
+use super::background::Stop;
+use crate::db::matching::{self, MatchingJob};
+use crate::db::tracking::ALL_CLAIMS;
 use crate::db::{self, StoreResult, claims, links, tracking};
 use crate::domain::DomainError;
 use crate::domain::claim::{Claim, ClaimStatus, VerifiedMatch};
@@ -92,33 +95,136 @@ async fn remember_repeats(
     Ok(())
 }
 
-/// A new claim: counts its terms and looks for repeats, in the caller's
-/// transaction.
-pub(super) async fn track_new(conn: &impl ConnectionTrait, claim: &mut Claim) -> StoreResult<()> {
-    let print = Fingerprint::of_claim(claim);
-    tracking::count_terms(conn, &print.terms, 1).await?;
-    remember_repeats(conn, claim, &print).await
+/// The job that records a new claim for matching: its terms count once more
+/// (and so do all claims, the empty term), and its repeats are looked for.
+fn new_claim_job(claim: &Claim) -> MatchingJob {
+    let mut add = Fingerprint::of_claim(claim).terms;
+    add.insert(ALL_CLAIMS.to_owned());
+    MatchingJob {
+        seq: 0,
+        claim_id: claim.id,
+        add,
+        remove: BTreeSet::new(),
+        rematch: true,
+        attempts: 0,
+    }
 }
 
-/// A claim whose wording or claimant changed: its repeats are found afresh.
-pub(super) async fn track_reworded(
-    conn: &impl ConnectionTrait,
-    old: &Claim,
-    new: &mut Claim,
-) -> StoreResult<()> {
-    let (before, after) = (Fingerprint::of_claim(old), Fingerprint::of_claim(new));
-    if before.terms != after.terms {
-        tracking::count_terms(conn, &before.terms, -1).await?;
-        tracking::count_terms(conn, &after.terms, 1).await?;
-    }
-    tracking::forget_matches(conn, new.id).await?;
-    remember_repeats(conn, new, &after).await
+/// New claims: their matching is queued in the caller's transaction and
+/// done by background work moments later (see `run_matcher`).
+pub(super) async fn track_new(conn: &impl ConnectionTrait, claims: &[Claim]) -> StoreResult<()> {
+    let jobs: Vec<MatchingJob> = claims.iter().map(new_claim_job).collect();
+    matching::enqueue(conn, &jobs, now()).await
+}
+
+/// A claim whose wording or claimant changed: its term counts move to the
+/// new wording and its repeats are found afresh, in the background.
+pub(super) async fn track_reworded(conn: &impl ConnectionTrait, old: &Claim, new: &Claim) -> StoreResult<()> {
+    let (before, after) = (Fingerprint::of_claim(old).terms, Fingerprint::of_claim(new).terms);
+    let job = MatchingJob {
+        seq: 0,
+        claim_id: new.id,
+        add: after.difference(&before).cloned().collect(),
+        remove: before.difference(&after).cloned().collect(),
+        rematch: true,
+        attempts: 0,
+    };
+    matching::enqueue(conn, &[job], now()).await
 }
 
 /// A deleted claim no longer counts towards term rarity. Its stored matches
 /// stay for the record; reads skip deleted claims.
 pub(super) async fn track_deleted(conn: &impl ConnectionTrait, claim: &Claim) -> StoreResult<()> {
-    tracking::count_terms(conn, &Fingerprint::of_claim(claim).terms, -1).await
+    let mut remove = Fingerprint::of_claim(claim).terms;
+    remove.insert(ALL_CLAIMS.to_owned());
+    let job = MatchingJob {
+        seq: 0,
+        claim_id: claim.id,
+        add: BTreeSet::new(),
+        remove,
+        rematch: false,
+        attempts: 0,
+    };
+    matching::enqueue(conn, &[job], now()).await
+}
+
+/// Jobs done in one transaction.
+const MATCHING_BATCH: u64 = 64;
+/// A lease outlasts any batch, so no two workers do the same job.
+const MATCHING_LEASE: chrono::Duration = chrono::Duration::seconds(120);
+
+/// Does up to one batch of matching jobs in one transaction: applies their
+/// term-count changes at once (rows in sorted order), finds the repeats of
+/// each claim to rematch, and removes the jobs. A failed batch is rolled
+/// back whole and tried again later. Returns how many jobs it did.
+pub async fn match_batch(db: &DatabaseConnection) -> StoreResult<usize> {
+    let at = now();
+    let jobs = matching::lease(db, at, MATCHING_LEASE, MATCHING_BATCH).await?;
+    if jobs.is_empty() {
+        return Ok(0);
+    }
+    let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
+    match apply(db, &jobs).await {
+        Ok(()) => Ok(jobs.len()),
+        Err(err) => {
+            let attempts = jobs.iter().map(|j| j.attempts).max().unwrap_or(0);
+            let retry_at = now() + chrono::Duration::seconds(5 * i64::from(attempts + 1).min(60));
+            matching::failed(db, &seqs, &err.to_string(), retry_at).await?;
+            Err(err)
+        }
+    }
+}
+
+async fn apply(db: &DatabaseConnection, jobs: &[MatchingJob]) -> StoreResult<()> {
+    let txn = db::begin_write(db).await?;
+    let mut changes: BTreeMap<String, i64> = BTreeMap::new();
+    for job in jobs {
+        for term in &job.add {
+            *changes.entry(term.clone()).or_default() += 1;
+        }
+        for term in &job.remove {
+            *changes.entry(term.clone()).or_default() -= 1;
+        }
+    }
+    changes.retain(|_, delta| *delta != 0);
+    tracking::add_term_counts(&txn, &changes).await?;
+    let mut rematched = BTreeSet::new();
+    // The newest job of a claim decides; earlier ones of the same batch
+    // would only find what it finds.
+    for job in jobs.iter().rev().filter(|j| j.rematch) {
+        if !rematched.insert(job.claim_id) {
+            continue;
+        }
+        let Some(mut claim) = claims::in_order(&txn, &[job.claim_id.0], false).await?.pop() else {
+            continue; // deleted meanwhile
+        };
+        let print = Fingerprint::of_claim(&claim);
+        tracking::forget_matches(&txn, claim.id).await?;
+        remember_repeats(&txn, &mut claim, &print).await?;
+    }
+    let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
+    matching::finish(&txn, &seqs).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Does matching jobs until `stop` fires: batch after batch while there
+/// are jobs, every `idle` otherwise. Runs in every replica.
+pub async fn run_matcher(db: DatabaseConnection, idle: std::time::Duration, stop: Stop) {
+    loop {
+        let pause = match match_batch(&db).await {
+            Ok(n) if n as u64 == MATCHING_BATCH => std::time::Duration::ZERO,
+            Ok(0) => idle,
+            Ok(_) => std::time::Duration::ZERO,
+            Err(err) => {
+                tracing::warn!(error = %err, "a matching batch failed; it will be tried again");
+                idle * 4
+            }
+        };
+        if stop.wait_or_stopped(pause).await {
+            return;
+        }
+    }
 }
 
 /// Claims from other articles that resemble claim `id`, best first.

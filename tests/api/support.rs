@@ -324,6 +324,19 @@ impl TestApp {
         .clone()
     }
 
+    /// Waits until background work has caught up: every matching job done
+    /// and every event numbered (at most 10 s).
+    pub async fn settled(&self) {
+        for _ in 0..200 {
+            let unsequenced = self.count("events WHERE position IS NULL").await;
+            if self.count("matching_jobs").await == 0 && unsequenced == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("background work did not catch up within 10 s");
+    }
+
     /// Number of rows in a table, read straight from the database.
     pub async fn count(&self, table: &str) -> i64 {
         let row = self

@@ -12,6 +12,7 @@ pub mod claim_reviews;
 pub mod claims;
 pub mod comments;
 pub mod events;
+pub mod matching_jobs;
 pub mod refresh_tokens;
 pub mod server_secrets;
 pub mod sign_in_attempts;

@@ -1,0 +1,140 @@
+//! Matching jobs: what a claim write leaves for background matching to do.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+
+use super::entities::matching_jobs::{self, Column, Entity};
+use super::{Sql, StoreError, StoreResult};
+use crate::domain::ids::ClaimId;
+
+/// One claim's change to term counts, and whether its repeats must be
+/// found again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchingJob {
+    pub seq: i64,
+    pub claim_id: ClaimId,
+    pub add: BTreeSet<String>,
+    pub remove: BTreeSet<String>,
+    pub rematch: bool,
+    pub attempts: i32,
+}
+
+fn terms(text: &str, seq: i64) -> StoreResult<BTreeSet<String>> {
+    serde_json::from_str(text)
+        .map_err(|_| StoreError::Database(DbErr::Type(format!("matching job {seq}: bad terms"))))
+}
+
+/// Records jobs in the caller's transaction, in one statement per thousand.
+pub async fn enqueue(
+    conn: &impl ConnectionTrait,
+    jobs: &[MatchingJob],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for chunk in jobs.chunks(1000) {
+        let rows = chunk.iter().map(|job| matching_jobs::ActiveModel {
+            seq: sea_orm::NotSet,
+            claim_id: Set(job.claim_id.0),
+            add_terms: Set(serde_json::to_string(&job.add).unwrap_or_else(|_| "[]".into())),
+            remove_terms: Set(serde_json::to_string(&job.remove).unwrap_or_else(|_| "[]".into())),
+            rematch: Set(job.rematch),
+            locked_until: Set(None),
+            attempts: Set(0),
+            last_error: Set(None),
+            created_at: Set(now),
+        });
+        Entity::insert_many(rows).exec_without_returning(conn).await?;
+    }
+    Ok(())
+}
+
+/// Leases up to `max` jobs, oldest first, that no other worker holds. On
+/// PostgreSQL rows another replica is leasing are skipped, not waited for.
+pub async fn lease(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    lease: Duration,
+    max: u64,
+) -> StoreResult<Vec<MatchingJob>> {
+    let mut sql = Sql::new(conn.get_database_backend());
+    let postgres = sql.postgres();
+    sql.push("UPDATE matching_jobs SET locked_until = ")
+        .bind(now + lease)
+        .push(" WHERE seq IN (SELECT seq FROM matching_jobs WHERE locked_until IS NULL OR locked_until < ")
+        .bind(now)
+        .push(" ORDER BY seq LIMIT ")
+        .push(&max.to_string());
+    if postgres {
+        sql.push(" FOR UPDATE SKIP LOCKED");
+    }
+    sql.push(") RETURNING seq");
+    let seqs: Vec<i64> = sql
+        .all(conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64>("", "seq"))
+        .collect::<Result<_, _>>()?;
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::Seq.is_in(seqs))
+        .order_by_asc(Column::Seq)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(MatchingJob {
+                seq: row.seq,
+                claim_id: ClaimId(row.claim_id),
+                add: terms(&row.add_terms, row.seq)?,
+                remove: terms(&row.remove_terms, row.seq)?,
+                rematch: row.rematch,
+                attempts: row.attempts,
+            })
+        })
+        .collect()
+}
+
+/// Removes done jobs, in the transaction that did them.
+pub async fn finish(conn: &impl ConnectionTrait, seqs: &[i64]) -> StoreResult<()> {
+    for chunk in seqs.chunks(1000) {
+        Entity::delete_many()
+            .filter(Column::Seq.is_in(chunk.iter().copied()))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records a failed try; the job is tried again once `retry_at` passes.
+pub async fn failed(
+    conn: &impl ConnectionTrait,
+    seqs: &[i64],
+    error: &str,
+    retry_at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let error: String = error.chars().take(500).collect();
+    Entity::update_many()
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .col_expr(Column::LastError, Expr::value(error))
+        .col_expr(Column::LockedUntil, Expr::value(retry_at))
+        .filter(Column::Seq.is_in(seqs.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// How many jobs wait, and since when the oldest has waited.
+pub async fn backlog(conn: &impl ConnectionTrait) -> StoreResult<(u64, Option<DateTime<Utc>>)> {
+    let row: Option<(i64, Option<DateTime<Utc>>)> = Entity::find()
+        .select_only()
+        .column_as(Column::Seq.count(), "n")
+        .column_as(Column::CreatedAt.min(), "oldest")
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(row.map_or((0, None), |(n, oldest)| (u64::try_from(n).unwrap_or(0), oldest)))
+}
