@@ -418,6 +418,16 @@ pub async fn update_workflow(
     apply_if_current(conn, update, id, expected, now).await
 }
 
+/// How many live claims an article has.
+pub async fn count_of_article(conn: &impl ConnectionTrait, article_id: ArticleId) -> StoreResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(Entity::find()
+        .filter(Column::ArticleId.eq(article_id.0))
+        .filter(Column::DeletedAt.is_null())
+        .count(conn)
+        .await?)
+}
+
 /// Every claim of one article, for re-anchoring after its body changes.
 pub async fn all_of_article(conn: &impl ConnectionTrait, article_id: ArticleId) -> StoreResult<Vec<Claim>> {
     let rows = Entity::find()

@@ -57,6 +57,19 @@ pub async fn insert_many(conn: &impl ConnectionTrait, events: &[FeedEvent]) -> S
     Ok(())
 }
 
+/// Whether any committed event waits for a position (a cheap read, so an
+/// idle sequencer takes no write lock).
+pub async fn any_unsequenced(conn: &impl ConnectionTrait) -> StoreResult<bool> {
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Position.is_null())
+        .into_tuple::<Uuid>()
+        .one(conn)
+        .await?
+        .is_some())
+}
+
 /// Gives the next `max` committed, unsequenced events their positions, in
 /// the order they were written, and returns them. The caller must be the
 /// only sequencer for the length of its transaction.

@@ -50,6 +50,23 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Whether any job may be taken now (a cheap read, so an idle matcher takes
+/// no write lock).
+pub async fn any_ready(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> StoreResult<bool> {
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::Seq)
+        .filter(
+            sea_orm::Condition::any()
+                .add(Column::LockedUntil.is_null())
+                .add(Column::LockedUntil.lt(now)),
+        )
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?
+        .is_some())
+}
+
 /// Leases up to `max` jobs, oldest first, that no other worker holds. On
 /// PostgreSQL rows another replica is leasing are skipped, not waited for.
 pub async fn lease(

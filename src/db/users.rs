@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, SqlErr,
+};
 
 use super::entities::users::{self, Column, Entity};
 use super::{StoreError, StoreResult};
@@ -72,6 +74,18 @@ pub async fn insert(
 
 pub async fn find(conn: &impl ConnectionTrait, id: UserId) -> StoreResult<Option<User>> {
     Entity::find_by_id(id.0)
+        .one(conn)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// A user, with the row share-locked until the transaction ends (PostgreSQL),
+/// so a concurrent password change, disabling or demotion waits for the
+/// caller's tokens to be written, and then revokes them too.
+pub async fn find_locked(conn: &impl ConnectionTrait, id: UserId) -> StoreResult<Option<User>> {
+    Entity::find_by_id(id.0)
+        .lock_shared()
         .one(conn)
         .await?
         .map(to_domain)

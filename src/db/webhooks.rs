@@ -235,8 +235,9 @@ pub async fn insert_delivery(conn: &impl ConnectionTrait, d: &Delivery) -> Store
 }
 
 /// Leases up to `max` deliveries that are due, for `lease`: pending, not
-/// leased by another sender, of an enabled endpoint, and the oldest pending
-/// one of their ordering key (so one claim's deliveries go out in order).
+/// leased by another sender, and the oldest pending one of their ordering
+/// key (so one claim's deliveries go out in order). Deliveries of a disabled
+/// endpoint are failed when they come up.
 /// On PostgreSQL, rows another replica is leasing right now are skipped,
 /// not waited for.
 pub async fn lease_due(
@@ -295,11 +296,13 @@ pub async fn record_attempt(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     use deliveries::Column;
+    // The column holds 500 characters; an error names at most that much.
+    let error: Option<String> = error.map(|e| e.chars().take(500).collect());
     deliveries::Entity::update_many()
         .col_expr(Column::Status, Expr::value(status.as_str()))
         .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
         .col_expr(Column::LastStatus, Expr::value(http_status))
-        .col_expr(Column::LastError, Expr::value(error.map(str::to_owned)))
+        .col_expr(Column::LastError, Expr::value(error))
         .col_expr(Column::LastAttemptAt, Expr::value(now))
         .col_expr(Column::NextAttemptAt, Expr::value(next_attempt_at))
         .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
@@ -344,17 +347,52 @@ pub async fn find_delivery(
         .transpose()
 }
 
-/// Sends a delivery again from now, keeping its id (receivers deduplicate).
+/// Sends a delivery again from now, keeping its id (receivers deduplicate),
+/// with a fresh set of retries. One that is being sent right now is left to
+/// that attempt.
 pub async fn replay(conn: &impl ConnectionTrait, seq: i64, now: DateTime<Utc>) -> StoreResult<()> {
     use deliveries::Column;
     deliveries::Entity::update_many()
         .col_expr(Column::Status, Expr::value(DeliveryStatus::Pending.as_str()))
         .col_expr(Column::NextAttemptAt, Expr::value(now))
-        .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(Column::Attempts, Expr::value(0))
         .filter(Column::Seq.eq(seq))
+        .filter(
+            sea_orm::Condition::any()
+                .add(Column::LockedUntil.is_null())
+                .add(Column::LockedUntil.lt(now)),
+        )
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// Locks an endpoint's row for the rest of the transaction (taken first by
+/// every attempt's bookkeeping, so two attempts never lock in opposite
+/// orders).
+pub async fn lock(conn: &impl ConnectionTrait, id: Uuid) -> StoreResult<()> {
+    webhooks::Entity::find_by_id(id)
+        .select_only()
+        .column(webhooks::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<Uuid>()
+        .one(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether any delivery is due (a cheap read, so idle senders take no
+/// write lock).
+pub async fn any_due(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> StoreResult<bool> {
+    Ok(deliveries::Entity::find()
+        .select_only()
+        .column(deliveries::Column::Seq)
+        .filter(deliveries::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+        .filter(deliveries::Column::NextAttemptAt.lte(now))
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?
+        .is_some())
 }
 
 /// How many deliveries wait, and since when the oldest has waited.

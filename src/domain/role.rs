@@ -77,7 +77,10 @@ impl Action {
     /// API token: what could turn a leaked integration token into a takeover
     /// of accounts.
     pub fn needs_person(self) -> bool {
-        matches!(self, Action::CreateTokens | Action::ChangeUsers)
+        matches!(
+            self,
+            Action::CreateTokens | Action::ChangeUsers | Action::ManageWebhooks
+        )
     }
 }
 
@@ -131,6 +134,9 @@ mod tests {
             .map(|(action, _)| *action)
             .filter(|a| a.needs_person())
             .collect();
-        assert_eq!(in_person, [Action::CreateTokens, Action::ChangeUsers]);
+        assert_eq!(
+            in_person,
+            [Action::CreateTokens, Action::ManageWebhooks, Action::ChangeUsers]
+        );
     }
 }

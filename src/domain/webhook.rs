@@ -199,6 +199,22 @@ pub fn is_public(ip: IpAddr) -> bool {
                 return is_public(IpAddr::V4(v4));
             }
             let s = v6.segments();
+            let o = v6.octets();
+            // Addresses that carry an IPv4 address inside: NAT64 (64:ff9b::/96
+            // and 64:ff9b:1::/48), 6to4 (2002::/16) and Teredo (2001::/32,
+            // whose client address is stored inverted). Judge the one inside.
+            let embedded = if s[0] == 0x64 && s[1] == 0xff9b {
+                Some(std::net::Ipv4Addr::new(o[12], o[13], o[14], o[15]))
+            } else if s[0] == 0x2002 {
+                Some(std::net::Ipv4Addr::new(o[2], o[3], o[4], o[5]))
+            } else if s[0] == 0x2001 && s[1] == 0 {
+                Some(std::net::Ipv4Addr::new(!o[12], !o[13], !o[14], !o[15]))
+            } else {
+                None
+            };
+            if let Some(v4) = embedded {
+                return is_public(IpAddr::V4(v4));
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
@@ -262,6 +278,9 @@ mod tests {
             "169.254.169.254",
             "0.0.0.0",
             "100.64.0.1",
+            "64:ff9b::a00:1",
+            "2002:c0a8:101::1",
+            "2001:0:4136:e378:8000:63bf:f5ff:fffe",
             "::1",
             "fd00::1",
             "fe80::1",

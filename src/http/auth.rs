@@ -71,7 +71,7 @@ impl<P: Permission> FromRequestParts<AppState> for AuthUser<P> {
         if P::ACTION.needs_person() && principal.credential != Credential::Session {
             return Err(DomainError::Forbidden(
                 "this needs a person signed in with a password (an access token from /api/v1/auth/login); \
-                 API tokens may not create users, change roles or passwords, or create API tokens"
+                 API tokens may not create users, change roles or passwords, create API tokens or manage webhooks"
                     .into(),
             )
             .into());
@@ -122,29 +122,52 @@ impl FromRequestParts<AppState> for ClientAddr {
             .then(|| forwarded_client(&parts.headers, state.trusted_proxies))
             .flatten();
         Ok(ClientAddr(
-            forwarded
-                .or(peer)
-                .map_or_else(|| "unknown".into(), |ip| ip.to_string()),
+            forwarded.or(peer).map_or_else(|| "unknown".into(), client_key),
         ))
     }
 }
 
 /// The address `hops` places from the right of all `X-Forwarded-For` headers
-/// taken together (1 is the rightmost).
+/// taken together (1 is the rightmost). Only the entries our proxies wrote
+/// are read: what the client wrote further left may be anything.
 fn forwarded_client(headers: &axum::http::HeaderMap, hops: usize) -> Option<IpAddr> {
-    let mut addresses = Vec::new();
+    let mut entries: Vec<&str> = Vec::new();
     for value in headers.get_all("x-forwarded-for") {
-        for part in value.to_str().ok()?.split(',') {
-            addresses.push(part.trim().parse::<IpAddr>().ok()?);
-        }
+        entries.extend(value.to_str().ok()?.split(','));
     }
-    addresses.len().checked_sub(hops).map(|i| addresses[i])
+    let index = entries.len().checked_sub(hops)?;
+    entries[index].trim().parse::<IpAddr>().ok()
+}
+
+/// How a client address is counted: an IPv4 address as itself, an IPv6
+/// address by its /64 (one host usually holds a whole /64, and could
+/// otherwise take a fresh address for every attempt).
+fn client_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn ipv6_clients_count_by_their_64() {
+        let key = |s: &str| client_key(s.parse().unwrap());
+        assert_eq!(key("2001:db8:1:2::5"), key("2001:db8:1:2:ffff::9"));
+        assert_ne!(key("2001:db8:1:2::5"), key("2001:db8:1:3::5"));
+        assert_eq!(key("::ffff:198.51.100.4"), "198.51.100.4");
+        assert_eq!(key("198.51.100.4"), "198.51.100.4");
+    }
 
     fn headers(values: &[&str]) -> HeaderMap {
         let mut map = HeaderMap::new();
@@ -164,7 +187,12 @@ mod tests {
         let split = headers(&["203.0.113.9", "198.51.100.4, 2001:db8::1"]);
         assert_eq!(forwarded_client(&split, 1), ip("2001:db8::1"));
         assert_eq!(forwarded_client(&split, 3), ip("203.0.113.9"));
-        assert_eq!(forwarded_client(&headers(&["nonsense, 198.51.100.4"]), 1), None);
+        assert_eq!(
+            forwarded_client(&headers(&["nonsense, 198.51.100.4"]), 1),
+            ip("198.51.100.4"),
+            "what the client wrote does not spoil what the proxy wrote"
+        );
+        assert_eq!(forwarded_client(&headers(&["198.51.100.4, nonsense"]), 1), None);
         assert_eq!(forwarded_client(&HeaderMap::new(), 1), None);
     }
 }

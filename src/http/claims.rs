@@ -379,6 +379,7 @@ async fn create_claim(
         auth.principal.user_id,
         req.article_id.map(ArticleId),
         fields,
+        state.max_claims_per_article,
     )
     .await?;
     Ok(Created {

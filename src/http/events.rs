@@ -127,7 +127,15 @@ async fn list_events(
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
         .collect();
-    if let Some(unknown) = types.iter().find(|t| !EVENT_TYPES.contains(&t.as_str())) {
+    let mut types = types;
+    if types.iter().any(|t| t == "claim.transitioned") && !types.iter().any(|t| t == "claim.verified") {
+        // As for webhooks: a transition to verified is a transition too.
+        types.push("claim.verified".into());
+    }
+    if let Some(unknown) = types
+        .iter()
+        .find(|t| !EVENT_TYPES.contains(&t.as_str()) || t.as_str() == "ping")
+    {
         errors.add(
             "types",
             format!(

@@ -305,6 +305,7 @@ async fn delete_webhook(
     responses(
         (status = 200, description = "The endpoint with its new secret", body = WebhookWithSecret),
         (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed by someone else meanwhile; try again", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn rotate_secret(
     _auth: AuthUser<ManageWebhooks>,

@@ -366,7 +366,9 @@ pub async fn refresh(db: &DatabaseConnection, keys: &Keys, refresh_token: &str) 
     if record.expires_at <= at {
         return Err(rejected("the refresh token has expired; sign in again"));
     }
-    let user = users::find(&txn, record.user_id).await?.filter(|u| !u.disabled);
+    let user = users::find_locked(&txn, record.user_id)
+        .await?
+        .filter(|u| !u.disabled);
     let Some(user) = user else {
         return Err(rejected("the account is disabled"));
     };

@@ -39,6 +39,7 @@ pub async fn create(
     actor: UserId,
     article_id: Option<ArticleId>,
     fields: ClaimFields,
+    max_claims: usize,
 ) -> StoreResult<Claim> {
     let txn = db::begin_write(db).await?;
     let body = match article_id {
@@ -54,6 +55,15 @@ pub async fn create(
         None => None,
     };
     let content = ClaimContent::parse(fields, body.as_deref())?;
+    if let Some(article) = article_id
+        && claims::count_of_article(&txn, article).await? >= max_claims as u64
+    {
+        return Err(DomainError::invalid(
+            "article_id",
+            format!("this article has {max_claims} claims, the most an article may have"),
+        )
+        .into());
+    }
     let analysis = extract::analyse(content.text.as_str());
     let claim = insert_recorded(&txn, article_id, content, analysis, actor).await?;
     super::commit(txn, claim).await

@@ -67,6 +67,9 @@ const SEQUENCER_LOCK: i64 = 7_236_042_157;
 /// wants each, all in one transaction. Returns how many events it numbered.
 /// Runs in every replica; replicas take turns.
 pub async fn sequence(db: &DatabaseConnection, view: ClaimView) -> StoreResult<usize> {
+    if !events::any_unsequenced(db).await? {
+        return Ok(0);
+    }
     let txn = db::begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         let row = txn
@@ -120,12 +123,12 @@ pub async fn sequence(db: &DatabaseConnection, view: ClaimView) -> StoreResult<u
 /// claim events, the claim as the API shows it when the event is sequenced.
 async fn payload(conn: &impl ConnectionTrait, event: &FeedEvent, view: ClaimView) -> StoreResult<String> {
     let mut data = feed_json(event);
-    if let Some(claim) = event.claim_id {
-        data["claim"] = match claims::find_any(conn, claim).await? {
-            Some(claim) => view(&claim),
-            None => Value::Null,
-        };
-    }
+    data["claim"] = match event.claim_id {
+        Some(claim) => claims::find_any(conn, claim)
+            .await?
+            .map_or(Value::Null, |c| view(&c)),
+        None => Value::Null,
+    };
     Ok(json!({
         "type": event.data.event_type(),
         "timestamp": event.at.to_rfc3339_opts(SecondsFormat::Millis, true),

@@ -159,6 +159,9 @@ const MATCHING_LEASE: chrono::Duration = chrono::Duration::seconds(120);
 /// back whole and tried again later. Returns how many jobs it did.
 pub async fn match_batch(db: &DatabaseConnection) -> StoreResult<usize> {
     let at = now();
+    if !matching::any_ready(db, at).await? {
+        return Ok(0);
+    }
     let jobs = matching::lease(db, at, MATCHING_LEASE, MATCHING_BATCH).await?;
     if jobs.is_empty() {
         return Ok(0);

@@ -103,10 +103,11 @@ async fn resolve_public(host: &str, port: u16) -> Result<Vec<SocketAddr>, String
             .map_err(|e| format!("{host} cannot be resolved ({e})"))?
             .collect(),
     };
-    if let Some(private) = addresses.iter().find(|a| !is_public(a.ip())) {
+    // The address itself is not echoed: that would let callers read the
+    // server's internal DNS.
+    if addresses.iter().any(|a| !is_public(a.ip())) {
         return Err(format!(
-            "{host} resolves to {}, a loopback, private or link-local address; webhooks go to public addresses only",
-            private.ip()
+            "{host} resolves to a loopback, private or link-local address; webhooks go to public addresses only"
         ));
     }
     Ok(addresses)
@@ -305,7 +306,9 @@ const BATCH: u64 = 16;
 pub async fn run_sender(db: DatabaseConnection, settings: WebhookSettings, idle: StdDuration, stop: Stop) {
     // The database drivers already use ring; TLS for deliveries uses it too.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // No proxy: a proxy would resolve the host itself, past the check below.
     let mut client = reqwest::Client::builder()
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(StdDuration::from_secs(ATTEMPT_TIMEOUT_SECS))
         .user_agent(concat!("claimdesk-webhooks/", env!("CARGO_PKG_VERSION")));
@@ -350,6 +353,9 @@ struct Outcome {
 
 impl Sender {
     async fn send_due(&self) -> StoreResult<usize> {
+        if !webhooks::any_due(&self.db, now()).await? {
+            return Ok(0);
+        }
         let due = webhooks::lease_due(&self.db, now(), LEASE, BATCH).await?;
         let count = due.len();
         let attempts = due.into_iter().map(|d| self.attempt(d));
@@ -380,6 +386,7 @@ impl Sender {
         let outcome = self.send(&endpoint, &delivery, at).await;
         let done = now();
         let txn = db::begin_write(&self.db).await?;
+        webhooks::lock(&txn, endpoint.id).await?;
         let (status, disable) = match outcome.http_status {
             Some(code) if (200..300).contains(&code) => (DeliveryStatus::Delivered, None),
             Some(410) => (
@@ -493,7 +500,7 @@ impl Sender {
                     .flatten()
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| v.trim().parse::<i64>().ok())
-                    .map(Duration::seconds);
+                    .map(|s| Duration::seconds(s.clamp(0, 86_400)));
                 Outcome {
                     http_status: Some(code),
                     error: (!(200..300).contains(&code)).then(|| format!("the endpoint answered {code}")),
@@ -503,7 +510,7 @@ impl Sender {
             Err(err) => failed(if err.is_timeout() {
                 format!("no answer within {ATTEMPT_TIMEOUT_SECS} s")
             } else {
-                format!("cannot reach the endpoint: {err}")
+                format!("cannot reach the endpoint: {}", err.without_url())
             }),
         }
     }

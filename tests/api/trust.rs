@@ -418,5 +418,9 @@ db_test_with! {
         app.patch(&article, json!({"body": format!("{five}{}", sentence(6))}), None).await.expect(200);
         app.post(&format!("{article}/extract"), json!({})).await.problem(422);
         assert_eq!(app.count("claims").await, 5);
+        // Nor can a claim be added to it by hand.
+        let by_hand = app.post("/api/v1/claims", json!({"text": "A sixth claim", "article_id": created.body["id"]})).await;
+        assert_eq!(by_hand.problem(422)["errors"][0]["field"], "article_id");
+        assert_eq!(app.count("claims").await, 5);
     }
 }
