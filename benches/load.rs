@@ -3,6 +3,7 @@
 //!     cargo bench --bench load                          # 1,000 claims
 //!     cargo bench --bench load -- --large 1000000       # and again at 1,000,000
 //!     cargo bench --bench load -- --only sqlite --duration 10
+//!     cargo bench --bench load -- --what "GET /claims/"   # one kind of request
 //!
 //! PostgreSQL is measured when BENCH_POSTGRES_URL points at a server
 //! (`postgres://postgres@127.0.0.1:5432`). Needs `wrk` (Debian package
@@ -41,6 +42,8 @@ struct Options {
     large: Option<usize>,
     duration: u64,
     only: Option<String>,
+    /// Only the requests whose name contains this (e.g. "GET /claims/").
+    what: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +64,7 @@ fn main() {
         large: None,
         duration: 15,
         only: None,
+        what: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -70,6 +74,7 @@ fn main() {
             "--large" => options.large = Some(value().parse().expect("--large N")),
             "--duration" => options.duration = value().parse().expect("--duration seconds"),
             "--only" => options.only = Some(value()),
+            "--what" => options.what = Some(value()),
             _ => {}
         }
     }
@@ -90,14 +95,7 @@ fn main() {
         let ceiling = runtime.block_on(ceiling_rate(database, server.as_deref(), options.duration));
         for &claims in &sizes {
             let url = runtime.block_on(database_url(database, server.as_deref(), claims));
-            runs.extend(measure(
-                &runtime,
-                database,
-                &url,
-                claims,
-                ceiling,
-                options.duration,
-            ));
+            runs.extend(measure(&runtime, database, &url, claims, ceiling, &options));
         }
     }
     print_table(&runs);
@@ -302,16 +300,36 @@ fn bench_dir() -> String {
     dir.to_owned()
 }
 
-/// A seeded database of `claims` claims, made once and reused.
+/// Sizes up to this are seeded afresh on every run (it takes a moment), so
+/// that what an earlier run wrote (its articles, and matching still to do)
+/// does not weigh on this one. Larger ones are kept and reused.
+const FRESH_UP_TO: usize = 20_000;
+
+/// A seeded database of `claims` claims.
 async fn database_url(database: &str, server: Option<&str>, claims: usize) -> String {
+    let fresh = claims <= FRESH_UP_TO;
     let url = match database {
-        "sqlite" => format!("sqlite://{}/load-{claims}.db", bench_dir()),
+        "sqlite" => {
+            let file = format!("{}/load-{claims}.db", bench_dir());
+            if fresh {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{file}{suffix}"));
+                }
+            }
+            format!("sqlite://{file}")
+        }
         _ => {
             let server = server.expect("server").trim_end_matches('/');
             let admin = claimdesk::db::connect(&format!("{server}/postgres"))
                 .await
                 .expect("connect");
             let name = format!("claimdesk_load_{claims}");
+            if fresh {
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .expect("drop");
+            }
             let exists = admin
                 .query_one_raw(Statement::from_string(
                     admin.get_database_backend(),
@@ -412,8 +430,9 @@ fn measure(
     url: &str,
     claims: usize,
     ceiling_rps: f64,
-    seconds: u64,
+    options: &Options,
 ) -> Vec<Run> {
+    let seconds = options.duration;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -460,6 +479,9 @@ fn measure(
             Some(script.as_str()),
         ),
     ] {
+        if options.what.as_deref().is_some_and(|w| !what.contains(w)) {
+            continue;
+        }
         let (rps, p50_ms, p99_ms, errors) = wrk(&path, Some(&token), lua, seconds);
         eprintln!(
             "{database} {claims} {what}: {rps:.0} req/s, p50 {p50_ms:.1} ms, p99 {p99_ms:.1} ms, {errors} errors"
@@ -478,6 +500,30 @@ fn measure(
     eprintln!(
         "{database} {claims}: claimdesk RSS after the run {:.0} MB",
         rss_mb(child.id())
+    );
+    // Matching runs behind the writes: how far behind, and how fast it
+    // catches up.
+    let backlog = |url: String| {
+        runtime.block_on(async move {
+            let db = claimdesk::db::connect(&url).await.expect("connect");
+            let row = db
+                .query_one_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT count(*) FROM matching_jobs".to_owned(),
+                ))
+                .await
+                .expect("count")
+                .expect("row");
+            row.try_get_by_index::<i64>(0).expect("count")
+        })
+    };
+    let before = backlog(url.to_owned());
+    std::thread::sleep(Duration::from_secs(10));
+    let after = backlog(url.to_owned());
+    eprintln!(
+        "{database} {claims}: matching jobs waiting after the write run: {before}; done in the next 10 s: {} ({:.0}/s)",
+        before - after,
+        (before - after) as f64 / 10.0
     );
     let _ = child.kill();
     let _ = child.wait();

@@ -106,9 +106,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     // A request that cannot get a connection soon is told to come back
     // (503 with Retry-After) rather than held: under overload, queueing
     // longer only makes every answer late.
+    // A connection used in the last 30 s is handed out without a ping: a ping
+    // on every checkout was a round trip per statement (a connection that
+    // died meanwhile fails its statement, which is answered 503).
     options
         .acquire_timeout(Duration::from_secs(2))
-        .connect_timeout(Duration::from_secs(5));
+        .connect_timeout(Duration::from_secs(5))
+        .test_before_acquire_if_idle_for(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
         options.max_connections(8).map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)

@@ -19,7 +19,7 @@ use crate::domain::DomainError;
 use crate::domain::ids::{TokenId, UserId};
 use crate::domain::page::now;
 use crate::domain::role::Role;
-use crate::domain::token::RefreshToken;
+use crate::domain::token::{ApiToken, RefreshToken};
 use crate::domain::user::{Credential, Email, Password, Principal, User};
 
 /// API tokens start with this, so they are told apart from JWTs at a glance
@@ -388,6 +388,78 @@ pub async fn logout(db: &DatabaseConnection, refresh_token: &str) -> StoreResult
     Ok(())
 }
 
+/// How long a replica trusts what it last read of a user or an API token.
+/// A change made through this replica takes effect at once (it clears the
+/// cache); one made through another replica, within this long.
+pub const CREDENTIAL_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+/// Entries kept at most; past that the cache starts over.
+const CREDENTIAL_CACHE_MAX: usize = 10_000;
+
+/// Users and API tokens read in the last `CREDENTIAL_CACHE_TTL`, so a busy
+/// client does not cost a lookup on every request.
+struct CredentialCache<K, V> {
+    entries: std::sync::Mutex<std::collections::HashMap<K, (std::time::Instant, V)>>,
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> CredentialCache<K, V> {
+    fn new() -> Self {
+        Self {
+            entries: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    fn get(&self, key: &K) -> Option<V> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < CREDENTIAL_CACHE_TTL)
+            .map(|(_, value)| value.clone())
+    }
+
+    fn put(&self, key: K, value: V) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CREDENTIAL_CACHE_MAX {
+                entries.clear();
+            }
+            entries.insert(key, (std::time::Instant::now(), value));
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+}
+
+static USERS: LazyLock<CredentialCache<UserId, Option<User>>> = LazyLock::new(CredentialCache::new);
+static API_TOKENS: LazyLock<CredentialCache<String, Option<ApiToken>>> = LazyLock::new(CredentialCache::new);
+
+/// Forgets every cached user and token: called after any change to either,
+/// so this replica sees it at once.
+pub fn forget_credentials() {
+    USERS.clear();
+    API_TOKENS.clear();
+}
+
+async fn cached_user(db: &DatabaseConnection, id: UserId) -> StoreResult<Option<User>> {
+    if let Some(user) = USERS.get(&id) {
+        return Ok(user);
+    }
+    let user = users::find(db, id).await?;
+    USERS.put(id, user.clone());
+    Ok(user)
+}
+
+async fn cached_api_token(db: &DatabaseConnection, hash: String) -> StoreResult<Option<ApiToken>> {
+    if let Some(token) = API_TOKENS.get(&hash) {
+        return Ok(token);
+    }
+    let token = tokens::find_api_by_hash(db, &hash).await?;
+    API_TOKENS.put(hash, token.clone());
+    Ok(token)
+}
+
 /// What a refused bearer credential is told. The reason is logged, not sent:
 /// it would tell an attacker which part of a forged token to fix.
 const INVALID_TOKEN: &str = "invalid or expired token";
@@ -398,11 +470,25 @@ pub async fn authenticate(db: &DatabaseConnection, keys: &Keys, bearer: &str) ->
     let at = now();
     let rejected = |why: &str| StoreError::from(DomainError::Unauthenticated(why.to_owned()));
     let (user_id, token_role, credential, generation) = if bearer.starts_with(API_TOKEN_PREFIX) {
-        let token = tokens::find_api_by_hash(db, &token_hash(bearer))
+        let hash = token_hash(bearer);
+        let token = cached_api_token(db, hash.clone())
             .await?
             .filter(|t| t.is_usable(at))
             .ok_or_else(|| rejected("the API token is unknown, revoked or expired"))?;
-        tokens::touch_api(db, token.id, at).await?;
+        // Use is recorded at most once a minute, so reads stay reads.
+        if token
+            .last_used_at
+            .is_none_or(|last| at - last > Duration::seconds(60))
+        {
+            tokens::touch_api(db, token.id, at).await?;
+            API_TOKENS.put(
+                hash,
+                Some(ApiToken {
+                    last_used_at: Some(at),
+                    ..token.clone()
+                }),
+            );
+        }
         (token.owner_id, token.role, Credential::ApiToken(token.id), None)
     } else {
         let claims = jsonwebtoken::decode::<Claims>(bearer, &keys.decoding, &keys.validation)
@@ -421,7 +507,7 @@ pub async fn authenticate(db: &DatabaseConnection, keys: &Keys, bearer: &str) ->
         })?;
         (user_id, role, Credential::Session, Some(claims.generation))
     };
-    let user = users::find(db, user_id).await?.ok_or_else(|| {
+    let user = cached_user(db, user_id).await?.ok_or_else(|| {
         tracing::info!(user = %user_id, "credential refused: no such user");
         rejected("invalid token")
     })?;

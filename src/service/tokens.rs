@@ -63,5 +63,6 @@ pub async fn revoke(db: &DatabaseConnection, caller: &Principal, id: TokenId) ->
         .ok_or(DomainError::NotFound("API token"))?;
     tokens::revoke_api(&txn, token.id, now()).await?;
     txn.commit().await?;
+    auth::forget_credentials();
     Ok(())
 }

@@ -99,7 +99,9 @@ pub async fn update(
         version: current.version + 1,
         ..current
     };
-    super::commit(txn, updated).await
+    txn.commit().await?;
+    auth::forget_credentials();
+    Ok(updated)
 }
 
 /// On a database with no users, creates `admin@localhost` with a random
