@@ -180,27 +180,7 @@ impl TestApp {
     }
 
     pub async fn start(url: &str, settings: Settings) -> Self {
-        let db = claimdesk::db::connect(url).await.expect("connect");
-        claimdesk::db::migrate(&db).await.expect("migrate");
-        let (keys, _) = Keys::load(&db, None, AuthSettings::default())
-            .await
-            .expect("keys");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let background =
-            claimdesk::service::background::start(db.clone(), http::claim_view, settings.webhooks.clone());
-        let app = http::app(db.clone(), keys, &settings);
-        tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
-        });
-        let mut app = Self {
-            base: format!("http://{addr}"),
-            client: http_client(),
-            db,
-            token: String::new(),
-            sqlite_file: None,
-            _background: background,
-        };
+        let mut app = Self::launch(url, settings).await;
         app.token = app.user("admin@test.example", Role::Admin).await;
         app
     }
@@ -208,6 +188,17 @@ impl TestApp {
     /// A second app (a replica) on the database of one already started,
     /// signed in as that one's admin.
     pub async fn start_replica(url: &str, settings: Settings, admin_email: &str) -> Self {
+        let mut app = Self::launch(url, settings).await;
+        app.token = app.login(admin_email, PASSWORD).await.expect(200)["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app
+    }
+
+    /// Migrates, starts the background work and serves the app; no one is
+    /// signed in yet.
+    async fn launch(url: &str, settings: Settings) -> Self {
         let db = claimdesk::db::connect(url).await.expect("connect");
         claimdesk::db::migrate(&db).await.expect("migrate");
         let (keys, _) = Keys::load(&db, None, AuthSettings::default())
@@ -221,19 +212,14 @@ impl TestApp {
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
         });
-        let mut app = Self {
+        Self {
             base: format!("http://{addr}"),
             client: http_client(),
             db,
             token: String::new(),
             sqlite_file: None,
             _background: background,
-        };
-        app.token = app.login(admin_email, PASSWORD).await.expect(200)["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        app
+        }
     }
 
     /// Creates a user with this role (straight through the service layer)
