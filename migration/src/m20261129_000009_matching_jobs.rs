@@ -4,7 +4,9 @@ use sea_orm_migration::{prelude::*, schema::*};
 /// term counts change by and whether its repeats must be found again as a
 /// job, in the write's own transaction; background work in every replica
 /// does the jobs in batches (so no crash leaves a claim unmatched, and no
-/// request waits on the shared term counts).
+/// request waits on the shared term counts). Counting comes first, for
+/// every waiting job (`counted`), so matching judges rarity by current
+/// counts even when many claims wait.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -16,6 +18,7 @@ enum MatchingJobs {
     AddTerms,
     RemoveTerms,
     Rematch,
+    Counted,
     LockedUntil,
     Attempts,
     LastError,
@@ -34,6 +37,7 @@ impl MigrationTrait for Migration {
                     .col(text(MatchingJobs::AddTerms))
                     .col(text(MatchingJobs::RemoveTerms))
                     .col(boolean(MatchingJobs::Rematch))
+                    .col(boolean(MatchingJobs::Counted).default(false))
                     .col(timestamp_with_time_zone_null(MatchingJobs::LockedUntil))
                     .col(integer(MatchingJobs::Attempts).default(0))
                     .col(string_len_null(MatchingJobs::LastError, 500))

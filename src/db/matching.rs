@@ -40,6 +40,7 @@ pub async fn enqueue(
             add_terms: Set(serde_json::to_string(&job.add).unwrap_or_else(|_| "[]".into())),
             remove_terms: Set(serde_json::to_string(&job.remove).unwrap_or_else(|_| "[]".into())),
             rematch: Set(job.rematch),
+            counted: Set(false),
             locked_until: Set(None),
             attempts: Set(0),
             last_error: Set(None),
@@ -50,12 +51,21 @@ pub async fn enqueue(
     Ok(())
 }
 
-/// Whether any job may be taken now (a cheap read, so an idle matcher takes
-/// no write lock).
-pub async fn any_ready(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> StoreResult<bool> {
-    Ok(Entity::find()
+/// Whether any job waits to be counted, or counted and ready to match (a
+/// cheap read, so an idle matcher takes no write lock).
+pub async fn any_ready(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> StoreResult<(bool, bool)> {
+    let uncounted = Entity::find()
         .select_only()
         .column(Column::Seq)
+        .filter(Column::Counted.eq(false))
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?
+        .is_some();
+    let to_match = Entity::find()
+        .select_only()
+        .column(Column::Seq)
+        .filter(Column::Counted.eq(true))
         .filter(
             sea_orm::Condition::any()
                 .add(Column::LockedUntil.is_null())
@@ -64,11 +74,54 @@ pub async fn any_ready(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Store
         .into_tuple::<i64>()
         .one(conn)
         .await?
-        .is_some())
+        .is_some();
+    Ok((uncounted, to_match))
 }
 
-/// Leases up to `max` jobs, oldest first, that no other worker holds. On
-/// PostgreSQL rows another replica is leasing are skipped, not waited for.
+/// Up to `max` jobs not counted yet, oldest first, locked for the caller's
+/// transaction (PostgreSQL skips rows another replica is counting).
+pub async fn uncounted(conn: &impl ConnectionTrait, max: u64) -> StoreResult<Vec<MatchingJob>> {
+    let mut query = Entity::find()
+        .filter(Column::Counted.eq(false))
+        .order_by_asc(Column::Seq)
+        .limit(max);
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        query = query.lock_with_behavior(
+            sea_orm::sea_query::LockType::Update,
+            sea_orm::sea_query::LockBehavior::SkipLocked,
+        );
+    }
+    query.all(conn).await?.into_iter().map(job).collect()
+}
+
+/// Marks jobs counted; those with nothing left to do are removed.
+pub async fn mark_counted(conn: &impl ConnectionTrait, jobs: &[MatchingJob]) -> StoreResult<()> {
+    let (rematch, done): (Vec<&MatchingJob>, Vec<&MatchingJob>) = jobs.iter().partition(|j| j.rematch);
+    for chunk in rematch.chunks(1000) {
+        Entity::update_many()
+            .col_expr(Column::Counted, Expr::value(true))
+            .filter(Column::Seq.is_in(chunk.iter().map(|j| j.seq)))
+            .exec(conn)
+            .await?;
+    }
+    let done: Vec<i64> = done.iter().map(|j| j.seq).collect();
+    finish(conn, &done).await
+}
+
+fn job(row: matching_jobs::Model) -> StoreResult<MatchingJob> {
+    Ok(MatchingJob {
+        seq: row.seq,
+        claim_id: ClaimId(row.claim_id),
+        add: terms(&row.add_terms, row.seq)?,
+        remove: terms(&row.remove_terms, row.seq)?,
+        rematch: row.rematch,
+        attempts: row.attempts,
+    })
+}
+
+/// Leases up to `max` counted jobs, oldest first, that no other worker
+/// holds. On PostgreSQL rows another replica is leasing are skipped, not
+/// waited for.
 pub async fn lease(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
@@ -79,8 +132,11 @@ pub async fn lease(
     let postgres = sql.postgres();
     sql.push("UPDATE matching_jobs SET locked_until = ")
         .bind(now + lease)
-        .push(" WHERE seq IN (SELECT seq FROM matching_jobs WHERE locked_until IS NULL OR locked_until < ")
+        .push(" WHERE seq IN (SELECT seq FROM matching_jobs WHERE counted = ")
+        .bind(true)
+        .push(" AND (locked_until IS NULL OR locked_until < ")
         .bind(now)
+        .push(")")
         .push(" ORDER BY seq LIMIT ")
         .push(&max.to_string());
     if postgres {
@@ -102,16 +158,7 @@ pub async fn lease(
         .all(conn)
         .await?
         .into_iter()
-        .map(|row| {
-            Ok(MatchingJob {
-                seq: row.seq,
-                claim_id: ClaimId(row.claim_id),
-                add: terms(&row.add_terms, row.seq)?,
-                remove: terms(&row.remove_terms, row.seq)?,
-                rematch: row.rematch,
-                attempts: row.attempts,
-            })
-        })
+        .map(job)
         .collect()
 }
 

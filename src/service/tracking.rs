@@ -153,15 +153,41 @@ const MATCHING_BATCH: u64 = 64;
 /// A lease outlasts any batch, so no two workers do the same job.
 const MATCHING_LEASE: chrono::Duration = chrono::Duration::seconds(120);
 
-/// Does up to one batch of matching jobs in one transaction: applies their
-/// term-count changes at once (rows in sorted order), finds the repeats of
-/// each claim to rematch, and removes the jobs. A failed batch is rolled
-/// back whole and tried again later. Returns how many jobs it did.
-pub async fn match_batch(db: &DatabaseConnection) -> StoreResult<usize> {
-    let at = now();
-    if !matching::any_ready(db, at).await? {
+/// Jobs counted in one transaction.
+const COUNTING_BATCH: u64 = 1000;
+
+/// Applies the term-count changes of up to `COUNTING_BATCH` waiting jobs
+/// at once (rows in sorted order) and marks them counted, in one
+/// transaction. Counting runs ahead of matching, so rarity is judged by
+/// current counts however many claims wait to be matched. Returns how many
+/// jobs it counted.
+pub async fn count_batch(db: &DatabaseConnection) -> StoreResult<usize> {
+    let txn = db::begin_write(db).await?;
+    let jobs = matching::uncounted(&txn, COUNTING_BATCH).await?;
+    if jobs.is_empty() {
         return Ok(0);
     }
+    let mut changes: BTreeMap<String, i64> = BTreeMap::new();
+    for job in &jobs {
+        for term in &job.add {
+            *changes.entry(term.clone()).or_default() += 1;
+        }
+        for term in &job.remove {
+            *changes.entry(term.clone()).or_default() -= 1;
+        }
+    }
+    changes.retain(|_, delta| *delta != 0);
+    tracking::add_term_counts(&txn, &changes).await?;
+    matching::mark_counted(&txn, &jobs).await?;
+    txn.commit().await?;
+    Ok(jobs.len())
+}
+
+/// Does up to one batch of counted matching jobs in one transaction: finds
+/// the repeats of each claim to rematch and removes the jobs. A failed batch
+/// is rolled back whole and tried again later. Returns how many jobs it did.
+pub async fn match_batch(db: &DatabaseConnection) -> StoreResult<usize> {
+    let at = now();
     let jobs = matching::lease(db, at, MATCHING_LEASE, MATCHING_BATCH).await?;
     if jobs.is_empty() {
         return Ok(0);
@@ -180,17 +206,6 @@ pub async fn match_batch(db: &DatabaseConnection) -> StoreResult<usize> {
 
 async fn apply(db: &DatabaseConnection, jobs: &[MatchingJob]) -> StoreResult<()> {
     let txn = db::begin_write(db).await?;
-    let mut changes: BTreeMap<String, i64> = BTreeMap::new();
-    for job in jobs {
-        for term in &job.add {
-            *changes.entry(term.clone()).or_default() += 1;
-        }
-        for term in &job.remove {
-            *changes.entry(term.clone()).or_default() -= 1;
-        }
-    }
-    changes.retain(|_, delta| *delta != 0);
-    tracking::add_term_counts(&txn, &changes).await?;
     let mut rematched = BTreeSet::new();
     // The newest job of a claim decides; earlier ones of the same batch
     // would only find what it finds.
@@ -211,14 +226,26 @@ async fn apply(db: &DatabaseConnection, jobs: &[MatchingJob]) -> StoreResult<()>
     Ok(())
 }
 
-/// Does matching jobs until `stop` fires: batch after batch while there
+/// One round of matching work: count every waiting job first, then match
+/// one batch. Returns whether there was anything to do.
+async fn matching_round(db: &DatabaseConnection) -> StoreResult<bool> {
+    let (uncounted, to_match) = matching::any_ready(db, now()).await?;
+    if uncounted {
+        while count_batch(db).await? as u64 == COUNTING_BATCH {}
+    }
+    if uncounted || to_match {
+        match_batch(db).await?;
+    }
+    Ok(uncounted || to_match)
+}
+
+/// Does matching jobs until `stop` fires: round after round while there
 /// are jobs, every `idle` otherwise. Runs in every replica.
 pub async fn run_matcher(db: DatabaseConnection, idle: std::time::Duration, stop: Stop) {
     loop {
-        let pause = match match_batch(&db).await {
-            Ok(n) if n as u64 == MATCHING_BATCH => std::time::Duration::ZERO,
-            Ok(0) => idle,
-            Ok(_) => std::time::Duration::ZERO,
+        let pause = match matching_round(&db).await {
+            Ok(true) => std::time::Duration::ZERO,
+            Ok(false) => idle,
             Err(err) => {
                 tracing::warn!(error = %err, "a matching batch failed; it will be tried again");
                 idle * 4

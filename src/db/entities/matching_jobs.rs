@@ -12,6 +12,8 @@ pub struct Model {
     pub remove_terms: String,
     /// Whether the claim's repeats must be found (again).
     pub rematch: bool,
+    /// Whether its term-count change has been applied.
+    pub counted: bool,
     pub locked_until: Option<DateTimeUtc>,
     pub attempts: i32,
     pub last_error: Option<String>,
