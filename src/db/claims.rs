@@ -13,7 +13,7 @@ use super::entities::claim_quantities;
 use super::entities::claims::{self, Column, Entity};
 use super::{StoreError, StoreResult};
 use crate::domain::claim::{
-    Claim, ClaimContent, ClaimFilter, ClaimOrder, ClaimStatus, ClaimText, Span, VerdictRecord,
+    Claim, ClaimContent, ClaimFilter, ClaimOrder, ClaimStatus, ClaimText, Span, VerdictRecord, VerifiedMatch,
 };
 use crate::domain::extract::{Analysis, ClaimKind, ExtractedQuantity, Qualifier};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
@@ -74,6 +74,126 @@ fn to_domain(row: claims::Model, quantities: Vec<ExtractedQuantity>) -> StoreRes
         },
         similar_verified: None,
     })
+}
+
+/// A claim row with, in the same statement, its quantities and its best
+/// verified repeat as JSON (see `shown`).
+struct ShownRow {
+    claim: claims::Model,
+    quantities: Option<String>,
+    verified: Option<String>,
+}
+
+impl sea_orm::FromQueryResult for ShownRow {
+    fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            claim: claims::Model::from_query_result(row, pre)?,
+            quantities: row.try_get(pre, "shown_quantities")?,
+            verified: row.try_get(pre, "shown_verified")?,
+        })
+    }
+}
+
+/// A quantity as `shown` writes it in JSON.
+#[derive(serde::Deserialize)]
+struct QuantityJson {
+    value: f64,
+    value_max: Option<f64>,
+    of: Option<f64>,
+    unit: Option<String>,
+    qualifier: String,
+    text: String,
+    start: i64,
+    end: i64,
+}
+
+/// A verified repeat as `shown` writes it in JSON.
+#[derive(serde::Deserialize)]
+struct VerifiedJson {
+    match_id: Uuid,
+    score: f64,
+    rating: String,
+    summary: String,
+    approved_at: String,
+}
+
+/// Adds to a claims query, as two more columns, each claim's quantities and
+/// its best verified repeat, as JSON built by the database: a claim as the
+/// API shows it is then one statement, not three.
+fn shown(query: sea_orm::Select<Entity>, backend: sea_orm::DbBackend) -> sea_orm::Select<Entity> {
+    use sea_orm::sea_query::Expr;
+    let (quantities, verified) = if backend == sea_orm::DbBackend::Postgres {
+        (
+            "(SELECT json_agg(json_build_object('value', q.value, 'value_max', q.value_max, 'of', q.of_value, \
+             'unit', q.unit, 'qualifier', q.qualifier, 'text', q.text, 'start', q.span_start, 'end', q.span_end) \
+             ORDER BY q.position)::text FROM claim_quantities q WHERE q.claim_id = \"claims\".\"id\")",
+            "(SELECT json_build_object('match_id', m.match_id, 'score', m.score, 'rating', v.verdict_rating, \
+             'summary', v.verdict_summary, 'approved_at', v.verdict_approved_at)::text \
+             FROM claim_matches m JOIN claims v ON v.id = m.match_id \
+             WHERE m.claim_id = \"claims\".\"id\" AND v.status = 'verified' AND v.deleted_at IS NULL \
+             AND v.verdict_approved_at IS NOT NULL \
+             ORDER BY m.score DESC, v.verdict_approved_at DESC LIMIT 1)",
+        )
+    } else {
+        (
+            "(SELECT json_group_array(json_object('value', q.value, 'value_max', q.value_max, 'of', q.of_value, \
+             'unit', q.unit, 'qualifier', q.qualifier, 'text', q.text, 'start', q.span_start, 'end', q.span_end)) \
+             FROM (SELECT * FROM claim_quantities WHERE claim_id = \"claims\".\"id\" ORDER BY position) q)",
+            // UUIDs are stored as 16-byte blobs, which JSON cannot hold.
+            "(SELECT json_object('match_id', lower(hex(m.match_id)), 'score', m.score, 'rating', v.verdict_rating, \
+             'summary', v.verdict_summary, 'approved_at', v.verdict_approved_at) \
+             FROM claim_matches m JOIN claims v ON v.id = m.match_id \
+             WHERE m.claim_id = \"claims\".\"id\" AND v.status = 'verified' AND v.deleted_at IS NULL \
+             AND v.verdict_approved_at IS NOT NULL \
+             ORDER BY m.score DESC, v.verdict_approved_at DESC LIMIT 1)",
+        )
+    };
+    query
+        .column_as(Expr::cust(quantities), "shown_quantities")
+        .column_as(Expr::cust(verified), "shown_verified")
+}
+
+/// Maps rows read with `shown` to claims, with no further query.
+fn from_shown(rows: Vec<ShownRow>) -> StoreResult<Vec<Claim>> {
+    rows.into_iter()
+        .map(|row| {
+            let id = row.claim.id;
+            let bad = |what: &str| StoreError::Database(DbErr::Type(format!("claim {id}: bad {what}")));
+            let quantities: Vec<QuantityJson> = match row.quantities.as_deref() {
+                Some(json) => serde_json::from_str(json).map_err(|_| bad("quantities"))?,
+                None => Vec::new(),
+            };
+            let quantities = quantities
+                .into_iter()
+                .map(|q| {
+                    Ok(ExtractedQuantity {
+                        qualifier: Qualifier::parse(&q.qualifier).ok_or_else(|| bad("qualifier"))?,
+                        value: q.value,
+                        value_max: q.value_max,
+                        of: q.of,
+                        unit: q.unit,
+                        text: q.text,
+                        start: q.start.max(0) as usize,
+                        end: q.end.max(0) as usize,
+                    })
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            let mut claim = to_domain(row.claim, quantities)?;
+            if let Some(json) = row.verified.as_deref() {
+                let v: VerifiedJson = serde_json::from_str(json).map_err(|_| bad("verified repeat"))?;
+                claim.similar_verified = Some(VerifiedMatch {
+                    claim_id: ClaimId(v.match_id),
+                    score: v.score,
+                    rating: Rating::parse(&v.rating).ok_or_else(|| bad("verified rating"))?,
+                    summary: v.summary,
+                    approved_at: DateTime::parse_from_rfc3339(&v.approved_at)
+                        .map_err(|_| bad("approval time"))?
+                        .with_timezone(&Utc),
+                });
+            }
+            Ok(claim)
+        })
+        .collect()
 }
 
 /// Maps rows to claims as the API shows them: with their quantities and
@@ -259,13 +379,14 @@ pub async fn insert_many(conn: &impl ConnectionTrait, claims: &[Claim]) -> Store
     Ok(())
 }
 
-/// A claim that has not been deleted.
+/// A claim that has not been deleted, as the API shows it (one statement).
 pub async fn find(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Option<Claim>> {
-    let row = Entity::find_by_id(id.0)
-        .filter(Column::DeletedAt.is_null())
-        .one(conn)
+    let query = Entity::find_by_id(id.0).filter(Column::DeletedAt.is_null());
+    let rows = shown(query, conn.get_database_backend())
+        .into_model::<ShownRow>()
+        .all(conn)
         .await?;
-    Ok(as_shown(conn, row.into_iter().collect()).await?.pop())
+    Ok(from_shown(rows)?.pop())
 }
 
 /// A claim, deleted or not (for telling integrations about a deletion).
@@ -330,8 +451,12 @@ pub async fn list(
     } else {
         Column::CreatedAt
     };
-    let rows = super::newest_first(conn, query, order, Column::Id, limit, after).await?;
-    let items = as_shown(conn, rows).await?;
+    let query = super::newest_first_query(query, order, Column::Id, limit, after);
+    let rows = shown(query, conn.get_database_backend())
+        .into_model::<ShownRow>()
+        .all(conn)
+        .await?;
+    let items = from_shown(rows)?;
     Ok(Page::from_rows(items, limit, |c: &Claim| Cursor {
         created_at: if by_updated { c.updated_at } else { c.created_at },
         id: c.id.0,

@@ -174,12 +174,26 @@ pub async fn migration_status(db: &DatabaseConnection) -> Result<Vec<(String, bo
 /// (see `Page::from_rows`).
 async fn newest_first<E: EntityTrait>(
     conn: &impl ConnectionTrait,
-    mut query: Select<E>,
+    query: Select<E>,
     created_at: E::Column,
     id: E::Column,
     limit: Limit,
     after: Option<Cursor>,
 ) -> StoreResult<Vec<E::Model>> {
+    Ok(newest_first_query(query, created_at, id, limit, after)
+        .all(conn)
+        .await?)
+}
+
+/// The query `newest_first` runs, for callers that read its rows their own
+/// way.
+fn newest_first_query<E: EntityTrait>(
+    mut query: Select<E>,
+    created_at: E::Column,
+    id: E::Column,
+    limit: Limit,
+    after: Option<Cursor>,
+) -> Select<E> {
     if let Some(c) = after {
         query = query.filter(
             Condition::any()
@@ -187,12 +201,10 @@ async fn newest_first<E: EntityTrait>(
                 .add(Condition::all().add(created_at.eq(c.created_at)).add(id.lt(c.id))),
         );
     }
-    Ok(query
+    query
         .order_by_desc(created_at)
         .order_by_desc(id)
         .limit(limit.get() + 1)
-        .all(conn)
-        .await?)
 }
 
 /// Whether the database answers.
