@@ -389,6 +389,40 @@ pub async fn find(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Optio
     Ok(from_shown(rows)?.pop())
 }
 
+/// A claim that has not been deleted, as the API shows it, and whether it
+/// has any links — in one statement, so a claim without links (most) costs
+/// no second one.
+pub async fn find_with_link_flag(
+    conn: &impl ConnectionTrait,
+    id: ClaimId,
+) -> StoreResult<Option<(Claim, bool)>> {
+    struct Row {
+        shown: ShownRow,
+        linked: bool,
+    }
+    impl sea_orm::FromQueryResult for Row {
+        fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, DbErr> {
+            Ok(Self {
+                shown: ShownRow::from_query_result(row, pre)?,
+                linked: row.try_get(pre, "shown_linked")?,
+            })
+        }
+    }
+    let query = Entity::find_by_id(id.0).filter(Column::DeletedAt.is_null());
+    let linked = "EXISTS (SELECT 1 FROM claim_links l WHERE l.claim_id = \"claims\".\"id\" \
+                  OR l.other_id = \"claims\".\"id\")";
+    let Some(row) = shown(query, conn.get_database_backend())
+        .column_as(Expr::cust(linked), "shown_linked")
+        .into_model::<Row>()
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let linked = row.linked;
+    Ok(from_shown(vec![row.shown])?.pop().map(|claim| (claim, linked)))
+}
+
 /// A claim, deleted or not (for telling integrations about a deletion).
 pub async fn find_any(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Option<Claim>> {
     let row = Entity::find_by_id(id.0).one(conn).await?;

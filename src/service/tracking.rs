@@ -274,8 +274,14 @@ pub async fn similar(
 
 /// A claim with its links and, when it has `same_as` links, its group.
 pub async fn detail(db: &DatabaseConnection, id: ClaimId) -> StoreResult<(Claim, Vec<Link>, Option<Group>)> {
-    let claim = super::claims::get(db, id).await?;
-    let links = links::of_claim(db, id).await?;
+    let (claim, linked) = claims::find_with_link_flag(db, id)
+        .await?
+        .ok_or(DomainError::NotFound("claim"))?;
+    let links = if linked {
+        links::of_claim(db, id).await?
+    } else {
+        Vec::new()
+    };
     let group = if links.iter().any(|l| l.relation == Relation::SameAs) {
         let ids: Vec<uuid::Uuid> = links::same_as_group(db, id).await?.iter().map(|c| c.0).collect();
         Some(Group::of(&claims::in_order(db, &ids, false).await?))
