@@ -153,6 +153,15 @@ fn shown(query: sea_orm::Select<Entity>, backend: sea_orm::DbBackend) -> sea_orm
         .column_as(Expr::cust(verified), "shown_verified")
 }
 
+/// Runs a claims query as the API shows claims: one statement.
+async fn load_shown(conn: &impl ConnectionTrait, query: sea_orm::Select<Entity>) -> StoreResult<Vec<Claim>> {
+    let rows = shown(query, conn.get_database_backend())
+        .into_model::<ShownRow>()
+        .all(conn)
+        .await?;
+    from_shown(rows)
+}
+
 /// Maps rows read with `shown` to claims, with no further query.
 fn from_shown(rows: Vec<ShownRow>) -> StoreResult<Vec<Claim>> {
     rows.into_iter()
@@ -194,18 +203,6 @@ fn from_shown(rows: Vec<ShownRow>) -> StoreResult<Vec<Claim>> {
             Ok(claim)
         })
         .collect()
-}
-
-/// Maps rows to claims as the API shows them: with their quantities and
-/// their best verified repeat, one query each for the whole batch.
-async fn as_shown(conn: &impl ConnectionTrait, rows: Vec<claims::Model>) -> StoreResult<Vec<Claim>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut verified = super::tracking::verified_matches(conn, &ids).await?;
-    let mut claims = with_quantities(conn, rows).await?;
-    for claim in &mut claims {
-        claim.similar_verified = verified.remove(&claim.id.0);
-    }
-    Ok(claims)
 }
 
 /// Maps rows to claims with their quantities, loaded in one query.
@@ -382,11 +379,7 @@ pub async fn insert_many(conn: &impl ConnectionTrait, claims: &[Claim]) -> Store
 /// A claim that has not been deleted, as the API shows it (one statement).
 pub async fn find(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Option<Claim>> {
     let query = Entity::find_by_id(id.0).filter(Column::DeletedAt.is_null());
-    let rows = shown(query, conn.get_database_backend())
-        .into_model::<ShownRow>()
-        .all(conn)
-        .await?;
-    Ok(from_shown(rows)?.pop())
+    Ok(load_shown(conn, query).await?.pop())
 }
 
 /// A claim that has not been deleted, as the API shows it, and whether it
@@ -425,8 +418,7 @@ pub async fn find_with_link_flag(
 
 /// A claim, deleted or not (for telling integrations about a deletion).
 pub async fn find_any(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Option<Claim>> {
-    let row = Entity::find_by_id(id.0).one(conn).await?;
-    Ok(as_shown(conn, row.into_iter().collect()).await?.pop())
+    Ok(load_shown(conn, Entity::find_by_id(id.0)).await?.pop())
 }
 
 /// The status of a claim that exists and has not been deleted. With `lock`,
@@ -486,11 +478,7 @@ pub async fn list(
         Column::CreatedAt
     };
     let query = super::newest_first_query(query, order, Column::Id, limit, after);
-    let rows = shown(query, conn.get_database_backend())
-        .into_model::<ShownRow>()
-        .all(conn)
-        .await?;
-    let items = from_shown(rows)?;
+    let items = load_shown(conn, query).await?;
     Ok(Page::from_rows(items, limit, |c: &Claim| Cursor {
         created_at: if by_updated { c.updated_at } else { c.created_at },
         id: c.id.0,
@@ -521,15 +509,13 @@ pub async fn in_order(conn: &impl ConnectionTrait, ids: &[Uuid], shown: bool) ->
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = Entity::find()
+    let query = Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(Column::DeletedAt.is_null())
-        .all(conn)
-        .await?;
+        .filter(Column::DeletedAt.is_null());
     let mut claims = if shown {
-        as_shown(conn, rows).await?
+        load_shown(conn, query).await?
     } else {
-        with_quantities(conn, rows).await?
+        with_quantities(conn, query.all(conn).await?).await?
     };
     let position: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     claims.sort_by_key(|c| position[&c.id.0]);
@@ -589,14 +575,12 @@ pub async fn count_of_article(conn: &impl ConnectionTrait, article_id: ArticleId
 
 /// Every claim of one article, for re-anchoring after its body changes.
 pub async fn all_of_article(conn: &impl ConnectionTrait, article_id: ArticleId) -> StoreResult<Vec<Claim>> {
-    let rows = Entity::find()
+    let query = Entity::find()
         .filter(Column::ArticleId.eq(article_id.0))
         .filter(Column::DeletedAt.is_null())
         .order_by_asc(Column::CreatedAt)
-        .order_by_asc(Column::Id)
-        .all(conn)
-        .await?;
-    as_shown(conn, rows).await
+        .order_by_asc(Column::Id);
+    load_shown(conn, query).await
 }
 
 /// Writes new content if the stored version is still `expected`; returns

@@ -129,7 +129,6 @@ pub async fn lease(
     max: u64,
 ) -> StoreResult<Vec<MatchingJob>> {
     let mut sql = Sql::new(conn.get_database_backend());
-    let postgres = sql.postgres();
     sql.push("UPDATE matching_jobs SET locked_until = ")
         .bind(now + lease)
         .push(" WHERE seq IN (SELECT seq FROM matching_jobs WHERE counted = ")
@@ -139,16 +138,7 @@ pub async fn lease(
         .push(")")
         .push(" ORDER BY seq LIMIT ")
         .push(&max.to_string());
-    if postgres {
-        sql.push(" FOR UPDATE SKIP LOCKED");
-    }
-    sql.push(") RETURNING seq");
-    let seqs: Vec<i64> = sql
-        .all(conn)
-        .await?
-        .iter()
-        .map(|row| row.try_get::<i64>("", "seq"))
-        .collect::<Result<_, _>>()?;
+    let seqs = sql.lease(conn).await?;
     if seqs.is_empty() {
         return Ok(Vec::new());
     }

@@ -271,6 +271,22 @@ impl Sql {
         .await
     }
 
+    /// Finishes a lease — `UPDATE <queue> SET locked_until = … WHERE seq IN
+    /// (SELECT seq … LIMIT n` — and runs it: rows another replica holds are
+    /// skipped on PostgreSQL (SQLite's writers already take turns). Returns
+    /// the leased `seq`s.
+    async fn lease(mut self, conn: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+        if self.postgres() {
+            self.push(" FOR UPDATE SKIP LOCKED");
+        }
+        self.push(") RETURNING seq");
+        self.all(conn)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<i64>("", "seq"))
+            .collect()
+    }
+
     async fn execute(self, conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
         let result = conn
             .execute_raw(Statement::from_sql_and_values(

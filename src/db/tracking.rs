@@ -1,16 +1,14 @@
 //! What repeated-claim matching reads and writes: term counts, candidates
 //! found through the indexes, and the matches stored for each claim.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::{Sql, StoreResult};
-use crate::domain::claim::VerifiedMatch;
 use crate::domain::ids::{ArticleId, ClaimId};
 use crate::domain::similarity::{Fingerprint, TermCounts};
-use crate::domain::workflow::Rating;
 
 /// The row of `term_stats` that counts all claims.
 pub const ALL_CLAIMS: &str = "";
@@ -226,41 +224,4 @@ pub async fn store_matches(
     sql.push(" ON CONFLICT (claim_id, match_id) DO UPDATE SET score = excluded.score");
     sql.execute(conn).await?;
     Ok(())
-}
-
-/// For each of `claims`, its best stored match that is verified.
-pub async fn verified_matches(
-    conn: &impl ConnectionTrait,
-    claims: &[Uuid],
-) -> StoreResult<HashMap<Uuid, VerifiedMatch>> {
-    let mut best: HashMap<Uuid, VerifiedMatch> = HashMap::new();
-    if claims.is_empty() {
-        return Ok(best);
-    }
-    let mut sql = Sql::new(conn.get_database_backend());
-    sql.push(
-        "SELECT m.claim_id, m.match_id, m.score, v.verdict_rating, v.verdict_summary, v.verdict_approved_at \
-         FROM claim_matches m JOIN claims v ON v.id = m.match_id \
-         WHERE v.status = 'verified' AND v.deleted_at IS NULL AND v.verdict_approved_at IS NOT NULL \
-         AND m.claim_id IN ",
-    )
-    .bind_list(claims.iter().copied());
-    for row in sql.all(conn).await? {
-        let claim: Uuid = row.try_get("", "claim_id")?;
-        let rating: String = row.try_get("", "verdict_rating")?;
-        let found = VerifiedMatch {
-            claim_id: ClaimId(row.try_get("", "match_id")?),
-            score: row.try_get("", "score")?,
-            rating: Rating::parse(&rating).ok_or_else(|| DbErr::Type(format!("bad rating {rating}")))?,
-            summary: row.try_get("", "verdict_summary")?,
-            approved_at: row.try_get("", "verdict_approved_at")?,
-        };
-        let better = best
-            .get(&claim)
-            .is_none_or(|b| (found.score, found.approved_at) > (b.score, b.approved_at));
-        if better {
-            best.insert(claim, found);
-        }
-    }
-    Ok(best)
 }

@@ -247,7 +247,6 @@ pub async fn lease_due(
     max: u64,
 ) -> StoreResult<Vec<Delivery>> {
     let mut sql = Sql::new(conn.get_database_backend());
-    let postgres = sql.postgres();
     sql.push("UPDATE webhook_deliveries SET locked_until = ")
         .bind(now + lease)
         .push(" WHERE seq IN (SELECT d.seq FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= ")
@@ -260,16 +259,7 @@ pub async fn lease_due(
              ORDER BY d.seq LIMIT ",
         )
         .push(&max.to_string());
-    if postgres {
-        sql.push(" FOR UPDATE SKIP LOCKED");
-    }
-    sql.push(") RETURNING seq");
-    let seqs: Vec<i64> = sql
-        .all(conn)
-        .await?
-        .iter()
-        .map(|row| row.try_get::<i64>("", "seq"))
-        .collect::<Result<_, _>>()?;
+    let seqs = sql.lease(conn).await?;
     if seqs.is_empty() {
         return Ok(Vec::new());
     }

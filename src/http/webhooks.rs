@@ -192,6 +192,7 @@ pub struct DeliveryQuery {
     responses(
         (status = 201, description = "Registered; the secret is shown this once", body = WebhookWithSecret,
             headers(("Location" = String, description = "URL of the endpoint"), ("ETag" = String, description = "Its version"))),
+        (status = 409, description = "The desk has the most endpoints it may have (50)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_webhook(
     auth: AuthUser<ManageWebhooks>,

@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -26,6 +26,9 @@ use crate::domain::webhook::{
 };
 
 const ENTITY: &str = "webhook";
+/// Every event is sent to every endpoint that wants it: the number of
+/// endpoints bounds how much one change can make the server send.
+pub const MAX_WEBHOOKS: usize = 50;
 
 /// How deliveries may be sent.
 #[derive(Debug, Clone, Default)]
@@ -136,6 +139,17 @@ pub async fn create(
         version: 1,
     };
     let txn = db::begin_write(db).await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // Parallel registrations must not pass the limit together.
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7236042158)")
+            .await?;
+    }
+    if webhooks::all(&txn).await?.len() >= MAX_WEBHOOKS {
+        return Err(DomainError::Conflict(format!(
+            "there are {MAX_WEBHOOKS} webhook endpoints already, the most a desk may have (each event is sent to each); delete one first"
+        ))
+        .into());
+    }
     webhooks::insert(&txn, &webhook).await?;
     super::commit(txn, webhook).await
 }

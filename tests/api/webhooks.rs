@@ -387,6 +387,22 @@ db_test! {
     }
 }
 
+db_test_with! {
+    private_allowed();
+
+    async fn parallel_registrations_cannot_pass_the_endpoint_limit(app: TestApp) {
+        let max = claimdesk::service::webhooks::MAX_WEBHOOKS;
+        for i in 0..max - 5 {
+            app.post("/api/v1/webhooks", json!({"url": format!("http://127.0.0.1:9/h{i}"), "events": ["*"]})).await.expect(201);
+        }
+        let racing = (0..20).map(|i| app.post("/api/v1/webhooks", json!({"url": format!("http://127.0.0.1:9/r{i}"), "events": ["*"]})));
+        let statuses: Vec<u16> = join_all(racing).await.iter().map(|r| r.status).collect();
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 5, "{statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 15, "{statuses:?}");
+        assert_eq!(app.count("webhooks").await, max as i64);
+    }
+}
+
 fn only_localhost() -> Settings {
     Settings {
         webhooks: WebhookSettings {
