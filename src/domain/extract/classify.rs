@@ -565,6 +565,9 @@ fn claimant(text: &str, tokens: &[Token], classes: &[u8]) -> Option<Range> {
     let boundary = (0..verb)
         .rev()
         .find(|&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | '”' | '"' | ';')));
+    if let Some(name) = boundary.and_then(|b| appositive_speaker(text, tokens, start, b, verb, &phrase_ok)) {
+        return Some(name);
+    }
     if let Some(b) = boundary {
         // "…, with activist groups saying" → "activist groups".
         let from = if is(b + 1, "with") { b + 2 } else { b + 1 };
@@ -582,6 +585,49 @@ fn claimant(text: &str, tokens: &[Token], classes: &[u8]) -> Option<Range> {
         if phrase_ok(verb + 1, end) {
             return span(verb + 1, end);
         }
+    }
+    None
+}
+
+/// A speaker named twice, by role and by name, just before the verb: "The
+/// opposition spokesperson, Maria Lindqvist, said …" or "Maria Lindqvist,
+/// the opposition spokesperson, said …" → the name, the shortest span that
+/// names the speaker. `b` is the comma right before the verb at `verb`.
+fn appositive_speaker(
+    text: &str,
+    tokens: &[Token],
+    start: usize,
+    b: usize,
+    verb: usize,
+    phrase_ok: &dyn Fn(usize, usize) -> bool,
+) -> Option<Range> {
+    if b + 1 != verb || !tokens[b].is_punct(',') {
+        return None;
+    }
+    let inner = (start..b).rev().find(|&k| tokens[k].is_punct(','))?;
+    let outer = (start..inner)
+        .rev()
+        .find(
+            |&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | ';' | '“' | '"' | '”')),
+        )
+        .map_or(start, |k| k + 1);
+    let is_name = |a: usize, z: usize| {
+        phrase_ok(a, z)
+            && tokens[a..z]
+                .iter()
+                .filter(|t| t.is_word())
+                .all(|t| t.text(text).starts_with(char::is_uppercase))
+            && !lexicon::is_stop(&lexicon::lc(tokens[a].text(text)))
+    };
+    let span = |a: usize, z: usize| Range {
+        start: tokens[a].range.start,
+        end: tokens[z - 1].range.end,
+    };
+    if is_name(inner + 1, b) && phrase_ok(outer, inner) {
+        return Some(span(inner + 1, b));
+    }
+    if is_name(outer, inner) && phrase_ok(inner + 1, b) {
+        return Some(span(outer, inner));
     }
     None
 }

@@ -396,9 +396,9 @@ fn digits_are_quantity(
         && w.starts_with(char::is_uppercase)
         && !w.ends_with("’s")
         && !w.ends_with("'s")
-        && i >= 2
         && lexicon::hedge_word(&lexicon::lc(w)).is_none()
         && !lexicon::is_stop(&lexicon::lc(w))
+        && (!opens_sentence(tokens, i - 1) || !counts_something(next_word))
     {
         return false;
     }
@@ -415,6 +415,27 @@ fn digits_are_quantity(
         }
     }
     true
+}
+
+/// Whether token `i` is the first word of its sentence (possibly after an
+/// opening quote or bracket), where every word is capitalised.
+fn opens_sentence(tokens: &[Token], i: usize) -> bool {
+    tokens[..i]
+        .iter()
+        .all(|t| !t.is_word() && !matches!(t.kind, Kind::Number { .. }))
+}
+
+/// Whether the word after a number reads as what it counts ("40 percent",
+/// "300 troops") rather than as the verb of a name ("Route 66 reopened",
+/// "Apollo 11 is").
+fn counts_something(next_word: Option<&str>) -> bool {
+    next_word.is_some_and(|w| {
+        let lower = lexicon::lc(w);
+        w.starts_with(char::is_lowercase)
+            && !lexicon::is_stop(&lower)
+            && !lexicon::is_verb(&lower)
+            && !lower.ends_with("ed")
+    })
 }
 
 /// Number words: "seventeen", "twenty-four", "a dozen", "two hundred",

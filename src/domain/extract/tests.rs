@@ -166,6 +166,38 @@ fn finds_claimants() {
         claimant("Unemployment rose to 5%, the ministry said.").as_deref(),
         Some("the ministry")
     );
+    // Named by role and by name: the name is the shortest span.
+    assert_eq!(
+        claimant("The opposition spokesperson, Maria Lindqvist, said the bridge cost 40 million euros.")
+            .as_deref(),
+        Some("Maria Lindqvist")
+    );
+    assert_eq!(
+        claimant("Maria Lindqvist, the opposition spokesperson, said the bridge cost 40 million euros.")
+            .as_deref(),
+        Some("Maria Lindqvist")
+    );
+}
+
+#[test]
+fn numbers_in_names_are_not_quantities() {
+    for text in [
+        "Route 66 reopened.",
+        "Route 66 reopened after repairs.",
+        "Apollo 11 is in the museum.",
+        "Drivers said Route 66 reopened.",
+    ] {
+        assert_eq!(quantities(text), vec![], "{text}");
+    }
+    // A sentence that opens with a word and a number that counts something.
+    assert_eq!(
+        quantities("Fully 30 percent stayed home."),
+        vec![q(30.0, Some("percent"), "exact")]
+    );
+    assert_eq!(
+        quantities("Another 300 troops arrived."),
+        vec![q(300.0, Some("troops"), "exact")]
+    );
 }
 
 #[test]
