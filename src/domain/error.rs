@@ -73,6 +73,20 @@ impl Errors {
         }
     }
 
+    /// The outcome of a further check, with these errors listed first: all
+    /// field errors of a request reach the client in one answer.
+    pub fn and<T>(self, checked: Result<T, DomainError>) -> Result<T, DomainError> {
+        match checked {
+            _ if self.is_empty() => checked,
+            Err(DomainError::Invalid(more)) => {
+                let mut all = self.0;
+                all.extend(more);
+                Err(DomainError::Invalid(all))
+            }
+            _ => Err(self.into_error()),
+        }
+    }
+
     pub fn into_error(self) -> DomainError {
         DomainError::Invalid(self.0)
     }

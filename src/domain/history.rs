@@ -46,9 +46,13 @@ fn field_changes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Field
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ClaimCreated {
     pub text: String,
+    #[schema(required = true)]
     pub article_id: Option<Uuid>,
+    #[schema(required = true)]
     pub start: Option<usize>,
+    #[schema(required = true)]
     pub end: Option<usize>,
+    #[schema(required = true)]
     pub claimant: Option<String>,
 }
 
@@ -58,12 +62,15 @@ pub struct ClaimEdited {
     pub fields: Vec<FieldChange>,
     /// Why the system made the change, when no person did (re-anchoring).
     #[serde(default)]
+    #[schema(required = true)]
     pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ClaimAssigned {
+    #[schema(required = true)]
     pub from: Option<Uuid>,
+    #[schema(required = true)]
     pub to: Option<Uuid>,
 }
 
@@ -73,6 +80,7 @@ pub struct VerdictSnapshot {
     pub rating: String,
     pub summary: String,
     pub proposed_by: Uuid,
+    #[schema(required = true)]
     pub approved_by: Option<Uuid>,
 }
 
@@ -80,10 +88,13 @@ pub struct VerdictSnapshot {
 pub struct ClaimTransitioned {
     pub from: String,
     pub to: String,
+    #[schema(required = true)]
     pub note: Option<String>,
+    #[schema(required = true)]
     pub verdict: Option<VerdictSnapshot>,
     /// The assignee after the change.
     #[serde(default)]
+    #[schema(required = true)]
     pub assignee: Option<Uuid>,
 }
 
@@ -91,9 +102,12 @@ pub struct ClaimTransitioned {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SourceSnapshot {
     pub url: String,
+    #[schema(required = true)]
     pub title: Option<String>,
+    #[schema(required = true)]
     pub publisher: Option<String>,
     pub stance: String,
+    #[schema(required = true)]
     pub note: Option<String>,
 }
 
@@ -152,6 +166,7 @@ pub struct ArticleEdited {
 pub struct ArticleCreated {
     pub article_id: Uuid,
     pub title: String,
+    #[schema(required = true)]
     pub url: Option<String>,
     /// How many claims extraction stored with it.
     pub claims: usize,

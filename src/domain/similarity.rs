@@ -856,18 +856,6 @@ impl Reason {
             Reason::OppositeDirection => "one reports a rise, the other a fall".into(),
         }
     }
-
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Reason::SharedQuantity(_) => "shared_quantity",
-            Reason::SharedTerms(_) => "shared_terms",
-            Reason::SameClaimant(_) => "same_claimant",
-            Reason::DifferentQuantity(_) => "different_quantity",
-            Reason::DifferentNames(_) => "different_names",
-            Reason::DifferentDetail(_) => "different_detail",
-            Reason::OppositeDirection => "opposite_direction",
-        }
-    }
 }
 
 #[cfg(test)]

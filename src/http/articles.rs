@@ -13,7 +13,7 @@ use super::AppState;
 use super::auth::{ArchiveArticles, AuthUser, Read, WriteArticles, WriteClaims};
 use super::claims::ClaimResponse;
 use super::error::{AppError, Problem};
-use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
+use super::extract::{Created, Json, Path, Precondition, Query, Versioned, not_null, nullable};
 use super::paging::{Paged, page_request};
 use crate::domain::DomainError;
 use crate::domain::article::{Article, ArticleFields, ArticlePatch};
@@ -91,10 +91,13 @@ pub struct ArticleResponse {
     pub id: Uuid,
     pub title: String,
     pub body: String,
-    #[schema(format = "uri")]
+    #[schema(required = true, format = "uri")]
     pub url: Option<String>,
+    #[schema(required = true)]
     pub outlet: Option<String>,
+    #[schema(required = true)]
     pub author: Option<String>,
+    #[schema(required = true)]
     pub published_at: Option<DateTime<Utc>>,
     pub language: String,
     pub created_at: DateTime<Utc>,
@@ -102,6 +105,7 @@ pub struct ArticleResponse {
     /// Increases with every change; send it back in `If-Match` to edit safely.
     pub version: i64,
     /// The user who created it.
+    #[schema(required = true)]
     pub created_by: Option<Uuid>,
 }
 
@@ -262,7 +266,7 @@ async fn get_article(
 /// still in the body gets its new offsets, one whose text is gone keeps its
 /// text with null offsets.
 #[utoipa::path(patch, path = "/articles/{id}", tag = "articles", security(("bearerAuth" = [])), request_body = UpdateArticle,
-    params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "The updated article", body = ArticleResponse, headers(("ETag" = String, description = "Its new version"))),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
@@ -276,17 +280,10 @@ async fn update_article(
     Json(req): Json<UpdateArticle>,
 ) -> Result<Versioned<ArticleResponse>, AppError> {
     let mut errors = Errors::default();
-    let mut required = |field: &str, value: Option<Option<String>>| match value {
-        Some(None) => {
-            errors.add(field, "cannot be null; leave it out to keep the current value");
-            None
-        }
-        other => other.flatten(),
-    };
     let patch = ArticlePatch {
-        title: required("title", req.title),
-        body: required("body", req.body),
-        language: required("language", req.language),
+        title: not_null(&mut errors, "title", req.title),
+        body: not_null(&mut errors, "body", req.body),
+        language: not_null(&mut errors, "language", req.language),
         url: req.url,
         outlet: req.outlet,
         author: req.author,
@@ -305,7 +302,7 @@ async fn update_article(
 ///
 /// The article disappears from listings and reads; its claims are kept.
 #[utoipa::path(delete, path = "/articles/{id}", tag = "articles", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 204, description = "Archived"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),

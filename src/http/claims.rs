@@ -12,12 +12,13 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::{AuthUser, DeleteClaims, Read, WriteClaims};
 use super::error::{AppError, Problem};
-use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
+use super::extract::{Created, Json, Path, Precondition, Query, Versioned, not_null, nullable};
 use super::extraction::{Kind, QuantityWire};
 use super::paging::{Paged, page_request};
 use super::tracking::{GroupResponse, LinkResponse};
 use crate::domain::DomainError;
 use crate::domain::claim::{Claim, ClaimFields, ClaimFilter, ClaimOrder, ClaimPatch, ClaimStatus};
+use crate::domain::error::Errors;
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::search::SearchQuery;
 use crate::domain::workflow::Rating;
@@ -119,14 +120,18 @@ pub struct UpdateClaim {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClaimResponse {
     pub id: Uuid,
+    #[schema(required = true)]
     pub article_id: Option<Uuid>,
     pub text: String,
     /// Code-point offsets into the article body (end exclusive); null when
     /// the claim is standalone or its text is no longer in the body.
+    #[schema(required = true)]
     pub start: Option<i64>,
+    #[schema(required = true)]
     pub end: Option<i64>,
     /// Whether `start`/`end` point at the text in the article body.
     pub anchored: bool,
+    #[schema(required = true)]
     pub claimant: Option<String>,
     pub status: Status,
     pub created_at: DateTime<Utc>,
@@ -134,20 +139,29 @@ pub struct ClaimResponse {
     /// Increases with every change; send it back in `If-Match` to edit safely.
     pub version: i64,
     /// The user who created it.
+    #[schema(required = true)]
     pub created_by: Option<Uuid>,
     /// Why the extractor finds it check-worthy; null when it does not.
+    #[schema(required = true)]
     pub kind: Option<Kind>,
     /// 0..1, see the README; null when the extractor does not find it check-worthy.
+    #[schema(required = true)]
     pub checkworthiness: Option<f64>,
     /// The numbers in it. Their `start`/`end` are code-point offsets within `text`.
     pub quantities: Vec<QuantityWire>,
     /// The checker working on it.
+    #[schema(required = true)]
     pub assignee_id: Option<Uuid>,
     /// The current verdict: proposed, and approved once verified.
+    #[schema(required = true)]
     pub verdict: Option<VerdictResponse>,
     /// "Already checked": the closest repeat of this claim in another
-    /// article that has an approved verdict. Repeats are found when a claim
-    /// is created or reworded; see `GET /claims/{id}/similar` for all.
+    /// article that has an approved verdict. Repeats are found in the
+    /// background just after a claim is created or reworded (normally well
+    /// under a second; within 2 s under load), so the answer to the write
+    /// itself still shows null: read the claim again to see it. See
+    /// `GET /claims/{id}/similar` for every match, computed on request.
+    #[schema(required = true)]
     pub similar_verified: Option<SimilarVerified>,
 }
 
@@ -210,7 +224,9 @@ pub struct VerdictResponse {
     pub proposed_by: Uuid,
     pub proposed_at: DateTime<Utc>,
     /// Set once a second editor approves it.
+    #[schema(required = true)]
     pub approved_by: Option<Uuid>,
+    #[schema(required = true)]
     pub approved_at: Option<DateTime<Utc>>,
 }
 
@@ -398,6 +414,7 @@ pub struct ClaimDetail {
     pub links: Vec<LinkResponse>,
     /// Its `same_as` group and the group's latest approved verdict; null
     /// when it has no `same_as` link.
+    #[schema(required = true)]
     pub group: Option<GroupResponse>,
 }
 
@@ -434,7 +451,7 @@ async fn get_claim(
 /// Edits the wording, claimant or offsets. Status changes go through the
 /// workflow, not through this endpoint.
 #[utoipa::path(patch, path = "/claims/{id}", tag = "claims", security(("bearerAuth" = [])), request_body = UpdateClaim,
-    params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "The updated claim", body = ClaimResponse, headers(("ETag" = String, description = "Its new version"))),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
@@ -447,16 +464,9 @@ async fn update_claim(
     Precondition(if_match): Precondition,
     Json(req): Json<UpdateClaim>,
 ) -> Result<Versioned<ClaimResponse>, AppError> {
-    let text = match req.text {
-        Some(None) => {
-            return Err(DomainError::invalid(
-                "text",
-                "cannot be null; leave it out to keep the current text",
-            )
-            .into());
-        }
-        other => other.flatten(),
-    };
+    let mut errors = Errors::default();
+    let text = not_null(&mut errors, "text", req.text);
+    errors.into_result()?;
     let patch = ClaimPatch {
         text,
         start: req.start,
@@ -483,7 +493,7 @@ async fn update_claim(
 ///
 /// The claim disappears from the API; its record is kept for the history.
 #[utoipa::path(delete, path = "/claims/{id}", tag = "claims", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),

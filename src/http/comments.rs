@@ -107,7 +107,7 @@ async fn add_comment(
 ///
 /// Only the author may edit; the old text stays in the claim's history.
 #[utoipa::path(patch, path = "/comments/{id}", tag = "comments", security(("bearerAuth" = [])), request_body = CommentRequest,
-    params(("id" = Uuid, Path, description = "Comment id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "Comment id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "The edited comment", body = CommentResponse, headers(("ETag" = String, description = "Its new version"))),
         (status = 403, description = "Not your comment", body = Problem, content_type = "application/problem+json"),

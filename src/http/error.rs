@@ -46,11 +46,12 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong this time, and how to fix it.
     pub detail: String,
-    /// For validation problems: every field that broke a rule.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Every field that broke a rule (a 422 always lists at least one);
+    /// empty for other problems.
     pub errors: Vec<ProblemField>,
     /// For 412: the version the resource is at now.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub current_version: Option<i64>,
 }
 
@@ -204,10 +205,53 @@ impl From<JsonRejection> for AppError {
             JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 "the request body is larger than this server accepts".to_owned()
             }
+            JsonRejection::JsonDataError(err) => {
+                if let Some(field) = data_error_field(err) {
+                    return AppError::Domain(DomainError::Invalid(vec![field]));
+                }
+                rejection.body_text()
+            }
             _ => rejection.body_text(),
         };
         AppError::request(rejection.status(), detail)
     }
+}
+
+/// A body that is JSON but not of the expected shape (a wrong type, an
+/// unknown enum value, a missing or unknown field) as the field it concerns
+/// and what is wrong, so that it is reported like every other 422.
+fn data_error_field(err: &(dyn std::error::Error + 'static)) -> Option<FieldError> {
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if let Some(e) = e.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+            return Some(describe_data_error(&e.path().to_string(), &e.inner().to_string()));
+        }
+        cause = e.source();
+    }
+    None
+}
+
+/// `path` is serde_path_to_error's (`.` for the top level, `verdict.rating`,
+/// `events[2]`); `message` is serde_json's, ending in its position.
+fn describe_data_error(path: &str, message: &str) -> FieldError {
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message, |(text, _)| text)
+        .to_owned();
+    let parent = if path == "." { "" } else { path };
+    // A missing field is named in the message; the path ends at the object
+    // that lacks it.
+    let named = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name);
+    let field = match named {
+        Some(name) if parent.is_empty() => name.to_owned(),
+        Some(name) => format!("{parent}.{name}"),
+        None if parent.is_empty() => "body".to_owned(),
+        None => parent.to_owned(),
+    };
+    FieldError::new(field, message)
 }
 
 impl From<PathRejection> for AppError {
@@ -225,5 +269,56 @@ impl From<PathRejection> for AppError {
 impl From<QueryRejection> for AppError {
     fn from(rejection: QueryRejection) -> Self {
         AppError::request(StatusCode::BAD_REQUEST, rejection.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_errors_name_the_field() {
+        let cases = [
+            (
+                ".",
+                "missing field `title` at line 1 column 2",
+                "title",
+                "missing field `title`",
+            ),
+            (
+                "verdict",
+                "missing field `rating` at line 1 column 30",
+                "verdict.rating",
+                "missing field `rating`",
+            ),
+            (
+                "colour",
+                "unknown field `colour`, expected one of `a`, `b` at line 1 column 9",
+                "colour",
+                "unknown field `colour`, expected one of `a`, `b`",
+            ),
+            (
+                "to",
+                "unknown variant `done`, expected `verified` at line 1 column 12",
+                "to",
+                "unknown variant `done`, expected `verified`",
+            ),
+            (
+                "events[1]",
+                "invalid type: integer `5`, expected a string at line 1 column 20",
+                "events[1]",
+                "invalid type: integer `5`, expected a string",
+            ),
+            (
+                ".",
+                "invalid type: integer `5`, expected struct X at line 1 column 1",
+                "body",
+                "invalid type: integer `5`, expected struct X",
+            ),
+        ];
+        for (path, message, field, text) in cases {
+            let e = describe_data_error(path, message);
+            assert_eq!((e.field.as_str(), e.message.as_str()), (field, text));
+        }
     }
 }

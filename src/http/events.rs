@@ -53,8 +53,11 @@ pub struct FeedEventResponse {
     /// The integration type, e.g. `claim.verified`.
     #[serde(rename = "type")]
     pub event_type: String,
+    #[schema(required = true)]
     pub claim_id: Option<Uuid>,
+    #[schema(required = true)]
     pub article_id: Option<Uuid>,
+    #[schema(required = true)]
     pub actor_id: Option<Uuid>,
     pub at: DateTime<Utc>,
     #[serde(flatten)]

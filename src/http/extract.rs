@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::error::AppError;
+use crate::domain::error::Errors;
 use crate::domain::version::IfMatch;
 
 /// A JSON body. Rejections become problem+json (400, 413, 415 or 422).
@@ -31,8 +32,9 @@ pub struct Path<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct Query<T>(pub T);
 
-/// The `If-Match` precondition. Entity tags are our versions in quotes; a
-/// tag that is not one of ours can never match, so it fails with 412.
+/// The `If-Match` precondition. Entity tags are our versions in quotes;
+/// the bare version (`5`, as a client builds it from `version`) means the
+/// same. A tag that is not one of ours can never match, so it fails with 412.
 pub struct Precondition(pub IfMatch);
 
 impl<S: Send + Sync> FromRequestParts<S> for Precondition {
@@ -54,11 +56,11 @@ fn parse_if_match(headers: &HeaderMap) -> IfMatch {
                 return IfMatch::Any;
             }
             let tag = tag.strip_prefix("W/").unwrap_or(tag);
-            if let Some(version) = tag
+            let tag = tag
                 .strip_prefix('"')
                 .and_then(|t| t.strip_suffix('"'))
-                .and_then(|t| t.parse().ok())
-            {
+                .unwrap_or(tag);
+            if let Some(version) = tag.parse().ok().filter(|v: &i64| *v >= 0) {
                 versions.push(version);
             }
         }
@@ -115,6 +117,19 @@ where
     serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
+/// A PATCH field that cannot be cleared: left out it keeps its value, and
+/// `null` is recorded as an error with the request's other field errors
+/// (never taken silently as "leave it").
+pub fn not_null<T>(errors: &mut Errors, field: &str, value: Option<Option<T>>) -> Option<T> {
+    match value {
+        Some(None) => {
+            errors.add(field, "cannot be null; leave it out to keep the current value");
+            None
+        }
+        other => other.flatten(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +151,10 @@ mod tests {
             parse_if_match(&with(&["W/\"3\", \"4\""])),
             IfMatch::OneOf(vec![3, 4])
         );
-        assert_eq!(parse_if_match(&with(&["3"])), IfMatch::OneOf(vec![]));
+        assert_eq!(parse_if_match(&with(&["3"])), IfMatch::OneOf(vec![3]));
+        assert_eq!(parse_if_match(&with(&["3, \"4\""])), IfMatch::OneOf(vec![3, 4]));
+        for never in ["\"x\"", "-1", "\"3", "3.0", ""] {
+            assert_eq!(parse_if_match(&with(&[never])), IfMatch::OneOf(vec![]), "{never}");
+        }
     }
 }

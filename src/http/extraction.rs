@@ -73,12 +73,15 @@ pub struct QuantityWire {
     pub value: f64,
     /// Upper end of a range ("between 40 and 60" → 60).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub value_max: Option<f64>,
     /// The whole of a proportion ("four of the five" → 5).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub of: Option<f64>,
     /// Lower-case counted noun as written ("troops"), "percent", or an ISO
     /// currency code ("usd"); null when nothing is counted.
+    #[schema(required = true)]
     pub unit: Option<String>,
     pub qualifier: QuantityQualifier,
     /// The expression as written.
@@ -100,6 +103,7 @@ pub struct ExtractedClaimWire {
     #[schema(minimum = 0.0, maximum = 1.0)]
     pub checkworthiness: f64,
     /// The words naming who asserts it, exactly as written.
+    #[schema(required = true)]
     pub claimant: Option<String>,
     pub quantities: Vec<QuantityWire>,
 }

@@ -76,6 +76,11 @@ pub struct ApiDoc;
 /// when its own modifiers run).
 pub struct CommonResponses;
 
+/// How every `If-Match` parameter is described.
+const IF_MATCH: &str = "The ETag you last read (`\"5\"`), or the bare `version` of the resource \
+    (`5`); a list matches if any of its tags is current. Left out, the change applies to \
+    whatever version is current.";
+
 fn problem_response(description: &str) -> ResponseBuilder {
     ResponseBuilder::new().description(description).content(
         "application/problem+json",
@@ -107,6 +112,15 @@ impl Modify for CommonResponses {
                 let Some(operation) = operation else {
                     continue;
                 };
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    if let RefOr::T(p) = parameter
+                        && p.name.eq_ignore_ascii_case("if-match")
+                    {
+                        p.description = Some(IF_MATCH.into());
+                        // A header is absent or a string, never null.
+                        p.schema = Some(ObjectBuilder::new().schema_type(Type::String).into());
+                    }
+                }
                 let params: Vec<&Parameter> = operation
                     .parameters
                     .iter()
@@ -187,6 +201,14 @@ impl Modify for CommonResponses {
                         problem_response("The database is not answering; try again shortly"),
                     );
                 }
+                // Every 401 carries the challenge, also where a handler
+                // describes its own 401 (a failed sign-in).
+                if let Some(RefOr::T(unauthorized)) = operation.responses.responses.get_mut("401") {
+                    unauthorized
+                        .headers
+                        .entry("WWW-Authenticate".into())
+                        .or_insert_with(|| www_authenticate.clone().into());
+                }
             }
         }
     }
@@ -241,6 +263,22 @@ pub fn events_for_clients(document: &mut serde_json::Value) {
     else {
         return;
     };
+    // History is recorded by the domain, which knows no wire types: its
+    // statuses, ratings, stances and relations are the strings of these enums.
+    for (schema, field, wire) in [
+        ("ClaimTransitioned", "from", "Status"),
+        ("ClaimTransitioned", "to", "Status"),
+        ("VerdictSnapshot", "rating", "RatingName"),
+        ("SourceSnapshot", "stance", "StanceName"),
+        ("ClaimLinkChange", "relation", "RelationName"),
+    ] {
+        if let Some(property) = schemas
+            .get_mut(schema)
+            .and_then(|s| s.pointer_mut(&format!("/properties/{field}")))
+        {
+            *property = json!({"$ref": format!("#/components/schemas/{wire}")});
+        }
+    }
     let Some(variants) = schemas
         .remove("EventData")
         .and_then(|d| d.get("oneOf").and_then(Value::as_array).cloned())
@@ -281,6 +319,9 @@ pub fn events_for_clients(document: &mut serde_json::Value) {
             for variant in variants {
                 if let Some(properties) = variant["properties"].as_object_mut() {
                     properties.extend(claim.as_object().cloned().unwrap_or_default());
+                }
+                if let Some(required) = variant["required"].as_array_mut() {
+                    required.push(json!("claim"));
                 }
             }
         }

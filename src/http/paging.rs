@@ -6,11 +6,12 @@ use utoipa::ToSchema;
 use crate::domain::page::{Limit, Page, Position};
 use crate::domain::{DomainError, error::Errors};
 
-/// One page of a collection, newest first.
+/// One page of a collection, in the order its operation describes.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Paged<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; null on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 

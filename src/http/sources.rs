@@ -12,9 +12,10 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::{AuthUser, Read, WriteClaims};
 use super::error::{AppError, Problem};
-use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
+use super::extract::{Created, Json, Path, Precondition, Query, Versioned, not_null, nullable};
 use super::paging::{Paged, page_request};
 use super::workflow::PageQuery;
+use crate::domain::error::Errors;
 use crate::domain::evidence::{Source, SourceFields, SourcePatch, Stance};
 use crate::domain::ids::{ClaimId, SourceId};
 use crate::service::sources;
@@ -75,15 +76,18 @@ pub struct AddSource {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"stance": "context", "note": "An older figure, superseded in April."}))]
 pub struct UpdateSource {
-    #[schema(format = "uri", max_length = 2048)]
-    pub url: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = String, format = "uri", max_length = 2048)]
+    pub url: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, max_length = 500)]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub publisher: Option<Option<String>>,
-    pub stance: Option<StanceName>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = StanceName)]
+    pub stance: Option<Option<StanceName>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, max_length = 4000)]
     pub note: Option<Option<String>>,
@@ -99,9 +103,12 @@ pub struct SourceResponse {
     /// Scheme and host lower-cased, default port and fragment dropped.
     #[schema(format = "uri")]
     pub normalized_url: String,
+    #[schema(required = true)]
     pub title: Option<String>,
+    #[schema(required = true)]
     pub publisher: Option<String>,
     pub stance: StanceName,
+    #[schema(required = true)]
     pub note: Option<String>,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
@@ -185,7 +192,7 @@ async fn add_source(
 ///
 /// Change its URL, title, publisher, stance or note; recorded in the claim's history.
 #[utoipa::path(patch, path = "/sources/{id}", tag = "sources", security(("bearerAuth" = [])), request_body = UpdateSource,
-    params(("id" = Uuid, Path, description = "Source id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "Source id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "The updated source", body = SourceResponse, headers(("ETag" = String, description = "Its new version"))),
         (status = 404, description = "No such source", body = Problem, content_type = "application/problem+json"),
@@ -198,13 +205,15 @@ async fn update_source(
     Precondition(if_match): Precondition,
     Json(req): Json<UpdateSource>,
 ) -> Result<Versioned<SourceResponse>, AppError> {
+    let mut errors = Errors::default();
     let patch = SourcePatch {
-        url: req.url,
+        url: not_null(&mut errors, "url", req.url),
         title: req.title,
         publisher: req.publisher,
-        stance: req.stance.map(Stance::from),
+        stance: not_null(&mut errors, "stance", req.stance).map(Stance::from),
         note: req.note,
     };
+    errors.into_result()?;
     let source = sources::update(&state.db, auth.principal.user_id, SourceId(id), &if_match, patch).await?;
     Ok(Versioned {
         version: source.version,
@@ -216,7 +225,7 @@ async fn update_source(
 ///
 /// The claim's history keeps what it was.
 #[utoipa::path(delete, path = "/sources/{id}", tag = "sources", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "Source id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "Source id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 204, description = "Removed"),
         (status = 404, description = "No such source", body = Problem, content_type = "application/problem+json"),

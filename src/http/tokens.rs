@@ -46,8 +46,11 @@ pub struct TokenInfo {
     pub role: RoleName,
     pub owner_id: Uuid,
     pub created_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub expires_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub last_used_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 

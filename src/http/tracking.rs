@@ -20,7 +20,7 @@ use crate::domain::claim::Claim;
 use crate::domain::ids::{ClaimId, UserId};
 use crate::domain::link::{Group, Link, Relation};
 use crate::domain::page::Limit;
-use crate::domain::similarity::{self, Similarity};
+use crate::domain::similarity::{self, Reason, Similarity};
 use crate::service::tracking;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -42,12 +42,40 @@ pub struct SimilarQuery {
     pub limit: Option<i64>,
 }
 
+/// What a signal behind a match score is: `shared_quantity`,
+/// `shared_terms` and `same_claimant` count for the match; the others
+/// against it (`different_detail`: near-identical wording with a word
+/// swapped or two actors exchanged).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    SharedQuantity,
+    SharedTerms,
+    SameClaimant,
+    DifferentQuantity,
+    DifferentNames,
+    DifferentDetail,
+    OppositeDirection,
+}
+
+impl From<&Reason> for ReasonKind {
+    fn from(reason: &Reason) -> Self {
+        match reason {
+            Reason::SharedQuantity(_) => Self::SharedQuantity,
+            Reason::SharedTerms(_) => Self::SharedTerms,
+            Reason::SameClaimant(_) => Self::SameClaimant,
+            Reason::DifferentQuantity(_) => Self::DifferentQuantity,
+            Reason::DifferentNames(_) => Self::DifferentNames,
+            Reason::DifferentDetail(_) => Self::DifferentDetail,
+            Reason::OppositeDirection => Self::OppositeDirection,
+        }
+    }
+}
+
 /// One signal behind a match score.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MatchReason {
-    /// shared_quantity, shared_terms, same_claimant (for the match), or
-    /// different_quantity, different_names, opposite_direction (against it).
-    pub kind: String,
+    pub kind: ReasonKind,
     /// For people, e.g. "shared quantity 300000 troop".
     pub description: String,
 }
@@ -55,11 +83,14 @@ pub struct MatchReason {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SimilarClaim {
     pub claim_id: Uuid,
+    #[schema(required = true)]
     pub article_id: Option<Uuid>,
     pub text: String,
+    #[schema(required = true)]
     pub claimant: Option<String>,
     pub status: Status,
     /// The rating of its current verdict, approved or only proposed.
+    #[schema(required = true)]
     pub rating: Option<RatingName>,
     /// How alike the two claims are, 0..1.
     pub score: f64,
@@ -83,7 +114,7 @@ impl From<(Claim, Similarity)> for SimilarClaim {
                 .reasons
                 .iter()
                 .map(|r| MatchReason {
-                    kind: r.kind().to_owned(),
+                    kind: r.into(),
                     description: r.describe(),
                 })
                 .collect(),
@@ -203,7 +234,9 @@ pub struct GroupVerdict {
     pub claim_id: Uuid,
     pub rating: RatingName,
     pub summary: String,
+    #[schema(required = true)]
     pub approved_by: Option<Uuid>,
+    #[schema(required = true)]
     pub approved_at: Option<DateTime<Utc>>,
 }
 
@@ -213,6 +246,7 @@ pub struct GroupResponse {
     /// Every live member, this claim included.
     pub claim_ids: Vec<Uuid>,
     /// The most recently approved verdict among the members.
+    #[schema(required = true)]
     pub verdict: Option<GroupVerdict>,
 }
 

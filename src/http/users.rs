@@ -12,8 +12,9 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::{AuthUser, ChangeUsers, ManageUsers};
 use super::error::{AppError, Problem};
-use super::extract::{Created, Json, Path, Precondition, Query, Versioned};
+use super::extract::{Created, Json, Path, Precondition, Query, Versioned, not_null, nullable};
 use super::paging::{Paged, page_request};
+use crate::domain::error::Errors;
 use crate::domain::ids::UserId;
 use crate::domain::role::Role;
 use crate::domain::user::{NewUser, User, UserChanges};
@@ -104,15 +105,21 @@ pub struct CreateUser {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"role": "editor"}))]
 pub struct UpdateUser {
-    #[schema(min_length = 1, max_length = 100)]
-    pub display_name: Option<String>,
-    pub role: Option<RoleName>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = String, min_length = 1, max_length = 100)]
+    pub display_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = RoleName)]
+    pub role: Option<Option<RoleName>>,
     /// A disabled user cannot sign in, and their tokens stop working at once.
-    pub disabled: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = bool)]
+    pub disabled: Option<Option<bool>>,
     /// A new password also signs the user out of every session and revokes
     /// their API tokens.
-    #[schema(min_length = 12, max_length = 256, format = Password)]
-    pub password: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = String, min_length = 12, max_length = 256, format = Password)]
+    pub password: Option<Option<String>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -201,7 +208,7 @@ async fn get_user(
 /// at once; a new password or disabling also revokes their API tokens for
 /// good. Needs an admin signed in with a password, not an API token.
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", request_body = UpdateUser, security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "User id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "The updated user", body = UserResponse, headers(("ETag" = String, description = "Its new version"))),
         (status = 403, description = "Not an admin, or called with an API token", body = Problem, content_type = "application/problem+json"),
@@ -217,12 +224,12 @@ async fn update_user(
     Precondition(if_match): Precondition,
     Json(req): Json<UpdateUser>,
 ) -> Result<Versioned<UserResponse>, AppError> {
-    let changes = UserChanges::parse(
-        req.display_name,
-        req.role.map(Role::from),
-        req.disabled,
-        req.password,
-    )?;
+    let mut errors = Errors::default();
+    let display_name = not_null(&mut errors, "display_name", req.display_name);
+    let role = not_null(&mut errors, "role", req.role).map(Role::from);
+    let disabled = not_null(&mut errors, "disabled", req.disabled);
+    let password = not_null(&mut errors, "password", req.password);
+    let changes = errors.and(UserChanges::parse(display_name, role, disabled, password))?;
     let user = users::update(&state.db, UserId(id), &if_match, changes).await?;
     Ok(Versioned {
         version: user.version,

@@ -13,10 +13,11 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::{AuthUser, ManageWebhooks};
 use super::error::{AppError, Problem};
-use super::extract::{Created, Json, Path, Precondition, Query, Versioned, nullable};
+use super::extract::{Created, Json, Path, Precondition, Query, Versioned, not_null, nullable};
 use crate::domain::DomainError;
+use crate::domain::error::Errors;
 use crate::domain::page::Limit;
-use crate::domain::webhook::{Delivery, Webhook, WebhookFields, WebhookPatch};
+use crate::domain::webhook::{Delivery, DeliveryStatus, Webhook, WebhookFields, WebhookPatch};
 use crate::service::webhooks;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -50,30 +51,38 @@ pub struct CreateWebhook {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"enabled": true}))]
 pub struct UpdateWebhook {
-    #[schema(max_length = 2048)]
-    pub url: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = String, max_length = 2048)]
+    pub url: Option<Option<String>>,
     /// null clears it.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, max_length = 500)]
     pub description: Option<Option<String>>,
-    #[schema(min_items = 1, max_items = 32)]
-    pub events: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Vec<String>, min_items = 1, max_items = 32)]
+    pub events: Option<Option<Vec<String>>>,
     /// Enabling an endpoint the server disabled clears the reason.
-    pub enabled: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = bool)]
+    pub enabled: Option<Option<bool>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookResponse {
     pub id: Uuid,
     pub url: String,
+    #[schema(required = true)]
     pub description: Option<String>,
     pub events: Vec<String>,
     pub enabled: bool,
     /// Why the server disabled it (a 410 answer, or 3 days of failures).
+    #[schema(required = true)]
     pub disabled_reason: Option<String>,
     /// When its current run of failed deliveries began.
+    #[schema(required = true)]
     pub failing_since: Option<DateTime<Utc>>,
     /// Until when deliveries also carry the previous secret's signature.
+    #[schema(required = true)]
     pub previous_secret_until: Option<DateTime<Utc>>,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
@@ -125,36 +134,61 @@ pub struct WebhookList {
     pub items: Vec<WebhookResponse>,
 }
 
+/// `pending`: waiting for its first or next attempt; `delivered`: a 2xx
+/// answer came; `failed`: every attempt failed, or the endpoint was
+/// disabled or deleted.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatusName {
+    Pending,
+    Delivered,
+    Failed,
+}
+
+impl From<DeliveryStatus> for DeliveryStatusName {
+    fn from(status: DeliveryStatus) -> Self {
+        match status {
+            DeliveryStatus::Pending => Self::Pending,
+            DeliveryStatus::Delivered => Self::Delivered,
+            DeliveryStatus::Failed => Self::Failed,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeliveryResponse {
     /// The `webhook-id` header: the same on every attempt.
     pub id: String,
     pub webhook_id: Uuid,
     /// The feed event it carries; null for a ping.
+    #[schema(required = true)]
     pub event_id: Option<Uuid>,
     #[serde(rename = "type")]
     pub event_type: String,
-    /// pending, delivered or failed.
-    pub status: String,
+    pub status: DeliveryStatusName,
     pub attempts: i32,
     /// The HTTP status of the last answer; null when there was none.
+    #[schema(required = true)]
     pub last_status: Option<i32>,
+    #[schema(required = true)]
     pub last_error: Option<String>,
+    #[schema(required = true)]
     pub last_attempt_at: Option<DateTime<Utc>>,
     /// When it will be tried next (pending only).
+    #[schema(required = true)]
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
 impl From<Delivery> for DeliveryResponse {
     fn from(d: Delivery) -> Self {
-        let pending = d.status == crate::domain::webhook::DeliveryStatus::Pending;
+        let pending = d.status == DeliveryStatus::Pending;
         Self {
             id: d.id,
             webhook_id: d.webhook_id,
             event_id: d.event_id,
             event_type: d.event_type,
-            status: d.status.as_str().to_owned(),
+            status: d.status.into(),
             attempts: d.attempts,
             last_status: d.last_status,
             last_error: d.last_error,
@@ -169,6 +203,7 @@ impl From<Delivery> for DeliveryResponse {
 pub struct DeliveryPage {
     pub items: Vec<DeliveryResponse>,
     /// Pass as `cursor` for older deliveries; null on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 
@@ -253,7 +288,7 @@ async fn get_webhook(
 ///
 /// Change its URL, description or events, or disable or enable it.
 #[utoipa::path(patch, path = "/webhooks/{id}", tag = "webhooks", security(("bearerAuth" = [])), request_body = UpdateWebhook,
-    params(("id" = Uuid, Path, description = "Webhook id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "Webhook id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "The changed endpoint", body = WebhookResponse, headers(("ETag" = String, description = "Its new version"))),
         (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
@@ -265,12 +300,14 @@ async fn update_webhook(
     Precondition(if_match): Precondition,
     Json(req): Json<UpdateWebhook>,
 ) -> Result<Versioned<WebhookResponse>, AppError> {
+    let mut errors = Errors::default();
     let patch = WebhookPatch {
-        url: req.url,
+        url: not_null(&mut errors, "url", req.url),
         description: req.description,
-        events: req.events,
-        enabled: req.enabled,
+        events: not_null(&mut errors, "events", req.events),
+        enabled: not_null(&mut errors, "enabled", req.enabled),
     };
+    errors.into_result()?;
     let webhook = webhooks::update(&state.db, id, &if_match, patch, &state.webhooks).await?;
     Ok(Versioned {
         version: webhook.version,
@@ -282,7 +319,7 @@ async fn update_webhook(
 ///
 /// Its pending deliveries are dropped.
 #[utoipa::path(delete, path = "/webhooks/{id}", tag = "webhooks", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "Webhook id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "Webhook id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),

@@ -18,6 +18,7 @@ use super::error::{AppError, Problem};
 use super::extract::{Json, Path, Precondition, Query, Versioned};
 use super::paging::{Paged, page_request};
 use crate::domain::claim::ClaimStatus;
+use crate::domain::claimreview::ClaimReview;
 use crate::domain::history::{Event, EventData};
 use crate::domain::ids::ClaimId;
 use crate::domain::workflow::{Request, Verdict};
@@ -62,7 +63,7 @@ pub struct TransitionRequest {
 /// (editor, note). Anything else is 409 naming what is possible.
 #[utoipa::path(post, path = "/claims/{id}/transitions", tag = "workflow", security(("bearerAuth" = [])),
     request_body = TransitionRequest,
-    params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header, description = "The ETag you last read")),
+    params(("id" = Uuid, Path, description = "Claim id"), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "The claim after the change", body = ClaimResponse, headers(("ETag" = String, description = "Its new version"))),
         (status = 403, description = "Your role, or not being the assignee, does not allow this change", body = Problem, content_type = "application/problem+json"),
@@ -108,6 +109,7 @@ pub struct EventResponse {
     pub id: Uuid,
     pub claim_id: Uuid,
     /// Who made the change; null for changes the system made.
+    #[schema(required = true)]
     pub actor_id: Option<Uuid>,
     pub at: DateTime<Utc>,
     #[serde(flatten)]
@@ -165,7 +167,7 @@ async fn claim_history(
 #[utoipa::path(get, path = "/claims/{id}/claimreview", tag = "workflow", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Claim id")),
     responses(
-        (status = 200, description = "ClaimReview JSON-LD", content_type = "application/ld+json", body = Object),
+        (status = 200, description = "ClaimReview JSON-LD, as it was published when the verdict was approved", content_type = "application/ld+json", body = ClaimReview),
         (status = 404, description = "No such claim", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The claim is not verified", body = Problem, content_type = "application/problem+json"),
     ))]

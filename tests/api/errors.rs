@@ -36,11 +36,75 @@ db_test! {
     async fn if_match_that_is_not_ours_never_matches(app: TestApp) {
         let article = app.article("T", "B").await;
         let path = format!("/api/v1/articles/{}", article["id"].as_str().unwrap());
-        for tag in ["1", "\"one\"", "W/\"2\"", "\"\""] {
+        for tag in ["2", "\"one\"", "W/\"2\"", "\"\"", "-1", "1.0", "\"1"] {
             app.patch(&path, json!({"title": "x"}), Some(tag)).await.problem(412);
         }
         assert_eq!(app.patch(&path, json!({"title": "x"}), Some("\"7\", \"1\"")).await.status, 200);
         assert_eq!(app.patch(&path, json!({"title": "y"}), Some("W/\"2\"")).await.status, 200);
+        // The bare version, as a client builds it from `version`, means the same.
+        let bare = app.patch(&path, json!({"title": "z"}), Some("3")).await;
+        assert_eq!(bare.expect(200)["version"], 4);
+        let stale = app.patch(&path, json!({"title": "w"}), Some("3"));
+        assert_eq!(stale.await.problem(412)["current_version"], 4);
+        assert_eq!(app.get(&path).await.expect(200)["title"], "z");
+    }
+
+    // A body of the wrong shape is reported like every other invalid
+    // field: a 422 listing the field and what is wrong, and nothing written.
+    async fn wrong_shapes_are_listed_by_field(app: TestApp) {
+        let article = app.article("Shapes", "The council built 12 schools in 2025.").await;
+        let claim = app.post("/api/v1/claims", json!({"text": "The council built 12 schools"})).await;
+        let claim_path = format!("/api/v1/claims/{}", claim.expect(201)["id"].as_str().unwrap());
+        let cases = [
+            ("/api/v1/articles", json!({"title": 5, "body": "b"}), "title", "invalid type"),
+            ("/api/v1/articles", json!({"body": "b"}), "title", "missing field"),
+            ("/api/v1/articles", json!({"title": "t", "body": "b", "colour": 1}), "colour", "unknown field"),
+            ("/api/v1/claims", json!({"text": "x", "start": "ten"}), "start", "invalid type"),
+            (&format!("{claim_path}/transitions"), json!({"to": "done"}), "to", "unknown variant"),
+            (&format!("{claim_path}/transitions"), json!({"to": "in_review", "verdict": {"summary": "s"}}),
+             "verdict.rating", "missing field"),
+            (&format!("{claim_path}/sources"), json!({"url": "https://a.example/x", "stance": "maybe"}), "stance",
+             "unknown variant"),
+            ("/api/v1/webhooks", json!({"url": "https://hooks.example/x", "events": ["claim.created", 5]}),
+             "events[1]", "invalid type"),
+        ];
+        for (path, body, field, message) in cases {
+            let answer = app.post(path, body.clone()).await;
+            let problem = answer.problem(422);
+            assert_eq!(answer.error_fields(), vec![field.to_owned()], "{path} {body}: {problem}");
+            let text = problem["errors"][0]["message"].as_str().unwrap();
+            assert!(text.starts_with(message) && !text.contains(" at line "), "{text}");
+        }
+        assert_eq!(app.count("articles").await, 1);
+        assert_eq!(app.count("claims").await, 1);
+        assert_eq!(app.count("sources").await, 0);
+        let _ = article;
+    }
+
+    // `null` clears a field that can be cleared; for one that cannot, it is
+    // a 422 naming every such field, and nothing changes.
+    async fn null_for_a_field_that_cannot_be_cleared_is_refused(app: TestApp) {
+        let claim = app.post("/api/v1/claims", json!({"text": "Ferries carried 2 million passengers"})).await;
+        let claim_id = claim.expect(201)["id"].as_str().unwrap().to_owned();
+        let source = app
+            .post(&format!("/api/v1/claims/{claim_id}/sources"), json!({"url": "https://ports.example/report", "title": "Port report", "stance": "supports"}))
+            .await;
+        let path = format!("/api/v1/sources/{}", source.expect(201)["id"].as_str().unwrap());
+        let refused = app.patch(&path, json!({"url": null, "stance": null, "title": "New"}), None).await;
+        refused.problem(422);
+        assert_eq!(refused.error_fields(), vec!["url".to_owned(), "stance".to_owned()]);
+        let kept = app.get(&format!("/api/v1/claims/{claim_id}/sources")).await;
+        let kept = &kept.expect(200)["items"][0];
+        assert_eq!(kept["url"], "https://ports.example/report");
+        assert_eq!(kept["title"], "Port report");
+        assert_eq!(kept["version"], 1);
+        let cleared = app.patch(&path, json!({"title": null}), None).await;
+        assert_eq!(cleared.expect(200)["title"], serde_json::Value::Null);
+
+        let me = app.get("/api/v1/me").await.expect(200)["id"].as_str().unwrap().to_owned();
+        let user = app.patch(&format!("/api/v1/users/{me}"), json!({"role": null, "display_name": ""}), None).await;
+        user.problem(422);
+        assert_eq!(user.error_fields(), vec!["role".to_owned(), "display_name".to_owned()]);
     }
 }
 

@@ -115,6 +115,17 @@ impl Resp {
                 .is_some_and(|t| t.starts_with("urn:claimdesk:problem:"))
         );
         assert!(self.body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+        if status == 422 {
+            // Every 422 lists what to fix, field by field.
+            let errors = self.body["errors"].as_array();
+            assert!(
+                errors.is_some_and(|e| !e.is_empty()
+                    && e.iter()
+                        .all(|e| e["field"].is_string() && e["message"].is_string())),
+                "a 422 without an errors list: {}",
+                self.body
+            );
+        }
         &self.body
     }
 

@@ -390,6 +390,18 @@ db_test! {
 db_test_with! {
     private_allowed();
 
+    async fn null_for_an_endpoint_field_that_cannot_be_cleared_is_refused(app: TestApp) {
+        let hook = app.post("/api/v1/webhooks", json!({"url": "http://127.0.0.1:9/in", "events": ["claim.created"], "description": "CMS"})).await;
+        let path = format!("/api/v1/webhooks/{}", hook.expect(201)["id"].as_str().unwrap());
+        let refused = app.patch(&path, json!({"url": null, "events": null, "enabled": null}), None).await;
+        refused.problem(422);
+        assert_eq!(refused.error_fields(), ["url", "events", "enabled"]);
+        let kept = app.get(&path).await;
+        assert_eq!((&kept.expect(200)["events"], &kept.body["enabled"], &kept.body["version"]), (&json!(["claim.created"]), &json!(true), &json!(1)));
+        let cleared = app.patch(&path, json!({"description": null}), Some("1")).await;
+        assert_eq!(cleared.expect(200)["description"], Value::Null);
+    }
+
     async fn parallel_registrations_cannot_pass_the_endpoint_limit(app: TestApp) {
         let max = claimdesk::service::webhooks::MAX_WEBHOOKS;
         for i in 0..max - 5 {
