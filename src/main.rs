@@ -23,8 +23,40 @@ struct Cli {
         global = true
     )]
     database_url: String,
+    /// Log lines as `text` (for people) or `json` (one object a line, for
+    /// log collectors).
+    #[arg(long, env = "CLAIMDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A duration as seconds (`30`) or with a unit (`500ms`, `30s`, `2m`).
+fn duration(value: &str) -> Result<std::time::Duration, String> {
+    let value = value.trim();
+    let (number, scale) = if let Some(ms) = value.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(s) = value.strip_suffix('s') {
+        (s, 1.0)
+    } else if let Some(m) = value.strip_suffix('m') {
+        (m, 60.0)
+    } else {
+        (value, 1.0)
+    };
+    let seconds = number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * scale)
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+        .ok_or_else(|| format!("\"{value}\" is not a duration: write seconds (30) or 500ms, 30s, 2m"))?;
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 #[derive(Subcommand)]
@@ -67,6 +99,20 @@ enum Command {
         /// Comma-separated hosts webhooks may go to; unset, any public host.
         #[arg(long, env = "CLAIMDESK_WEBHOOKS_ALLOWED_HOSTS", value_delimiter = ',')]
         webhooks_allowed_hosts: Vec<String>,
+        /// Serve Prometheus metrics at http://<this address>/metrics (off
+        /// when unset; keep it on a private address).
+        #[arg(long, env = "CLAIMDESK_METRICS_BIND")]
+        metrics_bind: Option<SocketAddr>,
+        /// How long a request may take before it is abandoned with 503.
+        #[arg(long, env = "CLAIMDESK_REQUEST_TIMEOUT", default_value = "30s", value_parser = duration)]
+        request_timeout: std::time::Duration,
+        /// How long a client may take to send a request body before 408.
+        #[arg(long, env = "CLAIMDESK_BODY_TIMEOUT", default_value = "10s", value_parser = duration)]
+        body_timeout: std::time::Duration,
+        /// On SIGTERM/SIGINT, how long in-flight requests and background work
+        /// may take to finish before the process exits anyway.
+        #[arg(long, env = "CLAIMDESK_SHUTDOWN_GRACE", default_value = "20s", value_parser = duration)]
+        shutdown_grace: std::time::Duration,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -126,14 +172,23 @@ enum MigrateAction {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
-    match run(Cli::parse()).await {
+        .with_env_filter(filter);
+    match cli.log_format {
+        // One object a line: timestamp, level, target, message and fields
+        // at the top level, and the request's id and route in `span`.
+        LogFormat::Json => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
+    match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!("{message}");
@@ -252,7 +307,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             max_claims_per_article,
             webhooks_allow_private,
             webhooks_allowed_hosts,
+            metrics_bind,
+            request_timeout,
+            body_timeout,
+            shutdown_grace,
         } => {
+            // Installed first, so that everything from here on is counted.
+            let metrics = metrics_bind.map(|_| http::metrics::install()).transpose()?;
             let conn = connect(&cli.database_url).await?;
             db::migrate(&conn)
                 .await
@@ -284,6 +345,14 @@ async fn run(cli: Cli) -> Result<(), String> {
                 allowed_hosts: webhooks_allowed_hosts,
                 ..Default::default()
             };
+            if let (Some(address), Some(handle)) = (metrics_bind, metrics) {
+                let listener = tokio::net::TcpListener::bind(address)
+                    .await
+                    .map_err(|e| format!("cannot listen for metrics on {address}: {e}"))?;
+                let routes = http::metrics::router(conn.clone(), handle);
+                tokio::spawn(async move { axum::serve(listener, routes).await });
+                tracing::info!("metrics at http://{address}/metrics");
+            }
             let background = service::background::start(conn.clone(), http::claim_view, webhooks.clone());
             let app = http::app(
                 conn,
@@ -294,19 +363,59 @@ async fn run(cli: Cli) -> Result<(), String> {
                     trusted_proxies,
                     max_claims_per_article,
                     webhooks,
+                    request_timeout,
+                    body_timeout,
                 },
             );
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
             tracing::info!("claimdesk listening on http://{bind}");
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-                .map_err(|e| format!("server error: {e}"))?;
-            // Deliveries under way finish; the rest wait in the database.
-            background.shutdown(std::time::Duration::from_secs(15)).await;
-            tracing::info!("shut down cleanly");
+            let (stopping, mut stop) = tokio::sync::watch::channel(false);
+            let serving = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move {
+                    shutdown_signal().await;
+                    let _ = stopping.send(true);
+                });
+            let mut server = tokio::spawn(async move { serving.await });
+            let finished = tokio::select! {
+                joined = &mut server => Some(joined),
+                _ = stop.wait_for(|stopping| *stopping) => None,
+            };
+            let signalled = std::time::Instant::now();
+            let mut cut_off = false;
+            let joined = match finished {
+                Some(joined) => Some(joined),
+                // Requests in flight get the grace period to finish; then
+                // the process exits regardless.
+                None => match tokio::time::timeout(shutdown_grace, &mut server).await {
+                    Ok(joined) => Some(joined),
+                    Err(_) => {
+                        cut_off = true;
+                        tracing::warn!(
+                            grace_secs = shutdown_grace.as_secs_f64(),
+                            "requests still running at the end of the shutdown grace period were cut off"
+                        );
+                        server.abort();
+                        None
+                    }
+                },
+            };
+            if let Some(joined) = joined {
+                joined
+                    .map_err(|e| format!("server task failed: {e}"))?
+                    .map_err(|e| format!("server error: {e}"))?;
+            }
+            // Background work under way finishes in what is left of the
+            // grace; the rest waits in the database for the next start.
+            background
+                .shutdown(shutdown_grace.saturating_sub(signalled.elapsed()))
+                .await;
+            if cut_off {
+                tracing::info!("shut down, cutting off what ran past the grace period");
+            } else {
+                tracing::info!("shut down cleanly");
+            }
             Ok(())
         }
     }

@@ -130,18 +130,66 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .max_connections(32)
             .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     }
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    // Every statement's time and failures, for the metrics (a no-op until
+    // `serve` installs a recorder).
+    db.set_metric_callback(|info| {
+        metrics::histogram!("claimdesk_db_statement_seconds").record(info.elapsed.as_secs_f64());
+        if info.failed {
+            metrics::counter!("claimdesk_db_statement_failures_total").increment(1);
+        }
+    });
+    Ok(db)
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at
 /// BEGIN (IMMEDIATE): a deferred transaction that reads first and writes later
 /// can fail to upgrade its lock, which the busy timeout cannot fix.
+///
+/// The wait for a connection and (on SQLite) the write lock is measured as
+/// `claimdesk_db_begin_write_seconds`.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+    let started = std::time::Instant::now();
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await;
+    metrics::histogram!("claimdesk_db_begin_write_seconds").record(started.elapsed().as_secs_f64());
+    txn
+}
+
+/// How the connection pool stands.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStats {
+    /// Connections open, in use or idle.
+    pub open: u32,
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
+pub fn pool_stats(db: &DatabaseConnection) -> Option<PoolStats> {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            Some(PoolStats {
+                open: pool.size(),
+                idle: pool.num_idle() as u32,
+                max: pool.options().get_max_connections(),
+            })
+        }
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            Some(PoolStats {
+                open: pool.size(),
+                idle: pool.num_idle() as u32,
+                max: pool.options().get_max_connections(),
+            })
+        }
+        _ => None,
+    }
 }
 
 /// Applies pending migrations in one transaction. On PostgreSQL an advisory

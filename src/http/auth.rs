@@ -59,6 +59,9 @@ impl<P: Permission> FromRequestParts<AppState> for AuthUser<P> {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let bearer = bearer_token(parts)?;
         let principal = auth::authenticate(&state.db, &state.keys, bearer).await?;
+        if let Some(signed_in) = parts.extensions.get::<super::observe::SignedIn>() {
+            signed_in.set(principal.user_id.0);
+        }
         let needed = P::ACTION.least_role();
         if !principal.role.includes(needed) {
             return Err(DomainError::Forbidden(format!(

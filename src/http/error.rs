@@ -24,6 +24,9 @@ pub enum AppError {
     },
     /// The database does not answer.
     Unavailable,
+    /// The request ran past the server's deadline and was abandoned (its
+    /// transaction, if any, rolled back).
+    TimedOut(std::time::Duration),
 }
 
 /// An RFC 9457 problem document.
@@ -53,6 +56,11 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub current_version: Option<i64>,
+    /// The request's id, as in its `x-request-id` header and the server's
+    /// log: quote it when you report a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -109,6 +117,14 @@ impl AppError {
                 "unavailable",
                 "the database is not answering; try again shortly".to_owned(),
             ),
+            AppError::TimedOut(limit) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timed-out",
+                format!(
+                    "the request took longer than {} s and was abandoned; whatever it had not committed was rolled back, so read the resource again before you retry a change",
+                    limit.as_secs_f64()
+                ),
+            ),
             AppError::Request { status, detail } => (status, request_slug(status), detail),
         };
         Problem {
@@ -118,6 +134,7 @@ impl AppError {
             detail,
             errors: errors.into_iter().map(ProblemField::from).collect(),
             current_version,
+            request_id: super::observe::current_request_id(),
         }
     }
 }
@@ -140,6 +157,7 @@ fn request_slug(status: StatusCode) -> &'static str {
         StatusCode::NOT_FOUND => "not-found",
         StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "payload-too-large",
+        StatusCode::REQUEST_TIMEOUT => "body-timeout",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
         StatusCode::UNPROCESSABLE_ENTITY => "validation-failed",
         _ => "bad-request",
@@ -186,6 +204,7 @@ impl From<StoreError> for AppError {
             StoreError::Domain(err) => AppError::Domain(err),
             StoreError::Unavailable(err) => {
                 tracing::warn!(error = %err, "database unavailable");
+                metrics::counter!("claimdesk_db_unavailable_total").increment(1);
                 AppError::Unavailable
             }
             StoreError::Database(err) => {
@@ -205,6 +224,12 @@ impl From<JsonRejection> for AppError {
             JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 "the request body is larger than this server accepts".to_owned()
             }
+            JsonRejection::BytesRejection(err) if caused_by::<tower_http::timeout::TimeoutError>(err) => {
+                return AppError::request(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "the request body did not arrive in time; send it whole and promptly",
+                );
+            }
             JsonRejection::JsonDataError(err) => {
                 if let Some(field) = data_error_field(err) {
                     return AppError::Domain(DomainError::Invalid(vec![field]));
@@ -215,6 +240,18 @@ impl From<JsonRejection> for AppError {
         };
         AppError::request(rejection.status(), detail)
     }
+}
+
+/// Whether `E` is somewhere in the chain of causes of `err`.
+fn caused_by<E: std::error::Error + 'static>(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if e.is::<E>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// A body that is JSON but not of the expected shape (a wrong type, an

@@ -12,7 +12,7 @@ use super::AppState;
 use super::auth::{AuthUser, Read};
 use super::error::{AppError, Problem};
 use super::extract::Json;
-use crate::domain::extract::{self, ClaimKind, ExtractedClaim, ExtractedQuantity, Qualifier};
+use crate::domain::extract::{ClaimKind, ExtractedClaim, ExtractedQuantity, Qualifier};
 use crate::domain::{DomainError, text};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -145,7 +145,7 @@ pub struct Extraction {
 impl Extraction {
     pub fn of(text: &str) -> Self {
         Self {
-            claims: extract::extract(text)
+            claims: crate::service::articles::extract_claims(text)
                 .into_iter()
                 .map(ExtractedClaimWire::from)
                 .collect(),

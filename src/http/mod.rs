@@ -10,6 +10,8 @@ pub mod events;
 pub mod extract;
 pub mod extraction;
 pub mod health;
+pub mod metrics;
+pub mod observe;
 pub mod openapi;
 pub mod paging;
 pub mod session;
@@ -22,6 +24,7 @@ pub mod workflow;
 
 use std::any::Any;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -30,7 +33,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use sea_orm::DatabaseConnection;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -58,6 +61,8 @@ pub struct AppState {
     pub webhooks: WebhookSettings,
     /// The OpenAPI document, rendered once at start-up.
     pub openapi_json: Arc<String>,
+    /// How long a request may take (long polls end before it).
+    pub request_timeout: Duration,
 }
 
 /// Knobs that change how the app handles requests.
@@ -78,12 +83,18 @@ pub struct Settings {
     pub max_claims_per_article: usize,
     /// Where webhooks may be sent.
     pub webhooks: WebhookSettings,
+    /// How long a request may take before it is abandoned with 503.
+    pub request_timeout: Duration,
+    /// How long a client may take to send its request body (408 after).
+    pub body_timeout: Duration,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             body_limit: 2 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(10),
             trusted_proxies: 0,
             max_claims_per_article: 1000,
             webhooks: WebhookSettings::default(),
@@ -157,6 +168,7 @@ pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
         max_claims_per_article: settings.max_claims_per_article,
         webhooks: settings.webhooks.clone(),
         openapi_json: Arc::new(serde_json::to_string_pretty(&document).unwrap_or_default()),
+        request_timeout: settings.request_timeout,
     };
     // The reference page: Swagger UI served from assets built into the
     // binary (no CDN), reading the same document as /api/v1/openapi.json.
@@ -166,9 +178,13 @@ pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(settings.body_limit))
+        .layer(RequestBodyTimeoutLayer::new(settings.body_timeout))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn(security_headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            settings.request_timeout,
+            observe::observe,
+        ))
         .with_state(state)
 }
 

@@ -68,7 +68,7 @@ pub struct ApiDoc;
 /// - 403: secured writes (a role too low, or an API token where a person
 ///   must act);
 /// - 412: when it takes `If-Match`;
-/// - 413, 415, 422: when it takes a JSON body;
+/// - 408, 413, 415, 422: when it takes a JSON body;
 /// - 503: whenever it touches the database (all but the liveness probe and
 ///   this document).
 ///
@@ -185,6 +185,10 @@ impl Modify for CommonResponses {
                     );
                 }
                 if body {
+                    add(
+                        "408",
+                        problem_response("The body did not arrive within the server's body timeout"),
+                    );
                     add("413", problem_response("Body too large"));
                     add(
                         "415",
@@ -198,7 +202,16 @@ impl Modify for CommonResponses {
                 if !probe_or_document {
                     add(
                         "503",
-                        problem_response("The database is not answering; try again shortly"),
+                        problem_response(
+                            "The database is not answering, or the request ran past the server's deadline; try again shortly",
+                        )
+                        .header(
+                            "Retry-After",
+                            HeaderBuilder::new()
+                                .schema(Some(ObjectBuilder::new().schema_type(Type::Integer)))
+                                .description(Some("Seconds to wait"))
+                                .build(),
+                        ),
                     );
                 }
                 // Every 401 carries the challenge, also where a handler

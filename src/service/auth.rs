@@ -287,6 +287,7 @@ async fn count_attempt(
         if attempts > max {
             txn.commit().await?;
             let retry_after_secs = (started + ATTEMPT_WINDOW - at).num_seconds().max(1) as u64;
+            metrics::counter!("claimdesk_sign_in_rate_limited_total").increment(1);
             return Err(DomainError::RateLimited { retry_after_secs }.into());
         }
     }
@@ -339,7 +340,10 @@ pub async fn login(
             txn.commit().await?;
             Ok(pair)
         }
-        _ => Err(DomainError::Unauthenticated(BAD_LOGIN.into()).into()),
+        _ => {
+            metrics::counter!("claimdesk_sign_in_failures_total").increment(1);
+            Err(DomainError::Unauthenticated(BAD_LOGIN.into()).into())
+        }
     }
 }
 

@@ -75,3 +75,40 @@ impl Stop {
         }
     }
 }
+
+/// One queue of background work, as the metrics show it.
+#[derive(Debug, Clone)]
+pub struct Queue {
+    pub name: &'static str,
+    /// Items waiting (ready now or later).
+    pub depth: u64,
+    /// How long the oldest has waited.
+    pub oldest_age: Duration,
+}
+
+/// The matching jobs and webhook deliveries waiting, across all replicas.
+pub async fn queues(db: &DatabaseConnection) -> crate::db::StoreResult<Vec<Queue>> {
+    let now = chrono::Utc::now();
+    let age = |oldest: Option<chrono::DateTime<chrono::Utc>>| {
+        oldest.map_or(Duration::ZERO, |at| (now - at).to_std().unwrap_or_default())
+    };
+    let (matching, matching_oldest) = crate::db::matching::backlog(db).await?;
+    let (deliveries, deliveries_oldest) = crate::db::webhooks::backlog(db).await?;
+    Ok(vec![
+        Queue {
+            name: "matching",
+            depth: matching,
+            oldest_age: age(matching_oldest),
+        },
+        Queue {
+            name: "webhook_deliveries",
+            depth: deliveries,
+            oldest_age: age(deliveries_oldest),
+        },
+    ])
+}
+
+/// How the connection pool stands, for the metrics.
+pub fn pool(db: &DatabaseConnection) -> Option<crate::db::PoolStats> {
+    crate::db::pool_stats(db)
+}

@@ -365,7 +365,11 @@ pub async fn transition(
         let review = build_review(&txn, &updated, publisher).await?;
         reviews::publish(&txn, id, review, at, true).await?;
     }
-    super::commit(txn, updated).await
+    let committed = super::commit(txn, updated).await?;
+    metrics::counter!("claimdesk_workflow_transitions_total",
+        "from" => change.from.as_str(), "to" => change.to.as_str())
+    .increment(1);
+    Ok(committed)
 }
 
 /// The ClaimReview of a verified claim as it would be published now, from

@@ -179,6 +179,8 @@ pub async fn run_sequencer(db: DatabaseConnection, view: ClaimView, idle: StdDur
             Ok(_) => idle,
             Err(err) => {
                 tracing::warn!(error = %err, "the event sequencer failed; retrying");
+                metrics::counter!("claimdesk_background_failures_total", "worker" => "sequencer")
+                    .increment(1);
                 idle * 4
             }
         };

@@ -198,6 +198,7 @@ pub async fn match_batch(db: &DatabaseConnection) -> StoreResult<usize> {
         Err(err) => {
             let attempts = jobs.iter().map(|j| j.attempts).max().unwrap_or(0);
             let retry_at = now() + chrono::Duration::seconds(5 * i64::from(attempts + 1).min(60));
+            metrics::counter!("claimdesk_matching_job_failures_total").increment(jobs.len() as u64);
             matching::failed(db, &seqs, &err.to_string(), retry_at).await?;
             Err(err)
         }

@@ -399,6 +399,10 @@ impl Sender {
         }
         let outcome = self.send(&endpoint, &delivery, at).await;
         let done = now();
+        let delivered = outcome.http_status.is_some_and(|code| (200..300).contains(&code));
+        metrics::counter!("claimdesk_webhook_attempts_total",
+            "outcome" => if delivered { "delivered" } else { "failed" })
+        .increment(1);
         let txn = db::begin_write(&self.db).await?;
         webhooks::lock(&txn, endpoint.id).await?;
         let (status, disable) = match outcome.http_status {

@@ -14,7 +14,7 @@ pub fn sqlite_url() -> (String, std::path::PathBuf) {
     (format!("sqlite://{}", file.display()), file)
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -85,7 +85,7 @@ impl Server {
     }
 
     /// Sends SIGTERM and returns whether it exited cleanly, with its last log lines.
-    fn terminate(mut self) -> (bool, Vec<String>) {
+    pub fn terminate(mut self) -> (bool, Vec<String>) {
         Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()

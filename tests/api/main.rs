@@ -14,6 +14,7 @@ mod errors;
 mod extraction;
 mod extraction_quality;
 mod health;
+mod operations;
 mod pagination;
 mod similarity_quality;
 mod tracking;
