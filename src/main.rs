@@ -138,6 +138,23 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write the whole database, as of one moment, to a file (or standard
+    /// output) as NDJSON: a backup, or the way to move to another database.
+    Export {
+        /// The file to write; `-` or nothing for standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Load a file written by `export` into an empty database (SQLite or
+    /// PostgreSQL), in one transaction, after migrating it.
+    Import {
+        /// The file to read; `-` for standard input.
+        file: std::path::PathBuf,
+        /// Replace the rows of a database that is not empty. Still refused
+        /// when it holds claim history, which is never deleted.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage accounts from scripts.
     User {
         #[command(subcommand)]
@@ -233,6 +250,35 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!(
                 "wrote {claims} claims in {seconds:.1} s ({:.0} claims/s)",
                 claims as f64 / seconds.max(1e-9)
+            );
+            Ok(())
+        }
+        Command::Export { output } => {
+            let conn = connect(&cli.database_url).await?;
+            let started = std::time::Instant::now();
+            let counts = service::backup::export(&conn, output.as_deref())
+                .await
+                .map_err(|e| format!("export failed: {e}"))?;
+            tracing::info!(
+                "exported {} rows in {:.1} s",
+                counts.values().sum::<u64>(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Import { file, force } => {
+            let conn = connect(&cli.database_url).await?;
+            let started = std::time::Instant::now();
+            let (header, counts) = service::backup::import(&conn, &file, force)
+                .await
+                .map_err(|e| format!("import failed; no rows were changed: {e}"))?;
+            println!(
+                "imported {} rows ({} claims) exported from {} at {}, in {:.1} s",
+                counts.values().sum::<u64>(),
+                counts.get("claims").copied().unwrap_or(0),
+                header.database,
+                header.exported_at.to_rfc3339(),
+                started.elapsed().as_secs_f64()
             );
             Ok(())
         }

@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod claims;
 pub mod comments;
+pub mod dump;
 pub mod entities;
 pub mod events;
 pub mod history;

@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod auth;
 pub mod background;
+pub mod backup;
 pub mod claims;
 pub mod comments;
 pub mod events;

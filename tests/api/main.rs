@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod articles;
 mod auth;
+mod backup;
 mod claims;
 mod cli;
 mod concurrency;
