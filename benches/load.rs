@@ -24,6 +24,8 @@
 //! errors, timeouts included), the ratio to the ceiling on the same
 //! database, and claimdesk's resident memory after its run.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -319,32 +321,8 @@ async fn database_url(database: &str, server: Option<&str>, claims: usize) -> St
             format!("sqlite://{file}")
         }
         _ => {
-            let server = server.expect("server").trim_end_matches('/');
-            let admin = claimdesk::db::connect(&format!("{server}/postgres"))
-                .await
-                .expect("connect");
-            let name = format!("claimdesk_load_{claims}");
-            if fresh {
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-                    .expect("drop");
-            }
-            let exists = admin
-                .query_one_raw(Statement::from_string(
-                    admin.get_database_backend(),
-                    format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
-                ))
-                .await
-                .expect("list databases")
-                .is_some();
-            if !exists {
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create");
-            }
-            format!("{server}/{name}")
+            let server = server.expect("server");
+            support::postgres_database(server, &format!("claimdesk_load_{claims}"), fresh).await
         }
     };
     let db = claimdesk::db::connect(&url).await.expect("connect");

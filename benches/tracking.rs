@@ -19,6 +19,8 @@
 //! each figure — the 50th and 95th percentile of each kind of request — and
 //! how much slower the largest size is than the smallest.
 
+mod support;
+
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -76,7 +78,7 @@ async fn main() {
         if let Ok(server) = std::env::var("BENCH_POSTGRES_URL")
             && only.as_deref().is_none_or(|o| o == "postgres")
         {
-            let url = postgres_database(&server, claims).await;
+            let url = support::postgres_database(&server, &format!("claimdesk_bench_{claims}"), false).await;
             figures.push(median_of(rounds, || measure("postgres", &url, claims)).await);
         }
     }
@@ -126,30 +128,6 @@ async fn median_of<F: Future<Output = Figures>>(rounds: usize, mut measure: impl
         search: (median(|f| f.search.0), median(|f| f.search.1)),
         similar: (median(|f| f.similar.0), median(|f| f.similar.1)),
     }
-}
-
-/// A database of its own for this size on the PostgreSQL server.
-async fn postgres_database(server: &str, claims: usize) -> String {
-    let server = server.trim_end_matches('/');
-    let admin = claimdesk::db::connect(&format!("{server}/postgres"))
-        .await
-        .expect("connect to PostgreSQL");
-    let name = format!("claimdesk_bench_{claims}");
-    let exists = admin
-        .query_one_raw(Statement::from_string(
-            admin.get_database_backend(),
-            format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
-        ))
-        .await
-        .expect("list databases")
-        .is_some();
-    if !exists {
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create the bench database");
-    }
-    format!("{server}/{name}")
 }
 
 async fn count(db: &DatabaseConnection, sql: &str) -> i64 {

@@ -10,38 +10,33 @@ use crate::domain::page::{Cursor, Limit, Page};
 /// feed (the outbox integrations are told from). There is deliberately no
 /// update or delete here.
 pub async fn append(conn: &impl ConnectionTrait, event: &Event, to_feed: bool) -> StoreResult<()> {
-    let (kind, data) = event.data.to_parts();
-    let row = claim_events::ActiveModel {
-        id: Set(event.id.0),
-        claim_id: Set(event.claim_id.0),
-        actor_id: Set(event.actor_id.map(|a| a.0)),
-        kind: Set(kind.to_owned()),
-        at: Set(event.at),
-        data: Set(data.to_string()),
-    };
-    Entity::insert(row).exec_without_returning(conn).await?;
+    Entity::insert(row(event)).exec_without_returning(conn).await?;
     if to_feed {
         super::events::insert(conn, &FeedEvent::of_claim(event)).await?;
     }
     Ok(())
 }
 
+/// An event as its history row.
+fn row(event: &Event) -> claim_events::ActiveModel {
+    let (kind, data) = event.data.to_parts();
+    claim_events::ActiveModel {
+        id: Set(event.id.0),
+        claim_id: Set(event.claim_id.0),
+        actor_id: Set(event.actor_id.map(|a| a.0)),
+        kind: Set(kind.to_owned()),
+        at: Set(event.at),
+        data: Set(data.to_string()),
+    }
+}
+
 /// Appends many events (of claims written together) in a few statements,
 /// each to its claim's history and to the event feed.
 pub async fn append_many(conn: &impl ConnectionTrait, events: &[Event]) -> StoreResult<()> {
     for chunk in events.chunks(1000) {
-        let rows = chunk.iter().map(|event| {
-            let (kind, data) = event.data.to_parts();
-            claim_events::ActiveModel {
-                id: Set(event.id.0),
-                claim_id: Set(event.claim_id.0),
-                actor_id: Set(event.actor_id.map(|a| a.0)),
-                kind: Set(kind.to_owned()),
-                at: Set(event.at),
-                data: Set(data.to_string()),
-            }
-        });
-        Entity::insert_many(rows).exec_without_returning(conn).await?;
+        Entity::insert_many(chunk.iter().map(row))
+            .exec_without_returning(conn)
+            .await?;
         let feed: Vec<FeedEvent> = chunk.iter().map(FeedEvent::of_claim).collect();
         super::events::insert_many(conn, &feed).await?;
     }

@@ -146,30 +146,15 @@ impl WebhookContent {
         }
     }
 
+    /// The content with the patch applied, held to the same rules as new
+    /// content (what is kept passed them already).
     pub fn patched(&self, patch: WebhookPatch) -> Result<Self, DomainError> {
-        let mut errors = Errors::default();
-        let url = match patch.url {
-            Some(url) => errors.check("url", parse_url(&url)),
-            None => Some(self.url.clone()),
-        };
-        let description = match patch.description {
-            Some(d) => errors.check("description", text::optional(d, DESCRIPTION_MAX)),
-            None => Some(self.description.clone()),
-        };
-        let events = match patch.events {
-            Some(e) => errors.check("events", parse_events(e)),
-            None => Some(self.events.clone()),
-        };
-        errors.into_result()?;
-        match (url, description, events) {
-            (Some(url), Some(description), Some(events)) => Ok(Self {
-                url,
-                description,
-                events,
-                enabled: patch.enabled.unwrap_or(self.enabled),
-            }),
-            _ => Err(DomainError::invalid("url", "invalid")),
-        }
+        Self::parse(WebhookFields {
+            url: patch.url.unwrap_or_else(|| self.url.clone()),
+            description: patch.description.unwrap_or_else(|| self.description.clone()),
+            events: patch.events.unwrap_or_else(|| self.events.clone()),
+            enabled: Some(patch.enabled.unwrap_or(self.enabled)),
+        })
     }
 }
 

@@ -224,7 +224,9 @@ impl From<JsonRejection> for AppError {
             JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 "the request body is larger than this server accepts".to_owned()
             }
-            JsonRejection::BytesRejection(err) if caused_by::<tower_http::timeout::TimeoutError>(err) => {
+            JsonRejection::BytesRejection(err)
+                if cause::<tower_http::timeout::TimeoutError>(err).is_some() =>
+            {
                 return AppError::request(
                     StatusCode::REQUEST_TIMEOUT,
                     "the request body did not arrive in time; send it whole and promptly",
@@ -242,30 +244,24 @@ impl From<JsonRejection> for AppError {
     }
 }
 
-/// Whether `E` is somewhere in the chain of causes of `err`.
-fn caused_by<E: std::error::Error + 'static>(err: &(dyn std::error::Error + 'static)) -> bool {
+/// The first cause of type `E` in the chain of causes of `err`.
+fn cause<'a, E: std::error::Error + 'static>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a E> {
     let mut cause = Some(err);
     while let Some(e) = cause {
-        if e.is::<E>() {
-            return true;
+        if let Some(found) = e.downcast_ref::<E>() {
+            return Some(found);
         }
         cause = e.source();
     }
-    false
+    None
 }
 
 /// A body that is JSON but not of the expected shape (a wrong type, an
 /// unknown enum value, a missing or unknown field) as the field it concerns
 /// and what is wrong, so that it is reported like every other 422.
 fn data_error_field(err: &(dyn std::error::Error + 'static)) -> Option<FieldError> {
-    let mut cause = Some(err);
-    while let Some(e) = cause {
-        if let Some(e) = e.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
-            return Some(describe_data_error(&e.path().to_string(), &e.inner().to_string()));
-        }
-        cause = e.source();
-    }
-    None
+    cause::<serde_path_to_error::Error<serde_json::Error>>(err)
+        .map(|e| describe_data_error(&e.path().to_string(), &e.inner().to_string()))
 }
 
 /// `path` is serde_path_to_error's (`.` for the top level, `verdict.rating`,

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
@@ -63,7 +63,19 @@ fn request_id(request: &Request) -> String {
 pub async fn observe(State(timeout): State<Duration>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = request_id(&request);
-    let method = request.method().as_str().to_owned();
+    // Methods a client invents become `other`: a label value per made-up
+    // method would let any client grow the metrics without bound.
+    let method = match *request.method() {
+        Method::GET
+        | Method::POST
+        | Method::PUT
+        | Method::PATCH
+        | Method::DELETE
+        | Method::HEAD
+        | Method::OPTIONS => request.method().as_str(),
+        _ => "other",
+    }
+    .to_owned();
     let route = request
         .extensions()
         .get::<MatchedPath>()

@@ -71,6 +71,22 @@ impl Server {
         }
     }
 
+    /// The password of `admin@localhost`, printed once on the first start.
+    pub fn first_run_password(&self) -> String {
+        let line = self
+            .startup_log
+            .iter()
+            .find(|l| l.contains("admin@localhost with password"))
+            .expect("the first run prints the admin password");
+        line.split("with password ")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
     /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.base.rsplit(':').next().unwrap().parse().unwrap()
@@ -109,19 +125,7 @@ pub async fn login(base: &str, email: &str, password: &str) -> u16 {
 
 async fn first_run_creates_an_admin_and_shuts_down_cleanly(url: String) {
     let server = Server::start(&url);
-    let line = server
-        .startup_log
-        .iter()
-        .find(|l| l.contains("admin@localhost with password"))
-        .expect("the first run prints the admin password");
-    let password = line
-        .split("with password ")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned();
+    let password = server.first_run_password();
     assert!(password.len() >= 12);
     assert!(
         server

@@ -35,21 +35,6 @@ async fn databases() -> Vec<String> {
     urls
 }
 
-fn first_run_password(server: &Server) -> String {
-    let line = server
-        .startup_log
-        .iter()
-        .find(|l| l.contains("admin@localhost with password"))
-        .expect("first-run password");
-    line.split("with password ")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
 async fn sign_in(client: &reqwest::Client, base: &str, email: &str, password: &str) -> Value {
     let answer = client
         .post(format!("{base}/api/v1/auth/login"))
@@ -125,7 +110,7 @@ async fn metrics_are_exposed_on_their_own_address_and_move() {
         let metrics_port = cli::free_port();
         let bind = format!("127.0.0.1:{metrics_port}");
         let server = Server::start_with(&url, &[("CLAIMDESK_METRICS_BIND", &bind)], None);
-        let password = first_run_password(&server);
+        let password = server.first_run_password();
         let base = server.base.clone();
         let client = http_client();
         // Not on the API's address.
@@ -191,7 +176,27 @@ async fn metrics_are_exposed_on_their_own_address_and_move() {
             .unwrap();
         assert_eq!(taken.status(), 200);
 
+        for invented in ["BREW", "WHEN", "XYZZY"] {
+            let method = reqwest::Method::from_bytes(invented.as_bytes()).unwrap();
+            let answer = client
+                .request(method, format!("{base}/api/v1/claims"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 405);
+        }
+
         let after = scrape(&client, metrics_port).await;
+        // Invented methods share one label value.
+        assert_eq!(
+            value(
+                &after,
+                "http_requests_total",
+                &[("method", "other"), ("status", "405")]
+            ),
+            3.0
+        );
+        assert_eq!(value(&after, "http_requests_total", &[("method", "BREW")]), 0.0);
         let route = "/api/v1/claims/{id}";
         assert_eq!(
             value(
@@ -286,7 +291,7 @@ async fn json_logs_tie_requests_to_their_ids_and_keep_secrets_out() {
                 entry["timestamp"].is_string() && entry["level"].is_string() && entry["target"].is_string()
             );
         }
-        let password = first_run_password(&server);
+        let password = server.first_run_password();
         let base = server.base.clone();
         let client = http_client();
         let admin = sign_in(&client, &base, "admin@localhost", &password).await;
@@ -454,7 +459,7 @@ db_test_with! {
 async fn shutdown_drains_in_flight_requests_within_the_grace_period() {
     let (url, _) = cli::sqlite_url();
     let server = Server::start_with(&url, &[("CLAIMDESK_SHUTDOWN_GRACE", "3s")], None);
-    let password = first_run_password(&server);
+    let password = server.first_run_password();
     let base = server.base.clone();
     let client = http_client();
     let token = sign_in(&client, &base, "admin@localhost", &password).await["access_token"]
