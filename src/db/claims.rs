@@ -15,6 +15,7 @@ use super::{StoreError, StoreResult};
 use crate::domain::claim::{
     Claim, ClaimContent, ClaimFilter, ClaimOrder, ClaimStatus, ClaimText, Span, VerdictRecord, VerifiedMatch,
 };
+use crate::domain::export::ClaimRow;
 use crate::domain::extract::{Analysis, ClaimKind, ExtractedQuantity, Qualifier};
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, RankCursor};
@@ -445,13 +446,8 @@ pub async fn live_status(
     }
 }
 
-/// Claims matching `filter`, newest first.
-pub async fn list(
-    conn: &impl ConnectionTrait,
-    filter: &ClaimFilter,
-    limit: Limit,
-    after: Option<Cursor>,
-) -> StoreResult<Page<Claim>> {
+/// The live claims that `filter` selects (its order aside).
+fn filtered(backend: sea_orm::DbBackend, filter: &ClaimFilter) -> sea_orm::Select<Entity> {
     let mut query = Entity::find().filter(Column::DeletedAt.is_null());
     if let Some(article) = filter.article_id {
         query = query.filter(Column::ArticleId.eq(article.0));
@@ -460,10 +456,7 @@ pub async fn list(
         query = query.filter(Column::Status.eq(status.as_str()));
     }
     if let Some(search) = &filter.search {
-        query = query.filter(super::search::claims_matching(
-            conn.get_database_backend(),
-            search,
-        ));
+        query = query.filter(super::search::claims_matching(backend, search));
     }
     if let Some(assignee) = filter.assignee {
         query = query.filter(Column::AssigneeId.eq(assignee.0));
@@ -471,13 +464,39 @@ pub async fn list(
     if let Some(rating) = filter.rating {
         query = query.filter(Column::VerdictRating.eq(rating.as_str()));
     }
-    let by_updated = filter.order == ClaimOrder::Updated;
-    let order = if by_updated {
+    let times = filter.times;
+    for (bound, column, after) in [
+        (times.created_after, Column::CreatedAt, true),
+        (times.created_before, Column::CreatedAt, false),
+        (times.updated_after, Column::UpdatedAt, true),
+        (times.updated_before, Column::UpdatedAt, false),
+    ] {
+        if let Some(at) = bound {
+            query = query.filter(if after { column.gt(at) } else { column.lt(at) });
+        }
+    }
+    query
+}
+
+/// The column a listing in `order` is sorted by, newest first.
+fn time_column(order: ClaimOrder) -> Column {
+    if order == ClaimOrder::Updated {
         Column::UpdatedAt
     } else {
         Column::CreatedAt
-    };
-    let query = super::newest_first_query(query, order, Column::Id, limit, after);
+    }
+}
+
+/// Claims matching `filter`, newest first.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &ClaimFilter,
+    limit: Limit,
+    after: Option<Cursor>,
+) -> StoreResult<Page<Claim>> {
+    let query = filtered(conn.get_database_backend(), filter);
+    let by_updated = filter.order == ClaimOrder::Updated;
+    let query = super::newest_first_query(query, time_column(filter.order), Column::Id, limit, after);
     let items = load_shown(conn, query).await?;
     Ok(Page::from_rows(items, limit, |c: &Claim| Cursor {
         created_at: if by_updated { c.updated_at } else { c.created_at },
@@ -641,4 +660,87 @@ async fn apply_if_current(
         .exec(conn)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// One batch of a claims export: up to `limit.get()` claims matching
+/// `filter`, newest first (by creation, or by last change when the filter
+/// orders so), after `after`; each with its article's title, its
+/// assignee's email and its sources' URLs. Four statements a batch.
+pub async fn export_batch(
+    conn: &impl ConnectionTrait,
+    filter: &ClaimFilter,
+    limit: Limit,
+    after: Option<Cursor>,
+) -> StoreResult<Vec<ClaimRow>> {
+    use super::entities::{articles, sources, users};
+    let column = time_column(filter.order);
+    let query = super::newest_first_query(
+        filtered(conn.get_database_backend(), filter),
+        column,
+        Column::Id,
+        limit,
+        after,
+    );
+    let mut rows = query.all(conn).await?;
+    rows.truncate(limit.get() as usize);
+    // A row shows the kind, not the quantities.
+    let claims = rows
+        .into_iter()
+        .map(|row| to_domain(row, Vec::new()))
+        .collect::<StoreResult<Vec<Claim>>>()?;
+    let article_ids: Vec<Uuid> = claims.iter().filter_map(|c| c.article_id.map(|a| a.0)).collect();
+    let titles: HashMap<Uuid, String> = if article_ids.is_empty() {
+        HashMap::new()
+    } else {
+        articles::Entity::find()
+            .select_only()
+            .column(articles::Column::Id)
+            .column(articles::Column::Title)
+            .filter(articles::Column::Id.is_in(article_ids))
+            .into_tuple::<(Uuid, String)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let assignees: Vec<Uuid> = claims.iter().filter_map(|c| c.assignee.map(|a| a.0)).collect();
+    let emails: HashMap<Uuid, String> = if assignees.is_empty() {
+        HashMap::new()
+    } else {
+        users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .column(users::Column::Email)
+            .filter(users::Column::Id.is_in(assignees))
+            .into_tuple::<(Uuid, String)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let mut urls: HashMap<Uuid, Vec<String>> = HashMap::new();
+    if !claims.is_empty() {
+        let found = sources::Entity::find()
+            .select_only()
+            .column(sources::Column::ClaimId)
+            .column(sources::Column::Url)
+            .filter(sources::Column::ClaimId.is_in(claims.iter().map(|c| c.id.0)))
+            .order_by_asc(sources::Column::CreatedAt)
+            .order_by_asc(sources::Column::Id)
+            .into_tuple::<(Uuid, String)>()
+            .all(conn)
+            .await?;
+        for (claim, url) in found {
+            urls.entry(claim).or_default().push(url);
+        }
+    }
+    Ok(claims
+        .into_iter()
+        .map(|claim| ClaimRow {
+            article_title: claim.article_id.and_then(|a| titles.get(&a.0).cloned()),
+            assignee_email: claim.assignee.and_then(|a| emails.get(&a.0).cloned()),
+            source_urls: urls.remove(&claim.id.0).unwrap_or_default(),
+            claim,
+        })
+        .collect())
 }

@@ -53,6 +53,17 @@ fn claim_filters(sql: &mut Sql, filter: &ClaimFilter) {
     if let Some(rating) = filter.rating {
         sql.push(" AND t.verdict_rating = ").bind(rating.as_str());
     }
+    let times = filter.times;
+    for (bound, condition) in [
+        (times.created_after, " AND t.created_at > "),
+        (times.created_before, " AND t.created_at < "),
+        (times.updated_after, " AND t.updated_at > "),
+        (times.updated_before, " AND t.updated_at < "),
+    ] {
+        if let Some(at) = bound {
+            sql.push(condition).bind(at);
+        }
+    }
 }
 
 /// Closes a ranked query: only the newest `RANKED_MAX` matches are ranked,

@@ -136,7 +136,39 @@ pub struct ClaimFilter {
     pub rating: Option<Rating>,
     /// Full-text search over the text, claimant and article title.
     pub search: Option<SearchQuery>,
+    /// Only claims created or last changed inside these bounds (each
+    /// exclusive).
+    pub times: TimeRange,
     pub order: ClaimOrder,
+}
+
+/// Bounds on when claims were created and last changed; each is exclusive
+/// and any may be absent.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TimeRange {
+    pub created_after: Option<DateTime<Utc>>,
+    pub created_before: Option<DateTime<Utc>>,
+    pub updated_after: Option<DateTime<Utc>>,
+    pub updated_before: Option<DateTime<Utc>>,
+}
+
+impl TimeRange {
+    /// Refuses bounds that no claim could meet, naming the query parameter.
+    pub fn check(&self) -> Result<(), DomainError> {
+        let mut errors = Errors::default();
+        for (after, before, field) in [
+            (self.created_after, self.created_before, "created_before"),
+            (self.updated_after, self.updated_before, "updated_before"),
+        ] {
+            if let (Some(after), Some(before)) = (after, before)
+                && after >= before
+            {
+                let bound = field.replace("before", "after");
+                errors.add(field, format!("must be later than {bound}"));
+            }
+        }
+        errors.into_result()
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@ pub mod claimreview;
 pub mod comment;
 pub mod error;
 pub mod evidence;
+pub mod export;
 pub mod extract;
 pub mod history;
 pub mod ids;

@@ -30,6 +30,11 @@ impl Limit {
     pub fn get(self) -> u64 {
         self.0
     }
+
+    /// A batch size the server chooses (at least 1).
+    pub fn batch(n: u64) -> Self {
+        Self(n.max(1))
+    }
 }
 
 /// Position of the last row of a page; the next page starts strictly after it.

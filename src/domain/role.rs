@@ -57,6 +57,10 @@ pub enum Action {
     SeeAllTokens,
     /// Registering webhook endpoints and reading their deliveries.
     ManageWebhooks,
+    /// Downloading claims as CSV.
+    ExportClaims,
+    /// Adding other publishers' fact-checks.
+    ImportFactChecks,
 }
 
 impl Action {
@@ -66,9 +70,13 @@ impl Action {
             | Action::WriteArticles
             | Action::WriteClaims
             | Action::ManageOwnTokens
-            | Action::CreateTokens => Role::Reporter,
+            | Action::CreateTokens
+            | Action::ExportClaims => Role::Reporter,
             Action::TransitionClaims | Action::LinkClaims => Role::Checker,
-            Action::ArchiveArticles | Action::DeleteClaims | Action::ManageWebhooks => Role::Editor,
+            Action::ArchiveArticles
+            | Action::DeleteClaims
+            | Action::ManageWebhooks
+            | Action::ImportFactChecks => Role::Editor,
             Action::ManageUsers | Action::ChangeUsers | Action::SeeAllTokens => Role::Admin,
         }
     }
@@ -104,18 +112,20 @@ mod tests {
     #[test]
     fn permission_table() {
         use Role::*;
-        let table: [(Action, [bool; 4]); 13] = [
+        let table: [(Action, [bool; 4]); 15] = [
             //                          reporter checker editor admin
             (Action::Read, [true, true, true, true]),
             (Action::WriteArticles, [true, true, true, true]),
             (Action::WriteClaims, [true, true, true, true]),
             (Action::ManageOwnTokens, [true, true, true, true]),
             (Action::CreateTokens, [true, true, true, true]),
+            (Action::ExportClaims, [true, true, true, true]),
             (Action::TransitionClaims, [false, true, true, true]),
             (Action::LinkClaims, [false, true, true, true]),
             (Action::ArchiveArticles, [false, false, true, true]),
             (Action::DeleteClaims, [false, false, true, true]),
             (Action::ManageWebhooks, [false, false, true, true]),
+            (Action::ImportFactChecks, [false, false, true, true]),
             (Action::ManageUsers, [false, false, false, true]),
             (Action::ChangeUsers, [false, false, false, true]),
             (Action::SeeAllTokens, [false, false, false, true]),

@@ -42,7 +42,9 @@ permissions!(
     CreateTokens,
     ManageUsers,
     ChangeUsers,
-    ManageWebhooks
+    ManageWebhooks,
+    ExportClaims,
+    ImportFactChecks
 );
 
 /// A caller whose credentials are valid and whose role allows `P`.

@@ -1,7 +1,8 @@
 //! `/claims`: check-worthy statements, standalone or pointing into an article.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,14 +11,15 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::auth::{AuthUser, DeleteClaims, Read, WriteClaims};
+use super::auth::{AuthUser, DeleteClaims, ExportClaims as ExportClaimsAction, Read, WriteClaims};
 use super::error::{AppError, Problem};
+use super::export;
 use super::extract::{Created, Json, Path, Precondition, Query, Versioned, not_null, nullable};
 use super::extraction::{Kind, QuantityWire};
 use super::paging::{Paged, page_request};
 use super::tracking::{GroupResponse, LinkResponse};
 use crate::domain::DomainError;
-use crate::domain::claim::{Claim, ClaimFields, ClaimFilter, ClaimOrder, ClaimPatch, ClaimStatus};
+use crate::domain::claim::{Claim, ClaimFields, ClaimFilter, ClaimOrder, ClaimPatch, ClaimStatus, TimeRange};
 use crate::domain::error::Errors;
 use crate::domain::ids::{ArticleId, ClaimId, UserId};
 use crate::domain::search::SearchQuery;
@@ -27,6 +29,7 @@ use crate::service::{claims, tracking};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_claims, create_claim))
+        .routes(routes!(export_claims))
         .routes(routes!(get_claim, update_claim, delete_claim))
 }
 
@@ -293,79 +296,173 @@ impl From<SortKey> for ClaimOrder {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListClaims {
-    /// Only claims of this article.
-    pub article_id: Option<Uuid>,
-    /// Only claims in this status.
-    pub status: Option<Status>,
-    /// Full-text search in the claim text, claimant and article title:
-    /// every word must match (word forms too: "attack" finds "attacks").
-    #[param(max_length = 500)]
-    pub q: Option<String>,
-    /// Only claims assigned to this user; `me` for your own queue.
-    #[param(example = "me")]
-    pub assignee: Option<String>,
-    /// Only claims whose current verdict has this rating.
-    pub rating: Option<RatingName>,
-    /// Newest first by `created_at` or `updated_at`, or best match first
-    /// (`relevance`). The default is `relevance` with `q`, else `created_at`.
-    pub sort: Option<SortKey>,
-    /// Page size.
-    #[param(minimum = 1, maximum = 200, default = 50)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+/// Declares a query-parameter struct with the claim filters shared by the
+/// listing and the export, plus its own fields, and `filter()` to read them.
+macro_rules! claim_filter_params {
+    ($(#[$meta:meta])* pub struct $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Deserialize, IntoParams)]
+        #[serde(deny_unknown_fields)]
+        #[into_params(parameter_in = Query)]
+        pub struct $name {
+            /// Only claims of this article.
+            pub article_id: Option<Uuid>,
+            /// Only claims in this status.
+            pub status: Option<Status>,
+            /// Full-text search in the claim text, claimant and article title:
+            /// every word must match (word forms too: "attack" finds "attacks").
+            #[param(max_length = 500)]
+            pub q: Option<String>,
+            /// Only claims assigned to this user; `me` for your own queue.
+            #[param(example = "me")]
+            pub assignee: Option<String>,
+            /// Only claims whose current verdict has this rating.
+            pub rating: Option<RatingName>,
+            /// Only claims created after this time (RFC 3339, exclusive).
+            pub created_after: Option<DateTime<Utc>>,
+            /// Only claims created before this time (RFC 3339, exclusive).
+            pub created_before: Option<DateTime<Utc>>,
+            /// Only claims last changed after this time (RFC 3339, exclusive).
+            pub updated_after: Option<DateTime<Utc>>,
+            /// Only claims last changed before this time (RFC 3339, exclusive).
+            pub updated_before: Option<DateTime<Utc>>,
+            $($extra)*
+        }
+
+        impl $name {
+            /// The filter these parameters describe, for `caller`, in the
+            /// order `sort` asks for.
+            fn filter(&self, caller: UserId) -> Result<ClaimFilter, DomainError> {
+                let assignee = match self.assignee.as_deref() {
+                    None => None,
+                    Some("me") => Some(caller),
+                    Some(id) => Some(UserId(id.parse().map_err(|_| {
+                        DomainError::invalid("assignee", "must be \"me\" or a user id (a UUID)")
+                    })?)),
+                };
+                let search = match self.q.as_deref() {
+                    Some(q) => Some(SearchQuery::parse(q).map_err(|m| DomainError::invalid("q", m))?),
+                    None => None,
+                };
+                let order = ClaimOrder::choose(self.sort.map(ClaimOrder::from), search.is_some())
+                    .map_err(|m| DomainError::invalid("sort", m))?;
+                let times = TimeRange {
+                    created_after: self.created_after,
+                    created_before: self.created_before,
+                    updated_after: self.updated_after,
+                    updated_before: self.updated_before,
+                };
+                times.check()?;
+                Ok(ClaimFilter {
+                    article_id: self.article_id.map(ArticleId),
+                    status: self.status.map(ClaimStatus::from),
+                    assignee,
+                    rating: self.rating.map(Rating::from),
+                    search,
+                    times,
+                    order,
+                })
+            }
+        }
+    };
+}
+
+claim_filter_params! {
+    pub struct ListClaims {
+        /// Newest first by `created_at` or `updated_at`, or best match first
+        /// (`relevance`). The default is `relevance` with `q`, else `created_at`.
+        pub sort: Option<SortKey>,
+        /// Page size.
+        #[param(minimum = 1, maximum = 200, default = 50)]
+        pub limit: Option<i64>,
+        /// The `next_cursor` of the previous page.
+        pub cursor: Option<String>,
+    }
+}
+
+claim_filter_params! {
+    pub struct ExportClaims {
+        /// Newest first by `created_at` (the default) or `updated_at`.
+        pub sort: Option<ExportSort>,
+    }
+}
+
+/// The order of an export: always newest first, by creation or last change.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportSort {
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl From<ExportSort> for ClaimOrder {
+    fn from(key: ExportSort) -> Self {
+        match key {
+            ExportSort::CreatedAt => ClaimOrder::Created,
+            ExportSort::UpdatedAt => ClaimOrder::Updated,
+        }
+    }
 }
 
 /// List claims
 ///
 /// Claims newest first, optionally filtered; filters combine with AND.
 /// With `q`, only claims matching the search, best match first unless
-/// `sort` says otherwise.
+/// `sort` says otherwise. With `Accept: text/csv`, every matching claim as
+/// CSV instead of a page (see `GET /claims/export.csv`; `limit` and
+/// `cursor` are then ignored).
 #[utoipa::path(get, path = "/claims", tag = "claims", security(("bearerAuth" = [])), params(ListClaims),
     responses(
-        (status = 200, description = "A page of claims", body = Paged<ClaimResponse>),
+        (status = 200, description = "A page of claims (or, with Accept: text/csv, all of them as CSV)",
+            content((Paged<ClaimResponse> = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Unknown or malformed query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit, cursor, q or sort", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit, cursor, q, sort, assignee or time range", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_claims(
     auth: AuthUser<Read>,
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(query): Query<ListClaims>,
-) -> Result<Json<Paged<ClaimResponse>>, AppError> {
-    let assignee = match query.assignee.as_deref() {
-        None => None,
-        Some("me") => Some(auth.principal.user_id),
-        Some(id) => Some(UserId(id.parse().map_err(|_| {
-            DomainError::invalid("assignee", "must be \"me\" or a user id (a UUID)")
-        })?)),
-    };
-    let search = match query.q.as_deref() {
-        Some(q) => Some(SearchQuery::parse(q).map_err(|m| DomainError::invalid("q", m))?),
-        None => None,
-    };
-    let order = ClaimOrder::choose(query.sort.map(ClaimOrder::from), search.is_some())
-        .map_err(|m| DomainError::invalid("sort", m))?;
-    let filter = ClaimFilter {
-        article_id: query.article_id.map(ArticleId),
-        status: query.status.map(ClaimStatus::from),
-        assignee,
-        rating: query.rating.map(Rating::from),
-        search,
-        order,
-    };
+) -> Result<Response, AppError> {
+    let filter = query.filter(auth.principal.user_id)?;
+    if export::wants_csv(&headers) {
+        return Ok(export::csv_response(&state, filter));
+    }
     let cursor = query.cursor.as_deref();
-    if let (ClaimOrder::Relevance, Some(search)) = (order, &filter.search) {
+    if let (ClaimOrder::Relevance, Some(search)) = (filter.order, &filter.search) {
         let (limit, cursor) = page_request(query.limit, cursor)?;
         let page = claims::search(&state.db, search, &filter, limit, cursor).await?;
-        return Ok(Json(Paged::from_page(page, ClaimResponse::from)));
+        return Ok(Json(Paged::from_page(page, ClaimResponse::from)).into_response());
     }
     let (limit, cursor) = page_request(query.limit, cursor)?;
     let page = claims::list(&state.db, &filter, limit, cursor).await?;
-    Ok(Json(Paged::from_page(page, ClaimResponse::from)))
+    Ok(Json(Paged::from_page(page, ClaimResponse::from)).into_response())
+}
+
+/// Export claims as CSV
+///
+/// Every claim matching the filters (the same as `GET /claims`), newest
+/// first, as one CSV file streamed as it is read (RFC 4180, UTF-8, CRLF line
+/// ends, a header row first). Columns: id, article_id, article_title, text,
+/// claimant, kind, status, rating, verdict_summary, assignee_email,
+/// source_urls (separated by a space), created_at, updated_at, verified_at.
+/// Cells that a spreadsheet would run as a formula (starting with `=`, `+`,
+/// `-`, `@`, tab or carriage return) begin with `'`. `GET /claims` with
+/// `Accept: text/csv` answers the same. Claims changed while the export runs
+/// may or may not appear in it.
+#[utoipa::path(get, path = "/claims/export.csv", tag = "claims", security(("bearerAuth" = [])), params(ExportClaims),
+    responses(
+        (status = 200, description = "The claims as CSV", content_type = "text/csv", body = String,
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"claims.csv\""))),
+        (status = 422, description = "Bad q, sort, assignee or time range", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn export_claims(
+    auth: AuthUser<ExportClaimsAction>,
+    State(state): State<AppState>,
+    Query(query): Query<ExportClaims>,
+) -> Result<Response, AppError> {
+    let filter = query.filter(auth.principal.user_id)?;
+    Ok(export::csv_response(&state, filter))
 }
 
 /// Create a claim

@@ -84,6 +84,11 @@ fn describe() {
         "Bytes of text extracted from"
     );
     describe_counter!("claimdesk_extraction_claims_total", "Claims extraction found");
+    describe_counter!("claimdesk_claims_exported_total", "Claims written to CSV exports");
+    describe_counter!(
+        "claimdesk_fact_checks_imported_total",
+        "Other publishers' fact-checks imported, by outcome"
+    );
     describe_histogram!(
         "claimdesk_extraction_duration_seconds",
         Unit::Seconds,

@@ -7,6 +7,7 @@ pub mod claims;
 pub mod comments;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod extract;
 pub mod extraction;
 pub mod health;

@@ -435,3 +435,49 @@ async fn article_body(
         None => Ok(None),
     }
 }
+
+/// Claims per statement batch of an export.
+const EXPORT_BATCH: u64 = 1_000;
+
+/// Every claim matching `filter` as CSV (header row first), read in batches
+/// as the stream is polled, so memory stays flat however many claims match.
+/// A database error ends the stream with that error.
+pub fn export_csv(
+    db: DatabaseConnection,
+    filter: ClaimFilter,
+) -> impl futures_util::Stream<Item = StoreResult<Vec<u8>>> + Send + 'static {
+    struct State {
+        db: DatabaseConnection,
+        filter: ClaimFilter,
+        after: Option<Cursor>,
+        first: bool,
+        done: bool,
+    }
+    let start = State {
+        db,
+        filter,
+        after: None,
+        first: true,
+        done: false,
+    };
+    futures_util::stream::try_unfold(start, |mut state| async move {
+        if state.done {
+            return Ok(None);
+        }
+        let limit = Limit::batch(EXPORT_BATCH);
+        let rows = claims::export_batch(&state.db, &state.filter, limit, state.after).await?;
+        state.done = (rows.len() as u64) < limit.get();
+        let by_updated = state.filter.order == crate::domain::claim::ClaimOrder::Updated;
+        if let Some(last) = rows.last() {
+            let c = &last.claim;
+            state.after = Some(Cursor {
+                created_at: if by_updated { c.updated_at } else { c.created_at },
+                id: c.id.0,
+            });
+        }
+        metrics::counter!("claimdesk_claims_exported_total").increment(rows.len() as u64);
+        let chunk = crate::domain::export::to_csv(&rows, state.first);
+        state.first = false;
+        Ok(Some((chunk, state)))
+    })
+}

@@ -12,6 +12,7 @@ mod cli;
 mod concurrency;
 mod contract;
 mod errors;
+mod exchange;
 mod extraction;
 mod extraction_quality;
 mod health;

@@ -25,7 +25,7 @@ async fn claim(app: &TestApp, text: &str, claimant: Option<&str>) -> String {
 
 /// Takes a claim to `verified` with a `false` rating: a source, a verdict
 /// proposed by the admin, approved by a second editor.
-async fn verify(app: &TestApp, id: &str, editor: &str) {
+pub(crate) async fn verify(app: &TestApp, id: &str, editor: &str) {
     let path = format!("/api/v1/claims/{id}");
     let transitions = format!("{path}/transitions");
     app.post(&transitions, json!({"to": "in_progress"}))
