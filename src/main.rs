@@ -113,6 +113,10 @@ enum Command {
         /// may take to finish before the process exits anyway.
         #[arg(long, env = "CLAIMDESK_SHUTDOWN_GRACE", default_value = "20s", value_parser = duration)]
         shutdown_grace: std::time::Duration,
+        /// Serve the ClaimReview feed (/api/v1/claimreview/feed) to anyone,
+        /// without signing in.
+        #[arg(long, env = "CLAIMDESK_PUBLIC_FEED", default_value_t = false)]
+        public_feed: bool,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -357,6 +361,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             request_timeout,
             body_timeout,
             shutdown_grace,
+            public_feed,
         } => {
             // Installed first, so that everything from here on is counted.
             let metrics = metrics_bind.map(|_| http::metrics::install()).transpose()?;
@@ -411,6 +416,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     webhooks,
                     request_timeout,
                     body_timeout,
+                    public_feed,
                 },
             );
             let listener = tokio::net::TcpListener::bind(bind)

@@ -12,6 +12,7 @@ mod m20261127_000006_claim_tracking;
 mod m20261129_000007_trust;
 mod m20261129_000008_webhooks;
 mod m20261129_000009_matching_jobs;
+mod m20261130_000010_fact_checks;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_trust::Migration),
             Box::new(m20261129_000008_webhooks::Migration),
             Box::new(m20261129_000009_matching_jobs::Migration),
+            Box::new(m20261130_000010_fact_checks::Migration),
         ]
     }
 }

@@ -180,6 +180,8 @@ tables! {
     comments,
     claim_events,
     claim_reviews,
+    fact_checks,
+    claim_fact_checks,
     events,
     webhooks,
     webhook_deliveries,

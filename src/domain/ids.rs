@@ -29,3 +29,4 @@ id_type!(TokenId);
 id_type!(SourceId);
 id_type!(EventId);
 id_type!(CommentId);
+id_type!(FactCheckId);

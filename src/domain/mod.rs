@@ -9,6 +9,7 @@ pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod extract;
+pub mod factcheck;
 pub mod history;
 pub mod ids;
 pub mod link;

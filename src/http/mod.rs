@@ -10,6 +10,7 @@ pub mod events;
 pub mod export;
 pub mod extract;
 pub mod extraction;
+pub mod feed;
 pub mod health;
 pub mod metrics;
 pub mod observe;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub openapi_json: Arc<String>,
     /// How long a request may take (long polls end before it).
     pub request_timeout: Duration,
+    /// Whether anyone may read the ClaimReview feed without signing in.
+    pub public_feed: bool,
 }
 
 /// Knobs that change how the app handles requests.
@@ -88,6 +91,8 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// How long a client may take to send its request body (408 after).
     pub body_timeout: Duration,
+    /// Whether anyone may read the ClaimReview feed without signing in.
+    pub public_feed: bool,
 }
 
 impl Default for Settings {
@@ -96,6 +101,7 @@ impl Default for Settings {
             body_limit: 2 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(10),
+            public_feed: false,
             trusted_proxies: 0,
             max_claims_per_article: 1000,
             webhooks: WebhookSettings::default(),
@@ -121,6 +127,7 @@ fn api() -> OpenApiRouter<AppState> {
                 .merge(articles::router())
                 .merge(claims::router())
                 .merge(workflow::router())
+                .merge(feed::router())
                 .merge(sources::router())
                 .merge(comments::router())
                 .merge(tracking::router())
@@ -170,6 +177,7 @@ pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
         webhooks: settings.webhooks.clone(),
         openapi_json: Arc::new(serde_json::to_string_pretty(&document).unwrap_or_default()),
         request_timeout: settings.request_timeout,
+        public_feed: settings.public_feed,
     };
     // The reference page: Swagger UI served from assets built into the
     // binary (no CDN), reading the same document as /api/v1/openapi.json.

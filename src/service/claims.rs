@@ -481,3 +481,41 @@ pub fn export_csv(
         Ok(Some((chunk, state)))
     })
 }
+
+/// Reviews built per statement while back-filling the feed.
+const BACKFILL_BATCH: u64 = 100;
+
+/// A page of the ClaimReview feed: the published review of every live
+/// verified claim, newest first, those published after `since` only.
+/// Claims verified before reviews were kept get theirs built and kept first,
+/// as `claim_review` does.
+pub async fn feed(
+    db: &DatabaseConnection,
+    publisher: &Publisher,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    limit: Limit,
+    after: Option<Cursor>,
+) -> StoreResult<Page<reviews::FeedEntry>> {
+    loop {
+        let missing = reviews::unpublished(db, BACKFILL_BATCH).await?;
+        if missing.is_empty() {
+            break;
+        }
+        let txn = db::begin_write(db).await?;
+        for id in missing {
+            // Another request may have moved the claim on since the read.
+            if let Some(claim) = claims::find(&txn, id).await?
+                && claim.status == ClaimStatus::Verified
+            {
+                let review = build_review(&txn, &claim, publisher).await?;
+                reviews::publish(&txn, id, review, now(), false).await?;
+            }
+        }
+        txn.commit().await?;
+    }
+    let rows = reviews::feed(db, since, limit, after).await?;
+    Ok(Page::from_rows(rows, limit, |e| Cursor {
+        created_at: e.published_at,
+        id: e.claim_id.0,
+    }))
+}

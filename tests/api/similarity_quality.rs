@@ -4,11 +4,13 @@
 //! figures and the pairs it gets wrong.
 
 use claimdesk::domain::extract::analyse;
-use claimdesk::domain::similarity::{Fingerprint, SAME_CLAIM, TermCounts};
+use claimdesk::domain::similarity::{Fingerprint, SAME_CLAIM, SAME_REVIEWED, TermCounts};
 use serde::Deserialize;
 
 const PRECISION_FLOOR: f64 = 0.90;
 const RECALL_FLOOR: f64 = 0.80;
+const REVIEWED_PRECISION_FLOOR: f64 = 0.80;
+const REVIEWED_RECALL_FLOOR: f64 = 0.65;
 
 #[derive(Deserialize)]
 struct PairSet {
@@ -57,8 +59,18 @@ fn measure(file: &str) -> (f64, f64) {
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
     let mut by_kind: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for (pair, (a, b)) in set.pairs.iter().zip(&prints) {
-        let similarity = a.compare(b, &counts);
-        let predicted = similarity.score >= SAME_CLAIM;
+        // In the claimReviewed sets, `b` is the fact-checker's statement.
+        let similarity = if file.starts_with("claimreviewed") {
+            a.compare_reviewed(b, &counts)
+        } else {
+            a.compare(b, &counts)
+        };
+        let threshold = if file.starts_with("claimreviewed") {
+            SAME_REVIEWED
+        } else {
+            SAME_CLAIM
+        };
+        let predicted = similarity.score >= threshold;
         let entry = by_kind.entry(pair.kind.as_str()).or_default();
         entry.0 += 1;
         if predicted == pair.same {
@@ -78,29 +90,59 @@ fn measure(file: &str) -> (f64, f64) {
     }
     let precision = tp as f64 / (tp + fp).max(1) as f64;
     let recall = tp as f64 / (tp + fn_).max(1) as f64;
-    println!("{file}: {} pairs, threshold {SAME_CLAIM}", set.pairs.len());
+    println!("{file}: {} pairs", set.pairs.len());
     for (kind, (n, right)) in &by_kind {
         println!("  {kind:<10} {right:>3}/{n:<3} judged right");
     }
     println!("  same claim: precision {precision:.3} recall {recall:.3} (tp {tp}, fp {fp}, fn {fn_})");
-    assert!(set.pairs.len() >= 100, "{file} is too small to measure anything");
+    let least = if file.starts_with("claimreviewed") {
+        50
+    } else {
+        100
+    };
+    assert!(
+        set.pairs.len() >= least,
+        "{file} is too small to measure anything"
+    );
     (precision, recall)
 }
 
 /// `pairs.json` is the set the matcher was tuned on; `holdout.json` was
 /// written separately, by someone who never saw the matcher, and was not
-/// used to tune it. Both must meet the floors.
+/// used to tune it; so was `claimreviewed.json`, article sentences against
+/// the terse `claimReviewed` of other publishers' fact-checks. All must
+/// meet the floors.
 #[test]
 fn same_claim_precision_and_recall_meet_the_floors() {
-    for file in ["pairs.json", "holdout.json"] {
-        let (precision, recall) = measure(file);
+    let files = [
+        "pairs.json",
+        "holdout.json",
+        "claimreviewed.json",
+        "claimreviewed_holdout.json",
+    ];
+    // Every set is measured (and printed) before any floor is checked.
+    let measured: Vec<(&str, f64, f64)> = files
+        .iter()
+        .map(|file| {
+            let (precision, recall) = measure(file);
+            (*file, precision, recall)
+        })
+        .collect();
+    for (file, precision, recall) in measured {
+        // Matching against fact-checkers' terse statements does not reach
+        // the floors yet (see docs/exchange.md); these guard what it does.
+        let (precision_floor, recall_floor) = if file.starts_with("claimreviewed") {
+            (REVIEWED_PRECISION_FLOOR, REVIEWED_RECALL_FLOOR)
+        } else {
+            (PRECISION_FLOOR, RECALL_FLOOR)
+        };
         assert!(
-            precision >= PRECISION_FLOOR,
-            "{file}: precision {precision:.3} < {PRECISION_FLOOR}"
+            precision >= precision_floor,
+            "{file}: precision {precision:.3} < {precision_floor}"
         );
         assert!(
-            recall >= RECALL_FLOOR,
-            "{file}: recall {recall:.3} < {RECALL_FLOOR}"
+            recall >= recall_floor,
+            "{file}: recall {recall:.3} < {recall_floor}"
         );
     }
 }

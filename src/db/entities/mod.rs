@@ -5,6 +5,7 @@
 pub mod api_tokens;
 pub mod articles;
 pub mod claim_events;
+pub mod claim_fact_checks;
 pub mod claim_links;
 pub mod claim_matches;
 pub mod claim_quantities;
@@ -12,6 +13,7 @@ pub mod claim_reviews;
 pub mod claims;
 pub mod comments;
 pub mod events;
+pub mod fact_checks;
 pub mod matching_jobs;
 pub mod refresh_tokens;
 pub mod server_secrets;
