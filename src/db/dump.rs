@@ -606,7 +606,7 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), TABLES.len());
         assert!(TABLES.contains(&HISTORY));
-        assert_eq!(TABLES.len(), 19);
+        assert_eq!(TABLES.len(), 21);
     }
 
     #[test]

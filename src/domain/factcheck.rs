@@ -126,7 +126,7 @@ pub fn read_element(index: usize, pointer: &str, element: &Value) -> Vec<Element
 /// Finds ClaimReviews in an element, descending through `item` and `review`
 /// at most a few levels.
 fn collect<'a>(value: &'a Value, pointer: String, out: &mut Vec<(String, &'a Value)>, depth: usize) {
-    if depth > 3 {
+    if depth > 5 {
         return;
     }
     match value {
