@@ -159,6 +159,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Import other publishers' fact-checks (a schema.org DataFeed of
+    /// ClaimReview, or a JSON array of them) from a file of any size, read
+    /// one element at a time. Importing a file again updates, never
+    /// duplicates.
+    ImportFactChecks {
+        /// The JSON file to read.
+        file: std::path::PathBuf,
+    },
     /// Manage accounts from scripts.
     User {
         #[command(subcommand)]
@@ -283,6 +291,26 @@ async fn run(cli: Cli) -> Result<(), String> {
                 header.database,
                 header.exported_at.to_rfc3339(),
                 started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::ImportFactChecks { file } => {
+            let conn = connect(&cli.database_url).await?;
+            db::migrate(&conn)
+                .await
+                .map_err(|e| format!("migration failed: {e}"))?;
+            let report = service::fact_checks::import_file(&conn, &file).await?;
+            for refusal in report.refused.iter().take(20) {
+                eprintln!("refused {}: {}", refusal.pointer, refusal.reason);
+            }
+            if report.refused.len() > 20 {
+                eprintln!("... and {} more refused", report.refused.len() - 20);
+            }
+            println!(
+                "{} created, {} updated, {} refused",
+                report.created,
+                report.updated,
+                report.refused.len()
             );
             Ok(())
         }

@@ -13,11 +13,12 @@ use super::entities::claim_quantities;
 use super::entities::claims::{self, Column, Entity};
 use super::{StoreError, StoreResult};
 use crate::domain::claim::{
-    Claim, ClaimContent, ClaimFilter, ClaimOrder, ClaimStatus, ClaimText, Span, VerdictRecord, VerifiedMatch,
+    Claim, ClaimContent, ClaimFilter, ClaimOrder, ClaimStatus, ClaimText, ExternalMatch, Span, VerdictRecord,
+    VerifiedMatch,
 };
 use crate::domain::export::ClaimRow;
 use crate::domain::extract::{Analysis, ClaimKind, ExtractedQuantity, Qualifier};
-use crate::domain::ids::{ArticleId, ClaimId, UserId};
+use crate::domain::ids::{ArticleId, ClaimId, FactCheckId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, RankCursor};
 use crate::domain::search::SearchQuery;
 use crate::domain::similarity::unit_key;
@@ -74,6 +75,7 @@ fn to_domain(row: claims::Model, quantities: Vec<ExtractedQuantity>) -> StoreRes
             _ => None,
         },
         similar_verified: None,
+        similar_external: None,
     })
 }
 
@@ -83,6 +85,7 @@ struct ShownRow {
     claim: claims::Model,
     quantities: Option<String>,
     verified: Option<String>,
+    external: Option<String>,
 }
 
 impl sea_orm::FromQueryResult for ShownRow {
@@ -91,6 +94,7 @@ impl sea_orm::FromQueryResult for ShownRow {
             claim: claims::Model::from_query_result(row, pre)?,
             quantities: row.try_get(pre, "shown_quantities")?,
             verified: row.try_get(pre, "shown_verified")?,
+            external: row.try_get(pre, "shown_external")?,
         })
     }
 }
@@ -118,12 +122,24 @@ struct VerifiedJson {
     approved_at: String,
 }
 
-/// Adds to a claims query, as two more columns, each claim's quantities and
-/// its best verified repeat, as JSON built by the database: a claim as the
-/// API shows it is then one statement, not three.
+/// An external fact-check repeat as `shown` writes it in JSON.
+#[derive(serde::Deserialize)]
+struct ExternalJson {
+    fact_check_id: Uuid,
+    score: f64,
+    publisher: String,
+    review_url: String,
+    claim_reviewed: String,
+    rating: Option<String>,
+}
+
+/// Adds to a claims query, as three more columns, each claim's quantities,
+/// its best verified repeat and its best external fact-check, as JSON built
+/// by the database: a claim as the API shows it is then one statement, not
+/// four.
 fn shown(query: sea_orm::Select<Entity>, backend: sea_orm::DbBackend) -> sea_orm::Select<Entity> {
     use sea_orm::sea_query::Expr;
-    let (quantities, verified) = if backend == sea_orm::DbBackend::Postgres {
+    let (quantities, verified, external) = if backend == sea_orm::DbBackend::Postgres {
         (
             "(SELECT json_agg(json_build_object('value', q.value, 'value_max', q.value_max, 'of', q.of_value, \
              'unit', q.unit, 'qualifier', q.qualifier, 'text', q.text, 'start', q.span_start, 'end', q.span_end) \
@@ -134,6 +150,10 @@ fn shown(query: sea_orm::Select<Entity>, backend: sea_orm::DbBackend) -> sea_orm
              WHERE m.claim_id = \"claims\".\"id\" AND v.status = 'verified' AND v.deleted_at IS NULL \
              AND v.verdict_approved_at IS NOT NULL \
              ORDER BY m.score DESC, v.verdict_approved_at DESC LIMIT 1)",
+            "(SELECT json_build_object('fact_check_id', f.id, 'score', m.score, 'publisher', f.publisher_name, \
+             'review_url', f.review_url, 'claim_reviewed', f.claim_reviewed, 'rating', f.rating_name)::text \
+             FROM claim_fact_checks m JOIN fact_checks f ON f.id = m.fact_check_id \
+             WHERE m.claim_id = \"claims\".\"id\" ORDER BY m.score DESC, f.updated_at DESC LIMIT 1)",
         )
     } else {
         (
@@ -147,11 +167,16 @@ fn shown(query: sea_orm::Select<Entity>, backend: sea_orm::DbBackend) -> sea_orm
              WHERE m.claim_id = \"claims\".\"id\" AND v.status = 'verified' AND v.deleted_at IS NULL \
              AND v.verdict_approved_at IS NOT NULL \
              ORDER BY m.score DESC, v.verdict_approved_at DESC LIMIT 1)",
+            "(SELECT json_object('fact_check_id', lower(hex(f.id)), 'score', m.score, 'publisher', f.publisher_name, \
+             'review_url', f.review_url, 'claim_reviewed', f.claim_reviewed, 'rating', f.rating_name) \
+             FROM claim_fact_checks m JOIN fact_checks f ON f.id = m.fact_check_id \
+             WHERE m.claim_id = \"claims\".\"id\" ORDER BY m.score DESC, f.updated_at DESC LIMIT 1)",
         )
     };
     query
         .column_as(Expr::cust(quantities), "shown_quantities")
         .column_as(Expr::cust(verified), "shown_verified")
+        .column_as(Expr::cust(external), "shown_external")
 }
 
 /// Runs a claims query as the API shows claims: one statement.
@@ -199,6 +224,17 @@ fn from_shown(rows: Vec<ShownRow>) -> StoreResult<Vec<Claim>> {
                     approved_at: DateTime::parse_from_rfc3339(&v.approved_at)
                         .map_err(|_| bad("approval time"))?
                         .with_timezone(&Utc),
+                });
+            }
+            if let Some(json) = row.external.as_deref() {
+                let e: ExternalJson = serde_json::from_str(json).map_err(|_| bad("external fact-check"))?;
+                claim.similar_external = Some(ExternalMatch {
+                    fact_check_id: FactCheckId(e.fact_check_id),
+                    score: e.score,
+                    publisher: e.publisher,
+                    review_url: e.review_url,
+                    claim_reviewed: e.claim_reviewed,
+                    rating: e.rating,
                 });
             }
             Ok(claim)
@@ -354,6 +390,7 @@ pub fn new_claim(
         assignee: None,
         verdict: None,
         similar_verified: None,
+        similar_external: None,
     }
 }
 

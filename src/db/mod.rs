@@ -7,6 +7,7 @@ pub mod comments;
 pub mod dump;
 pub mod entities;
 pub mod events;
+pub mod fact_checks;
 pub mod history;
 pub mod links;
 pub mod matching;

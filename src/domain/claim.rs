@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::{DomainError, Errors};
 use super::extract::Analysis;
-use super::ids::{ArticleId, ClaimId, UserId};
+use super::ids::{ArticleId, ClaimId, FactCheckId, UserId};
 use super::search::SearchQuery;
 use super::text;
 use super::workflow::Rating;
@@ -95,6 +95,8 @@ pub struct Claim {
     /// The closest repeat of this claim, found in another article, that
     /// already carries an approved verdict.
     pub similar_verified: Option<VerifiedMatch>,
+    /// The best of other publishers' fact-checks that the claim repeats.
+    pub similar_external: Option<ExternalMatch>,
 }
 
 /// A repeat of a claim that has already been checked.
@@ -105,6 +107,18 @@ pub struct VerifiedMatch {
     pub rating: Rating,
     pub summary: String,
     pub approved_at: DateTime<Utc>,
+}
+
+/// Another publisher's fact-check of a claim this one repeats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalMatch {
+    pub fact_check_id: FactCheckId,
+    pub score: f64,
+    pub publisher: String,
+    pub review_url: String,
+    pub claim_reviewed: String,
+    /// The publisher's verdict in its own words, when it gives them.
+    pub rating: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -166,6 +166,27 @@ pub struct ClaimResponse {
     /// `GET /claims/{id}/similar` for every match, computed on request.
     #[schema(required = true)]
     pub similar_verified: Option<SimilarVerified>,
+    /// The best of other publishers' fact-checks (imported with
+    /// `POST /fact-checks/import`) that this claim repeats, found by the
+    /// same background matching, moments after the claim is written.
+    #[schema(required = true)]
+    pub similar_external: Option<SimilarExternal>,
+}
+
+/// Another publisher's fact-check of a claim this one repeats.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimilarExternal {
+    pub fact_check_id: Uuid,
+    /// How alike the claim and the fact-checker's statement are, 0..1.
+    pub score: f64,
+    pub publisher: String,
+    #[schema(format = "uri")]
+    pub review_url: String,
+    /// The claim as the fact-checker stated it.
+    pub claim_reviewed: String,
+    /// The verdict in the publisher's words.
+    #[schema(required = true)]
+    pub rating: Option<String>,
 }
 
 /// A repeat of a claim that already has an approved verdict.
@@ -272,6 +293,14 @@ impl From<Claim> for ClaimResponse {
                 rating: m.rating.into(),
                 summary: m.summary,
                 approved_at: m.approved_at,
+            }),
+            similar_external: c.similar_external.map(|m| SimilarExternal {
+                fact_check_id: m.fact_check_id.0,
+                score: m.score,
+                publisher: m.publisher,
+                review_url: m.review_url,
+                claim_reviewed: m.claim_reviewed,
+                rating: m.rating,
             }),
         }
     }

@@ -10,6 +10,7 @@ pub mod events;
 pub mod export;
 pub mod extract;
 pub mod extraction;
+pub mod fact_checks;
 pub mod feed;
 pub mod health;
 pub mod metrics;
@@ -128,6 +129,7 @@ fn api() -> OpenApiRouter<AppState> {
                 .merge(claims::router())
                 .merge(workflow::router())
                 .merge(feed::router())
+                .merge(fact_checks::router())
                 .merge(sources::router())
                 .merge(comments::router())
                 .merge(tracking::router())

@@ -15,13 +15,15 @@ use super::auth::{AuthUser, LinkClaims, Read};
 use super::claims::{RatingName, Status};
 use super::error::{AppError, Problem};
 use super::extract::{Json, Path, Query};
+use super::fact_checks::ExternalRatingWire;
 use crate::domain::DomainError;
 use crate::domain::claim::Claim;
+use crate::domain::factcheck::FactCheck;
 use crate::domain::ids::{ClaimId, UserId};
 use crate::domain::link::{Group, Link, Relation};
 use crate::domain::page::Limit;
 use crate::domain::similarity::{self, Reason, Similarity};
-use crate::service::tracking;
+use crate::service::tracking::{self, Resemblance};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -82,6 +84,7 @@ pub struct MatchReason {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SimilarClaim {
+    pub source: ClaimSource,
     pub claim_id: Uuid,
     #[schema(required = true)]
     pub article_id: Option<Uuid>,
@@ -99,9 +102,72 @@ pub struct SimilarClaim {
     pub reasons: Vec<MatchReason>,
 }
 
+/// Where a match comes from.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimSource {
+    /// A claim of this desk.
+    Claim,
+}
+
+/// Where a match comes from.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExternalSource {
+    /// Another publisher's fact-check, imported with `POST /fact-checks/import`.
+    External,
+}
+
+/// Another publisher's fact-check that resembles the claim.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimilarFactCheck {
+    pub source: ExternalSource,
+    pub fact_check_id: Uuid,
+    /// The claim as the fact-checker stated it.
+    pub claim_reviewed: String,
+    pub publisher: String,
+    /// The fact-check's page.
+    #[schema(format = "uri")]
+    pub review_url: String,
+    pub rating: ExternalRatingWire,
+    /// How alike the claim and the fact-checker's statement are, 0..1.
+    pub score: f64,
+    /// Whether `score` reaches `same_external_threshold`.
+    pub same_claim: bool,
+    pub reasons: Vec<MatchReason>,
+}
+
+fn reasons(similarity: &Similarity) -> Vec<MatchReason> {
+    similarity
+        .reasons
+        .iter()
+        .map(|r| MatchReason {
+            kind: r.into(),
+            description: r.describe(),
+        })
+        .collect()
+}
+
+impl From<(FactCheck, Similarity)> for SimilarFactCheck {
+    fn from((f, similarity): (FactCheck, Similarity)) -> Self {
+        Self {
+            source: ExternalSource::External,
+            fact_check_id: f.id.0,
+            claim_reviewed: f.content.claim_reviewed,
+            publisher: f.content.publisher_name,
+            review_url: f.content.review_url,
+            rating: f.content.rating.into(),
+            same_claim: similarity.score >= similarity::SAME_REVIEWED,
+            score: similarity.score,
+            reasons: reasons(&similarity),
+        }
+    }
+}
+
 impl From<(Claim, Similarity)> for SimilarClaim {
     fn from((claim, similarity): (Claim, Similarity)) -> Self {
         Self {
+            source: ClaimSource::Claim,
             claim_id: claim.id.0,
             article_id: claim.article_id.map(|a| a.0),
             text: claim.content.text.into_string(),
@@ -110,24 +176,21 @@ impl From<(Claim, Similarity)> for SimilarClaim {
             rating: claim.verdict.map(|v| v.rating.into()),
             same_claim: similarity.same_claim(),
             score: similarity.score,
-            reasons: similarity
-                .reasons
-                .iter()
-                .map(|r| MatchReason {
-                    kind: r.into(),
-                    description: r.describe(),
-                })
-                .collect(),
+            reasons: reasons(&similarity),
         }
     }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SimilarClaims {
-    /// Best match first.
+    /// Claims, best match first.
     pub items: Vec<SimilarClaim>,
+    /// Other publishers' fact-checks, best match first.
+    pub external: Vec<SimilarFactCheck>,
     /// The score from which two claims count as the same claim.
     pub same_claim_threshold: f64,
+    /// The score from which a claim repeats another publisher's fact-check.
+    pub same_external_threshold: f64,
 }
 
 /// Find similar claims
@@ -136,8 +199,10 @@ pub struct SimilarClaims {
 /// best match first, each with a score in 0..1 and the reasons for it:
 /// shared amounts (numbers normalised, units in singular form), shared rare
 /// terms, the same claimant; and what speaks against it — another number for
-/// the same unit, other names, the opposite direction. Computed afresh on
-/// each request; matches below 0.2 are left out.
+/// the same unit, other names, the opposite direction. Other publishers'
+/// fact-checks (see `POST /fact-checks/import`) that resemble it are in
+/// `external`, marked `"source": "external"`; `limit` counts both lists.
+/// Computed afresh on each request; matches below 0.2 are left out.
 #[utoipa::path(get, path = "/claims/{id}/similar", tag = "tracking", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "Claim id"), SimilarQuery),
     responses(
@@ -154,9 +219,18 @@ async fn similar_claims(
     let limit = Limit::parse_within(query.limit, SIMILAR_DEFAULT, SIMILAR_MAX)
         .map_err(|m| DomainError::invalid("limit", m))?;
     let found = tracking::similar(&state.db, ClaimId(id), limit.get() as usize).await?;
+    let (mut items, mut external) = (Vec::new(), Vec::new());
+    for (resemblance, similarity) in found {
+        match resemblance {
+            Resemblance::Claim(c) => items.push(SimilarClaim::from((*c, similarity))),
+            Resemblance::External(f) => external.push(SimilarFactCheck::from((*f, similarity))),
+        }
+    }
     Ok(Json(SimilarClaims {
-        items: found.into_iter().map(SimilarClaim::from).collect(),
+        items,
+        external,
         same_claim_threshold: similarity::SAME_CLAIM,
+        same_external_threshold: similarity::SAME_REVIEWED,
     }))
 }
 

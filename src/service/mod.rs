@@ -8,6 +8,7 @@ pub mod backup;
 pub mod claims;
 pub mod comments;
 pub mod events;
+pub mod fact_checks;
 pub mod seed;
 pub mod sources;
 pub mod tokens;

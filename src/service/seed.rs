@@ -155,6 +155,7 @@ fn article(
                 assignee: None,
                 verdict: None,
                 similar_verified: None,
+                similar_external: None,
             })
         })
         .collect();

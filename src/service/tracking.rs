@@ -8,14 +8,15 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use super::background::Stop;
 use crate::db::matching::{self, MatchingJob};
 use crate::db::tracking::ALL_CLAIMS;
-use crate::db::{self, StoreResult, claims, links, tracking};
+use crate::db::{self, StoreResult, claims, fact_checks, links, tracking};
 use crate::domain::DomainError;
-use crate::domain::claim::{Claim, ClaimStatus, VerifiedMatch};
+use crate::domain::claim::{Claim, ClaimStatus, ExternalMatch, VerifiedMatch};
+use crate::domain::factcheck::FactCheck;
 use crate::domain::history::{ClaimLinkChange, EventData};
-use crate::domain::ids::{ClaimId, UserId};
+use crate::domain::ids::{ClaimId, FactCheckId, UserId};
 use crate::domain::link::{self, Group, Link, Pair, Relation};
 use crate::domain::page::now;
-use crate::domain::similarity::{Fingerprint, RELEVANT, Similarity};
+use crate::domain::similarity::{Fingerprint, RELEVANT, SAME_REVIEWED, Similarity};
 
 use super::events::record;
 
@@ -69,7 +70,50 @@ fn verified(claim: &Claim, score: f64) -> Option<VerifiedMatch> {
     })
 }
 
-/// Finds and stores the repeats of `claim`, and shows the best verified one
+/// Other publishers' fact-checks that resemble `claim`, best first, each
+/// at least `RELEVANT`, compared as a claim with a fact-checker's terse
+/// statement of it.
+async fn external(
+    conn: &impl ConnectionTrait,
+    print: &Fingerprint,
+) -> StoreResult<Vec<(FactCheck, Similarity)>> {
+    let mut counts = tracking::term_counts(conn, &print.terms).await?;
+    let found = fact_checks::candidates(conn, print, &counts).await?;
+    let prints: Vec<Fingerprint> = found.iter().map(reviewed_print).collect();
+    let unknown: BTreeSet<&String> = prints
+        .iter()
+        .flat_map(|p| &p.terms)
+        .filter(|t| !counts.by_term.contains_key(*t))
+        .collect();
+    if !unknown.is_empty() {
+        let more = tracking::term_counts(conn, unknown).await?;
+        counts.by_term.extend(more.by_term);
+    }
+    let mut scored: Vec<(FactCheck, Similarity)> = found
+        .into_iter()
+        .zip(&prints)
+        .map(|(f, p)| {
+            let similarity = print.compare_reviewed(p, &counts);
+            (f, similarity)
+        })
+        .filter(|(_, s)| s.score >= RELEVANT)
+        .collect();
+    scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.id.cmp(&b.0.id)));
+    Ok(scored)
+}
+
+/// A fact-check's statement as matching reads it.
+fn reviewed_print(fact_check: &FactCheck) -> Fingerprint {
+    let c = &fact_check.content;
+    Fingerprint::of(
+        &c.claim_reviewed,
+        c.claimant.as_deref(),
+        &crate::domain::extract::analyse(&c.claim_reviewed).quantities,
+    )
+}
+
+/// Finds and stores the repeats of `claim` (claims and other publishers'
+/// fact-checks), and shows the best verified one and the best external one
 /// on it.
 async fn remember_repeats(
     conn: &impl ConnectionTrait,
@@ -84,6 +128,22 @@ async fn remember_repeats(
         .collect();
     let pairs: Vec<(ClaimId, f64)> = repeats.iter().map(|(c, s)| (c.id, s.score)).collect();
     tracking::store_matches(conn, claim.id, &pairs).await?;
+    let externals: Vec<(FactCheck, Similarity)> = external(conn, print)
+        .await?
+        .into_iter()
+        .filter(|(_, s)| s.score >= SAME_REVIEWED)
+        .take(REPEATS_KEPT)
+        .collect();
+    let pairs: Vec<(FactCheckId, f64)> = externals.iter().map(|(f, s)| (f.id, s.score)).collect();
+    fact_checks::store_matches(conn, claim.id, &pairs).await?;
+    claim.similar_external = externals.first().map(|(f, s)| ExternalMatch {
+        fact_check_id: f.id,
+        score: s.score,
+        publisher: f.content.publisher_name.clone(),
+        review_url: f.content.review_url.clone(),
+        claim_reviewed: f.content.claim_reviewed.clone(),
+        rating: f.content.rating.name.clone(),
+    });
     claim.similar_verified = repeats
         .iter()
         .filter_map(|(c, s)| verified(c, s.score))
@@ -258,17 +318,38 @@ pub async fn run_matcher(db: DatabaseConnection, idle: std::time::Duration, stop
     }
 }
 
-/// Claims from other articles that resemble claim `id`, best first.
+/// What resembles a claim: another claim, or another publisher's
+/// fact-check.
+#[derive(Debug, Clone)]
+pub enum Resemblance {
+    Claim(Box<Claim>),
+    External(Box<FactCheck>),
+}
+
+/// Claims from other articles and other publishers' fact-checks that
+/// resemble claim `id`, best first.
 pub async fn similar(
     db: &DatabaseConnection,
     id: ClaimId,
     limit: usize,
-) -> StoreResult<Vec<(Claim, Similarity)>> {
+) -> StoreResult<Vec<(Resemblance, Similarity)>> {
     let claim = claims::in_order(db, &[id.0], false)
         .await?
         .pop()
         .ok_or(DomainError::NotFound("claim"))?;
-    let mut found = scored(db, &claim, &Fingerprint::of_claim(&claim)).await?;
+    let print = Fingerprint::of_claim(&claim);
+    let mut found: Vec<(Resemblance, Similarity)> = scored(db, &claim, &print)
+        .await?
+        .into_iter()
+        .map(|(c, s)| (Resemblance::Claim(Box::new(c)), s))
+        .chain(
+            external(db, &print)
+                .await?
+                .into_iter()
+                .map(|(f, s)| (Resemblance::External(Box::new(f)), s)),
+        )
+        .collect();
+    found.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
     found.truncate(limit);
     Ok(found)
 }

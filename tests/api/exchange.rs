@@ -211,3 +211,327 @@ fn urlencode(value: &str) -> String {
         })
         .collect()
 }
+
+/// A ClaimReview as another fact-checker publishes it.
+fn review(n: usize, claim: &str, rating: &str) -> serde_json::Value {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": format!("https://checker.example/checks/{n}"),
+        "claimReviewed": claim,
+        "datePublished": "2022-10-01",
+        "author": {"@type": "Organization", "name": "Other Checker", "url": "https://checker.example"},
+        "reviewRating": {"@type": "Rating", "alternateName": rating, "ratingValue": "2", "bestRating": 5, "worstRating": 1},
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "A minister"},
+            "appearance": {"@type": "CreativeWork", "url": "https://news.example/story"}}
+    })
+}
+
+fn feed_of(elements: Vec<serde_json::Value>) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = elements
+        .into_iter()
+        .map(|item| json!({"@type": "DataFeedItem", "item": item}))
+        .collect();
+    json!({"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": items})
+}
+
+/// An ld+json GET: status, Link header and body text.
+async fn ld(app: &TestApp, token: Option<&str>, path: &str) -> (u16, Option<String>, String) {
+    let request = match token {
+        Some(t) => app.as_user(t).request(reqwest::Method::GET, path),
+        None => app.anonymous().request(reqwest::Method::GET, path),
+    };
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    if status == 200 {
+        assert_eq!(
+            response.headers().get("content-type").unwrap(),
+            "application/ld+json"
+        );
+    }
+    let link = response
+        .headers()
+        .get("link")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, link, response.text().await.unwrap())
+}
+
+/// The path of a `Link: <...>; rel="next"` header.
+fn next_path(link: &str) -> String {
+    let (url, rel) = link.split_once(';').unwrap();
+    assert_eq!(rel.trim(), "rel=\"next\"");
+    url.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_owned()
+}
+
+/// Every field Google's and Data Commons' readers need of a ClaimReview.
+#[track_caller]
+fn assert_claim_review(item: &serde_json::Value) {
+    assert_eq!(item["@context"], "https://schema.org");
+    assert_eq!(item["@type"], "ClaimReview");
+    for field in ["url", "claimReviewed", "datePublished"] {
+        assert!(
+            item[field].as_str().is_some_and(|s| !s.is_empty()),
+            "{field}: {item}"
+        );
+    }
+    assert!(item["author"]["name"].is_string(), "{item}");
+    assert_eq!(item["reviewRating"]["@type"], "Rating");
+    assert!(item["reviewRating"]["alternateName"].is_string());
+}
+
+db_test! {
+    async fn the_feed_holds_every_published_review_and_pages_with_since(app: TestApp) {
+        let editor = app.user("second-editor@test.example", Role::Editor).await;
+        let reporter = app.user("reporter@test.example", Role::Reporter).await;
+        let mut ids = Vec::new();
+        for text in [
+            "Officials said 300,000 reservists were called up </script><script>alert(1)</script>",
+            "The port handled 12 million containers last year",
+            "Turnout reached 71 percent, the commission said",
+        ] {
+            let id = app.post("/api/v1/claims", json!({"text": text})).await.expect(201)["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            verify(&app, &id, &editor).await;
+            ids.push(id);
+        }
+        // One claim is not verified and stays out.
+        app.post("/api/v1/claims", json!({"text": "Unchecked: 5 new bridges"})).await.expect(201);
+
+        // Signed in only (the feed is not public by default).
+        assert_eq!(ld(&app, None, "/api/v1/claimreview/feed").await.0, 401);
+        let (status, link, text) = ld(&app, Some(&reporter), "/api/v1/claimreview/feed").await;
+        assert_eq!(status, 200);
+        assert!(link.is_none(), "one page holds all three");
+        assert!(!text.contains('<'), "the feed can be pasted into HTML as it is");
+        let feed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(feed["@context"], "https://schema.org");
+        assert_eq!(feed["@type"], "DataFeed");
+        let elements = feed["dataFeedElement"].as_array().unwrap();
+        assert_eq!(elements.len(), 3);
+        assert_eq!(feed["dateModified"], elements[0]["dateModified"]);
+        // Newest first, each the very snapshot the claim serves.
+        let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
+        for (element, id) in elements.iter().zip(&newest_first) {
+            assert_eq!(element["@type"], "DataFeedItem");
+            assert_claim_review(&element["item"]);
+            let (_, _, single) = ld(&app, Some(&reporter), &format!("/api/v1/claims/{id}/claimreview")).await;
+            assert!(text.contains(&single), "the feed embeds the published bytes of {id}");
+            assert_eq!(element["item"], serde_json::from_str::<serde_json::Value>(&single).unwrap());
+        }
+
+        // Paging by cursor, two at a time.
+        let (_, link, first) = ld(&app, Some(&reporter), "/api/v1/claimreview/feed?limit=2").await;
+        let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+        assert_eq!(first["dataFeedElement"].as_array().unwrap().len(), 2);
+        let (_, last_link, second) = ld(&app, Some(&reporter), &next_path(&link.unwrap())).await;
+        let second: serde_json::Value = serde_json::from_str(&second).unwrap();
+        assert_eq!(second["dataFeedElement"].as_array().unwrap().len(), 1);
+        assert_eq!(second["dataFeedElement"][0], elements[2]);
+        assert!(last_link.is_none());
+
+        // Incremental pulls: only what was published after `since`.
+        let since = urlencode(elements[1]["dateModified"].as_str().unwrap());
+        let (_, _, newer) = ld(&app, Some(&reporter), &format!("/api/v1/claimreview/feed?since={since}")).await;
+        let newer: serde_json::Value = serde_json::from_str(&newer).unwrap();
+        assert_eq!(newer["dataFeedElement"].as_array().unwrap().clone(), vec![elements[0].clone()]);
+        let since = urlencode(elements[0]["dateModified"].as_str().unwrap());
+        let (_, _, none) = ld(&app, Some(&reporter), &format!("/api/v1/claimreview/feed?since={since}")).await;
+        let none: serde_json::Value = serde_json::from_str(&none).unwrap();
+        assert_eq!(none["dataFeedElement"], json!([]));
+
+        // A reopened claim leaves the feed.
+        app.post(&format!("/api/v1/claims/{}/transitions", ids[0]), json!({"to": "in_progress", "note": "new evidence"}))
+            .await
+            .expect(200);
+        let (_, _, after) = ld(&app, Some(&reporter), "/api/v1/claimreview/feed").await;
+        let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+        assert_eq!(after["dataFeedElement"].as_array().unwrap().len(), 2);
+
+        app.get("/api/v1/claimreview/feed?cursor=nonsense").await.problem(422);
+        app.get("/api/v1/claimreview/feed?since=yesterday").await.problem(400);
+    }
+}
+
+db_test_with! {
+    claimdesk::http::Settings { public_feed: true, ..Default::default() };
+    async fn a_public_feed_needs_no_sign_in(app: TestApp) {
+        let (status, link, text) = ld(&app, None, "/api/v1/claimreview/feed").await;
+        assert_eq!(status, 200);
+        assert!(link.is_none());
+        let feed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(feed["dataFeedElement"], json!([]));
+        // Only the feed is public.
+        app.anonymous().get("/api/v1/claims").await.problem(401);
+    }
+}
+
+db_test! {
+    async fn importing_a_feed_twice_keeps_one_fact_check_per_review(app: TestApp) {
+        let editor = app.user("editor@test.example", Role::Editor).await;
+        let checker = app.user("checker@test.example", Role::Checker).await;
+        let mut bad_url = review(90, "Broken", "False");
+        bad_url["url"] = json!("javascript:alert(1)");
+        let mut no_rating = review(91, "Unrated claim", "False");
+        no_rating.as_object_mut().unwrap().remove("reviewRating");
+        let feed = feed_of(vec![
+            review(1, "Russia called up 300,000 reservists in September 2022", "True"),
+            review(2, "The port handled 12 million containers in 2023", "Mostly false"),
+            bad_url,
+            review(3, "Says <b>turnout</b> was 71% in the 2024 election", "False"),
+            no_rating,
+            json!({"@type": "Thing", "name": "not a review"}),
+        ]);
+        app.as_user(&checker).post("/api/v1/fact-checks/import", feed.clone()).await.problem(403);
+        let first = app.as_user(&editor).post("/api/v1/fact-checks/import", feed.clone()).await;
+        let first = first.expect(200).clone();
+        assert_eq!((first["created"].as_u64(), first["updated"].as_u64(), first["refused"].as_u64()), (Some(3), Some(0), Some(3)));
+        let refusals = first["refusals"].as_array().unwrap();
+        let indexes: Vec<u64> = refusals.iter().map(|r| r["index"].as_u64().unwrap()).collect();
+        assert_eq!(indexes, [2, 4, 5]);
+        assert!(refusals[0]["reason"].as_str().unwrap().starts_with("url"), "{first}");
+        assert!(refusals[1]["reason"].as_str().unwrap().contains("reviewRating"));
+        assert_eq!(refusals[0]["pointer"], "/dataFeedElement/2/item");
+
+        let again = app.as_user(&editor).post("/api/v1/fact-checks/import", feed).await;
+        let again = again.expect(200).clone();
+        assert_eq!((again["created"].as_u64(), again["updated"].as_u64(), again["refused"].as_u64()), (Some(0), Some(3), Some(3)));
+        assert_eq!(app.count("fact_checks").await, 3);
+
+        // A plain array works too; an updated review replaces the old one.
+        let changed = vec![review(2, "The port handled 12 million containers in 2023", "False")];
+        let array = app.as_user(&editor).post("/api/v1/fact-checks/import", json!(changed)).await;
+        assert_eq!(array.expect(200)["updated"], 1);
+
+        let list = app.get("/api/v1/fact-checks").await.expect(200).clone();
+        let items = list["items"].as_array().unwrap();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0]["rating"]["alternate_name"], "False", "the latest import first");
+        assert_eq!(items[0]["publisher"], "Other Checker");
+        assert_eq!(items[0]["rating"]["rating_value"], 2.0);
+        assert_eq!(items[0]["claimant"], "A minister");
+        assert_eq!(items[0]["appearance_url"], "https://news.example/story");
+        assert_eq!(items[0]["date_published"], "2022-10-01T00:00:00Z");
+        let id = items[0]["id"].as_str().unwrap();
+        let one = app.get(&format!("/api/v1/fact-checks/{id}")).await;
+        assert_eq!(one.expect(200)["review_url"], "https://checker.example/checks/2");
+        assert_eq!(one.body["claim_review"]["@type"], "ClaimReview");
+        app.get(&format!("/api/v1/fact-checks/{}", uuid::Uuid::now_v7())).await.problem(404);
+
+        let found = app.get("/api/v1/fact-checks?q=reservists").await.expect(200).clone();
+        assert_eq!(found["items"].as_array().unwrap().len(), 1);
+        let by_publisher = app.get("/api/v1/fact-checks?publisher=other%20checker").await;
+        assert_eq!(by_publisher.expect(200)["items"].as_array().unwrap().len(), 3);
+        let nobody = app.get("/api/v1/fact-checks?publisher=Nobody").await;
+        assert_eq!(nobody.expect(200)["items"], json!([]));
+
+        // What is not a feed changes nothing.
+        for body in [json!("text"), json!({"@type": "Thing"}), json!({"dataFeedElement": 5})] {
+            app.as_user(&editor).post("/api/v1/fact-checks/import", body).await.problem(422);
+        }
+        assert_eq!(app.count("fact_checks").await, 3);
+        // Over 5 MB is refused before it is read.
+        let huge: Vec<serde_json::Value> =
+            (0..30_000).map(|n| review(1000 + n, &"x".repeat(150), "False")).collect();
+        app.as_user(&editor).post("/api/v1/fact-checks/import", json!(huge)).await.problem(413);
+        assert_eq!(app.count("fact_checks").await, 3);
+    }
+
+    async fn an_extracted_claim_shows_the_fact_check_it_repeats(app: TestApp) {
+        let feed = feed_of(vec![
+            review(1, "Russia called up 300,000 reservists in September 2022", "True"),
+            review(2, "The port of Lisbon handled 12 million containers in 2023", "False"),
+        ]);
+        app.post("/api/v1/fact-checks/import", feed).await.expect(200);
+        let body = "Russia's defence ministry said 300,000 reservists had been called up in September 2022. \
+                    Separately, the city opened 4 new libraries on Monday.";
+        let article = app
+            .post("/api/v1/articles", json!({"title": "Mobilisation", "body": body}))
+            .await
+            .expect(201)
+            .clone();
+        app.settled().await;
+        let claims = app
+            .get(&format!("/api/v1/claims?article_id={}", article["id"].as_str().unwrap()))
+            .await
+            .expect(200)["items"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let repeat = claims.iter().find(|c| c["text"].as_str().unwrap().contains("reservists")).unwrap();
+        let other = claims.iter().find(|c| c["text"].as_str().unwrap().contains("libraries")).unwrap();
+        assert_eq!(other["similar_external"], json!(null));
+        let id = repeat["id"].as_str().unwrap();
+        let shown = app.get(&format!("/api/v1/claims/{id}")).await.expect(200).clone();
+        let external = &shown["similar_external"];
+        assert_eq!(external["publisher"], "Other Checker", "{shown}");
+        assert_eq!(external["rating"], "True");
+        assert_eq!(external["review_url"], "https://checker.example/checks/1");
+        assert!(external["score"].as_f64().unwrap() >= 0.5);
+
+        let similar = app.get(&format!("/api/v1/claims/{id}/similar")).await.expect(200).clone();
+        let found = similar["external"].as_array().unwrap();
+        assert_eq!(found[0]["source"], "external");
+        assert_eq!(found[0]["claim_reviewed"], "Russia called up 300,000 reservists in September 2022");
+        assert_eq!(found[0]["same_claim"], true);
+        assert!(found.iter().all(|f| f["claim_reviewed"] != "The port of Lisbon handled 12 million containers in 2023"
+            || f["same_claim"] == false));
+    }
+}
+
+/// `claimdesk import-fact-checks FILE` reads a feed of any size one element
+/// at a time; running it twice leaves the same fact-checks.
+async fn import_file_on(url: String) {
+    let file = std::env::temp_dir().join(format!("claimdesk-feed-{}.json", uuid::Uuid::now_v7().simple()));
+    let mut elements: Vec<serde_json::Value> = (0..1_200)
+        .map(|n| review(n, &format!("Claim number {n} about 12 ferries"), "False"))
+        .collect();
+    elements.push(json!({"@type": "ClaimReview", "url": "https://checker.example/no-claim"}));
+    std::fs::write(&file, serde_json::to_vec(&feed_of(elements)).unwrap()).unwrap();
+    for (round, expected) in [
+        (1, "1200 created, 0 updated, 1 refused"),
+        (2, "0 created, 1200 updated, 1 refused"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_claimdesk"))
+            .args(["import-fact-checks", file.to_str().unwrap()])
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(stdout.trim(), expected, "round {round}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("refused /dataFeedElement/1200/item"));
+    }
+    std::fs::write(&file, b"{\"@type\": \"DataFeed\"}").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_claimdesk"))
+        .args(["import-fact-checks", file.to_str().unwrap()])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("dataFeedElement"));
+    std::fs::remove_file(&file).ok();
+    let app = TestApp::start(&url, claimdesk::http::Settings::default()).await;
+    assert_eq!(app.count("fact_checks").await, 1_200);
+}
+
+#[tokio::test]
+async fn import_fact_checks_from_a_file_sqlite() {
+    import_file_on(crate::cli::sqlite_url().0).await;
+}
+
+#[tokio::test]
+async fn import_fact_checks_from_a_file_postgres() {
+    if let Some(url) = TestApp::postgres_url_for_new_schema().await {
+        import_file_on(url).await;
+    }
+}
