@@ -35,8 +35,7 @@ use axum::routing::get;
 use sea_orm::sqlx::{self, Row};
 use sea_orm::{ConnectionTrait, Statement};
 
-const EMAIL: &str = "load@claimdesk.invalid";
-const PASSWORD: &str = "load benchmark password, not a secret";
+use support::{EMAIL, PASSWORD, bench_dir, database_url, login, rss_mb, start_claimdesk};
 const CONNECTIONS: usize = 64;
 
 struct Options {
@@ -296,112 +295,6 @@ async fn row_postgres(
     )
 }
 
-fn bench_dir() -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench-data");
-    std::fs::create_dir_all(dir).expect("bench-data directory");
-    dir.to_owned()
-}
-
-/// Sizes up to this are seeded afresh on every run (it takes a moment), so
-/// that what an earlier run wrote (its articles, and matching still to do)
-/// does not weigh on this one. Larger ones are kept and reused.
-const FRESH_UP_TO: usize = 20_000;
-
-/// A seeded database of `claims` claims.
-async fn database_url(database: &str, server: Option<&str>, claims: usize) -> String {
-    let fresh = claims <= FRESH_UP_TO;
-    let url = match database {
-        "sqlite" => {
-            let file = format!("{}/load-{claims}.db", bench_dir());
-            if fresh {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{file}{suffix}"));
-                }
-            }
-            format!("sqlite://{file}")
-        }
-        _ => {
-            let server = server.expect("server");
-            support::postgres_database(server, &format!("claimdesk_load_{claims}"), fresh).await
-        }
-    };
-    let db = claimdesk::db::connect(&url).await.expect("connect");
-    claimdesk::db::migrate(&db).await.expect("migrate");
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT count(*) FROM claims".to_owned(),
-        ))
-        .await
-        .expect("count")
-        .expect("row");
-    let stored = row.try_get_by_index::<i64>(0).expect("count") as usize;
-    if stored < claims {
-        eprintln!(
-            "{database}: seeding {} claims (kept for later runs)...",
-            claims - stored
-        );
-        let started = Instant::now();
-        claimdesk::service::seed::seed(&db, claims - stored, 1 + stored as u64, |_| {})
-            .await
-            .expect("seed");
-        eprintln!("{database}: seeded in {:.0} s", started.elapsed().as_secs_f64());
-    }
-    let new = claimdesk::domain::user::NewUser::parse(
-        EMAIL,
-        "load".into(),
-        PASSWORD.into(),
-        claimdesk::domain::role::Role::Editor,
-    )
-    .expect("user");
-    claimdesk::service::users::create(&db, new).await.ok();
-    if database == "postgres" {
-        db.execute_unprepared("ANALYZE").await.expect("analyze");
-    }
-    url
-}
-
-/// Starts the release binary on `url` and waits until it listens.
-fn start_claimdesk(url: &str, port: u16) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_claimdesk"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .env(
-            "CLAIMDESK_JWT_SECRET",
-            "a load benchmark signing secret of 32+ bytes",
-        )
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start claimdesk");
-    let stderr = child.stderr.take().expect("stderr");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("ERROR") {
-                eprintln!("claimdesk: {line}");
-            }
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "claimdesk did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    child
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 fn measure(
     runtime: &tokio::runtime::Runtime,
     database: &'static str,
@@ -419,18 +312,8 @@ fn measure(
     let mut child = start_claimdesk(url, port);
     let base = format!("http://127.0.0.1:{port}/api/v1");
     let (token, claim_id) = runtime.block_on(async {
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::new();
-        let login: serde_json::Value = client
-            .post(format!("{base}/auth/login"))
-            .json(&serde_json::json!({"email": EMAIL, "password": PASSWORD}))
-            .send()
-            .await
-            .expect("login")
-            .json()
-            .await
-            .expect("token");
-        let token = login["access_token"].as_str().expect("access token").to_owned();
+        let token = login(&client, &base).await;
         let page: serde_json::Value = client
             .get(format!("{base}/claims?limit=1"))
             .bearer_auth(&token)
