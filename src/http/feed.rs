@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::auth::{AuthUser, Read};
-use super::error::AppError;
+use super::error::{AppError, Problem};
 use super::extract::Query;
 use super::paging::page_request;
 use crate::domain::claimreview::{ClaimReview, SchemaOrg, to_script_safe_json};
@@ -115,6 +115,7 @@ fn time(at: DateTime<Utc>) -> String {
     responses(
         (status = 200, description = "A page of the feed", content_type = "application/ld+json", body = ClaimReviewFeed<ClaimReview>,
             headers(("Link" = String, description = "<URL of the next page>; rel=\"next\", on every page but the last"))),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn claim_review_feed(
     _reader: FeedReader,

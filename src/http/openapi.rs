@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::claims::SortKey;
+use super::claims::{ExportSort, SortKey};
 use super::error::{Problem, ProblemField};
 
 #[derive(OpenApi)]
@@ -48,11 +48,12 @@ use super::error::{Problem, ProblemField};
         (name = "tokens", description = "API tokens for integrations"),
         (name = "webhooks", description = "Endpoints told of every change, signed (Standard Webhooks v1)"),
         (name = "events", description = "Every change in commit order, for integrations that pull"),
+        (name = "fact-checks", description = "Other publishers' fact-checks (ClaimReview), imported and matched against claims"),
         (name = "health", description = "Probes for load balancers"),
         (name = "meta", description = "This document"),
     ),
     servers((url = "http://127.0.0.1:8080", description = "A claimdesk on this machine, as `claimdesk serve` starts it by default")),
-    components(schemas(Problem, ProblemField, SortKey)),
+    components(schemas(Problem, ProblemField, SortKey, ExportSort)),
     modifiers(&BearerAuth),
     security(("bearerAuth" = []))
 )]
