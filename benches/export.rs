@@ -2,7 +2,7 @@
 //! sends every claim of a database, at two sizes side by side in one run.
 //!
 //!     cargo bench --bench export                       # 10,000 and 100,000 claims
-//!     cargo bench --bench export -- --sizes 10000,1000000
+//!     cargo bench --bench export -- --sizes 10000,1000000 --only sqlite
 //!
 //! For each size (SQLite, and PostgreSQL when BENCH_POSTGRES_URL is set), it
 //! seeds a database (kept under `target/bench-data` / `claimdesk_load_<N>`
@@ -18,7 +18,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use support::{database_url, login, rss_mb, start_claimdesk};
 
 struct Row {
@@ -33,16 +32,24 @@ struct Row {
 
 fn main() {
     let mut sizes = vec![10_000, 100_000];
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--sizes" {
-            let value = args.next().expect("--sizes N,M");
-            sizes = value.split(',').map(|n| n.parse().expect("a number")).collect();
+        match arg.as_str() {
+            "--sizes" => {
+                let value = args.next().expect("--sizes N,M");
+                sizes = value.split(',').map(|n| n.parse().expect("a number")).collect();
+            }
+            "--only" => only = args.next(),
+            _ => {}
         }
     }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let mut rows = Vec::new();
     for database in ["sqlite", "postgres"] {
+        if only.as_deref().is_some_and(|o| o != database) {
+            continue;
+        }
         let server = std::env::var("BENCH_POSTGRES_URL").ok();
         if database == "postgres" && server.is_none() {
             eprintln!("BENCH_POSTGRES_URL is not set: PostgreSQL is not measured");
@@ -81,7 +88,7 @@ async fn export(database: &'static str, url: &str, claims: usize) -> Row {
     let mut child = start_claimdesk(url, port);
     let pid = child.id();
     let base = format!("http://127.0.0.1:{port}/api/v1");
-    let client = reqwest::Client::new();
+    let client = support::client();
     let token = login(&client, &base).await;
     // Settle after start-up (migrations, the first connections).
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -107,9 +114,8 @@ async fn export(database: &'static str, url: &str, claims: usize) -> Row {
         .expect("export");
     assert_eq!(response.status(), 200);
     let (mut bytes, mut lines) = (0u64, 0u64);
-    let mut body = response.bytes_stream();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.expect("chunk");
+    let mut response = response;
+    while let Some(chunk) = response.chunk().await.expect("chunk") {
         bytes += chunk.len() as u64;
         lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;
     }

@@ -312,7 +312,7 @@ fn measure(
     let mut child = start_claimdesk(url, port);
     let base = format!("http://127.0.0.1:{port}/api/v1");
     let (token, claim_id) = runtime.block_on(async {
-        let client = reqwest::Client::new();
+        let client = support::client();
         let token = login(&client, &base).await;
         let page: serde_json::Value = client
             .get(format!("{base}/claims?limit=1"))

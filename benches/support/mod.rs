@@ -12,9 +12,14 @@ use sea_orm::{ConnectionTrait, Statement};
 pub const EMAIL: &str = "load@claimdesk.invalid";
 pub const PASSWORD: &str = "load benchmark password, not a secret";
 
+/// An HTTP client (TLS by rustls on ring, as the service itself uses).
+pub fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// Signs in at `base` (`http://host:port/api/v1`) and returns an access token.
 pub async fn login(client: &reqwest::Client, base: &str) -> String {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let login: serde_json::Value = client
         .post(format!("{base}/auth/login"))
         .json(&serde_json::json!({"email": EMAIL, "password": PASSWORD}))
