@@ -26,16 +26,15 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::routing::get;
 use sea_orm::sqlx::{self, Row};
 use sea_orm::{ConnectionTrait, Statement};
 
-use support::{EMAIL, PASSWORD, bench_dir, database_url, login, rss_mb, start_claimdesk};
+use support::{bench_dir, database_url, login, rss_mb, start_claimdesk};
 const CONNECTIONS: usize = 64;
 
 struct Options {

@@ -23,17 +23,17 @@ use super::events::record;
 /// How many repeats are stored per claim.
 const REPEATS_KEPT: usize = 10;
 
-/// Claims from other articles that resemble `claim`, best first, each at
-/// least `RELEVANT`.
-async fn scored(
+/// Scores `found` (with their fingerprints `prints`) against `print` by
+/// `compare`, with term rarity read for every term involved; keeps those of
+/// at least `RELEVANT`, best first (ties by `id`).
+async fn rank<T, K: Ord>(
     conn: &impl ConnectionTrait,
-    claim: &Claim,
-    print: &Fingerprint,
-) -> StoreResult<Vec<(Claim, Similarity)>> {
-    let mut counts = tracking::term_counts(conn, &print.terms).await?;
-    let ids = tracking::candidates(conn, claim.id, claim.article_id, print, &counts).await?;
-    let found = claims::in_order(conn, &ids, false).await?;
-    let prints: Vec<Fingerprint> = found.iter().map(Fingerprint::of_claim).collect();
+    mut counts: crate::domain::similarity::TermCounts,
+    found: Vec<T>,
+    prints: &[Fingerprint],
+    compare: impl Fn(&Fingerprint, &crate::domain::similarity::TermCounts) -> Similarity,
+    id: impl Fn(&T) -> K,
+) -> StoreResult<Vec<(T, Similarity)>> {
     let unknown: BTreeSet<&String> = prints
         .iter()
         .flat_map(|p| &p.terms)
@@ -43,17 +43,31 @@ async fn scored(
         let more = tracking::term_counts(conn, unknown).await?;
         counts.by_term.extend(more.by_term);
     }
-    let mut scored: Vec<(Claim, Similarity)> = found
+    let mut scored: Vec<(T, Similarity)> = found
         .into_iter()
-        .zip(&prints)
-        .map(|(c, p)| {
-            let similarity = print.compare(p, &counts);
-            (c, similarity)
+        .zip(prints)
+        .map(|(item, p)| {
+            let similarity = compare(p, &counts);
+            (item, similarity)
         })
         .filter(|(_, s)| s.score >= RELEVANT)
         .collect();
-    scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.id.cmp(&b.0.id)));
+    scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(id(&a.0).cmp(&id(&b.0))));
     Ok(scored)
+}
+
+/// Claims from other articles that resemble `claim`, best first, each at
+/// least `RELEVANT`.
+async fn scored(
+    conn: &impl ConnectionTrait,
+    claim: &Claim,
+    print: &Fingerprint,
+) -> StoreResult<Vec<(Claim, Similarity)>> {
+    let counts = tracking::term_counts(conn, &print.terms).await?;
+    let ids = tracking::candidates(conn, claim.id, claim.article_id, print, &counts).await?;
+    let found = claims::in_order(conn, &ids, false).await?;
+    let prints: Vec<Fingerprint> = found.iter().map(Fingerprint::of_claim).collect();
+    rank(conn, counts, found, &prints, |p, c| print.compare(p, c), |c| c.id).await
 }
 
 fn verified(claim: &Claim, score: f64) -> Option<VerifiedMatch> {
@@ -77,29 +91,18 @@ async fn external(
     conn: &impl ConnectionTrait,
     print: &Fingerprint,
 ) -> StoreResult<Vec<(FactCheck, Similarity)>> {
-    let mut counts = tracking::term_counts(conn, &print.terms).await?;
+    let counts = tracking::term_counts(conn, &print.terms).await?;
     let found = fact_checks::candidates(conn, print, &counts).await?;
     let prints: Vec<Fingerprint> = found.iter().map(reviewed_print).collect();
-    let unknown: BTreeSet<&String> = prints
-        .iter()
-        .flat_map(|p| &p.terms)
-        .filter(|t| !counts.by_term.contains_key(*t))
-        .collect();
-    if !unknown.is_empty() {
-        let more = tracking::term_counts(conn, unknown).await?;
-        counts.by_term.extend(more.by_term);
-    }
-    let mut scored: Vec<(FactCheck, Similarity)> = found
-        .into_iter()
-        .zip(&prints)
-        .map(|(f, p)| {
-            let similarity = print.compare_reviewed(p, &counts);
-            (f, similarity)
-        })
-        .filter(|(_, s)| s.score >= RELEVANT)
-        .collect();
-    scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.id.cmp(&b.0.id)));
-    Ok(scored)
+    rank(
+        conn,
+        counts,
+        found,
+        &prints,
+        |p, c| print.compare_reviewed(p, c),
+        |f| f.id,
+    )
+    .await
 }
 
 /// A fact-check's statement as matching reads it.
