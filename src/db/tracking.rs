@@ -102,7 +102,11 @@ pub async fn candidates(
     let amounts: Vec<_> = print
         .amounts
         .iter()
-        .filter(|a| a.unit.as_deref().is_some_and(|u| u != "year"))
+        .filter(|a| {
+            a.unit
+                .as_deref()
+                .is_some_and(|u| u != "year" && u != crate::domain::similarity::CALENDAR_YEAR)
+        })
         .take(3)
         .collect();
     if words.is_empty() && amounts.is_empty() {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rust_stemmers::{Algorithm, Stemmer};
 
 use super::claim::Claim;
-use super::extract::ExtractedQuantity;
+use super::extract::{ExtractedQuantity, Qualifier};
 
 mod words;
 use words::{DEMONYMS, DOWN, ORDINALS, STOP_WORDS, TERM_SYNONYMS, UNIT_SYNONYMS, UP, WEEKDAYS};
@@ -37,9 +37,16 @@ const WORD_MAX: usize = 40;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Amount {
     pub value: f64,
-    /// Singular, lower-cased, with synonyms folded ("soldiers" → "troop").
+    /// Singular, lower-cased, with synonyms folded ("soldiers" → "troop");
+    /// `CALENDAR_YEAR` for a year written in a date ("in 2023"), which is
+    /// not a number of years.
     pub unit: Option<String>,
+    /// How the number was hedged ("more than", "about").
+    pub qualifier: Qualifier,
 }
+
+/// The unit of a year written in digits in a date.
+pub const CALENDAR_YEAR: &str = "calendar year";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Direction {
@@ -324,6 +331,7 @@ impl Fingerprint {
             .map(|q| Amount {
                 value: q.value,
                 unit: q.unit.as_deref().map(unit_key),
+                qualifier: q.qualifier,
             })
             .collect();
         let (mut up, mut down) = (false, false);
@@ -341,7 +349,8 @@ impl Fingerprint {
             if let Some(year) = is_year(word) {
                 amounts.push(Amount {
                     value: year,
-                    unit: Some("year".into()),
+                    unit: Some(CALENDAR_YEAR.into()),
+                    qualifier: Qualifier::Exact,
                 });
             }
             let content = (2..=WORD_MAX).contains(&lower.chars().count())
@@ -469,7 +478,11 @@ impl Fingerprint {
             Mode::Claims => same_value,
             Mode::Reviewed => same_or_rounded,
         };
-        let (matched, conflict) = compare_amounts(&self.amounts, &other.amounts, agree);
+        let amounts_agree: fn(&Amount, &Amount) -> bool = match mode {
+            Mode::Claims => |a, b| same_value(a.value, b.value),
+            Mode::Reviewed => |a, b| same_or_rounded(a.value, b.value) || within(a, b) || within(b, a),
+        };
+        let (matched, conflict) = compare_amounts(&self.amounts, &other.amounts, amounts_agree);
         if let Some(amount) = &matched {
             let floor = match mode {
                 Mode::Claims => SHARED_AMOUNT_FLOOR,
@@ -616,6 +629,26 @@ fn same_or_rounded(a: f64, b: f64) -> bool {
     same_value((precise / unit).round() * unit, round)
 }
 
+/// Whether `x` lies within what a hedged `bound` allows: "more than 45,000"
+/// holds 45,700, "nearly 3,000" holds 2,946, "about a quarter" 0.26 (each
+/// within `HEDGE_REACH` of the bound).
+fn within(x: &Amount, bound: &Amount) -> bool {
+    let (v, b) = (x.value, bound.value);
+    if b <= 0.0 {
+        return false;
+    }
+    match bound.qualifier {
+        Qualifier::MoreThan | Qualifier::AtLeast => v >= b && v <= b * (1.0 + HEDGE_REACH),
+        Qualifier::LessThan | Qualifier::AtMost | Qualifier::UpTo => v <= b && v >= b * (1.0 - HEDGE_REACH),
+        Qualifier::Approx => ((v - b) / b).abs() <= HEDGE_REACH,
+        Qualifier::Exact => false,
+    }
+}
+
+/// How far past a hedged number ("more than", "nearly", "about") the
+/// precise figure may lie.
+const HEDGE_REACH: f64 = 0.1;
+
 /// How many significant digits a number has as written (trailing zeros of a
 /// whole number do not count: 1,300 has two).
 fn significant_digits(x: f64) -> u32 {
@@ -642,14 +675,14 @@ fn same_value(a: f64, b: f64) -> bool {
 fn compare_amounts(
     ours: &[Amount],
     theirs: &[Amount],
-    agree: fn(f64, f64) -> bool,
+    agree: fn(&Amount, &Amount) -> bool,
 ) -> (Option<Amount>, Option<(Amount, Amount)>) {
     let matched = ours
         .iter()
         .find(|a| {
-            theirs.iter().any(|b| {
-                agree(a.value, b.value) && (a.unit == b.unit || a.unit.is_none() || b.unit.is_none())
-            })
+            theirs
+                .iter()
+                .any(|b| agree(a, b) && (a.unit == b.unit || a.unit.is_none() || b.unit.is_none()))
         })
         .cloned();
     let conflict = ours.iter().find_map(|a| {
@@ -657,7 +690,7 @@ fn compare_amounts(
         let agreed = ours
             .iter()
             .filter(|x| x.unit == a.unit)
-            .any(|x| same_unit.iter().any(|b| agree(x.value, b.value)));
+            .any(|x| same_unit.iter().any(|b| agree(x, b)));
         match same_unit.first() {
             Some(b) if !agreed => Some((a.clone(), (*b).clone())),
             _ => None,

@@ -1,7 +1,7 @@
 //! `/claims`: check-worthy statements, standalone or pointing into an article.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -458,14 +458,16 @@ async fn list_claims(
         return Ok(export::csv_response(&state, filter));
     }
     let cursor = query.cursor.as_deref();
+    // The answer depends on Accept: caches must keep JSON and CSV apart.
+    let vary = [(header::VARY, "Accept")];
     if let (ClaimOrder::Relevance, Some(search)) = (filter.order, &filter.search) {
         let (limit, cursor) = page_request(query.limit, cursor)?;
         let page = claims::search(&state.db, search, &filter, limit, cursor).await?;
-        return Ok(Json(Paged::from_page(page, ClaimResponse::from)).into_response());
+        return Ok((vary, Json(Paged::from_page(page, ClaimResponse::from))).into_response());
     }
     let (limit, cursor) = page_request(query.limit, cursor)?;
     let page = claims::list(&state.db, &filter, limit, cursor).await?;
-    Ok(Json(Paged::from_page(page, ClaimResponse::from)).into_response())
+    Ok((vary, Json(Paged::from_page(page, ClaimResponse::from))).into_response())
 }
 
 /// Export claims as CSV

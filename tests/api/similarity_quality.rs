@@ -9,8 +9,6 @@ use serde::Deserialize;
 
 const PRECISION_FLOOR: f64 = 0.90;
 const RECALL_FLOOR: f64 = 0.80;
-const REVIEWED_PRECISION_FLOOR: f64 = 0.80;
-const REVIEWED_RECALL_FLOOR: f64 = 0.65;
 
 #[derive(Deserialize)]
 struct PairSet {
@@ -109,15 +107,18 @@ fn measure(file: &str) -> (f64, f64) {
 
 /// `pairs.json` is the set the matcher was tuned on; `holdout.json` was
 /// written separately, by someone who never saw the matcher, and was not
-/// used to tune it; so was `claimreviewed.json`, article sentences against
-/// the terse `claimReviewed` of other publishers' fact-checks. All must
-/// meet the floors.
+/// used to tune it. The `claimreviewed*.json` sets pair article sentences
+/// with the terse `claimReviewed` of other publishers' fact-checks, each
+/// written by someone who never saw the matcher: `claimreviewed.json` and
+/// `claimreviewed_tuning.json` were then tuned on, `claimreviewed_holdout.json`
+/// never was.
 #[test]
 fn same_claim_precision_and_recall_meet_the_floors() {
     let files = [
         "pairs.json",
         "holdout.json",
         "claimreviewed.json",
+        "claimreviewed_tuning.json",
         "claimreviewed_holdout.json",
     ];
     // Every set is measured (and printed) before any floor is checked.
@@ -131,10 +132,11 @@ fn same_claim_precision_and_recall_meet_the_floors() {
     for (file, precision, recall) in measured {
         // Matching against fact-checkers' terse statements does not reach
         // the floors yet (see docs/exchange.md); these guard what it does.
-        let (precision_floor, recall_floor) = if file.starts_with("claimreviewed") {
-            (REVIEWED_PRECISION_FLOOR, REVIEWED_RECALL_FLOOR)
-        } else {
-            (PRECISION_FLOOR, RECALL_FLOOR)
+        let (precision_floor, recall_floor) = match file {
+            "claimreviewed.json" => (0.80, 0.85),
+            "claimreviewed_tuning.json" => (0.75, 0.40),
+            "claimreviewed_holdout.json" => (0.90, 0.70),
+            _ => (PRECISION_FLOOR, RECALL_FLOOR),
         };
         assert!(
             precision >= precision_floor,
