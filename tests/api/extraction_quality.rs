@@ -198,7 +198,10 @@ fn score_article(article: &Article, diff: bool) -> Scores {
     let claim_pairs = match_pairs(&spans, &gold_spans, |p, g| jaccard(*p, *g) >= SPAN_OVERLAP);
     let mut claimants = Agreement::default();
     for &(p, g) in &claim_pairs {
-        let (found, label) = (predicted[p].claimant.as_deref(), article.claims[g].claimant.as_deref());
+        let (found, label) = (
+            predicted[p].claimant.as_deref(),
+            article.claims[g].claimant.as_deref(),
+        );
         claimants.compared += 1;
         if same_claimant(found, label) {
             claimants.agreed += 1;
@@ -224,7 +227,14 @@ fn score_article(article: &Article, diff: bool) -> Scores {
         }
     }
     if diff {
-        print_unmatched(article, &predicted, &claim_pairs, &pred_q, &gold_q, &quantity_pairs);
+        print_unmatched(
+            article,
+            &predicted,
+            &claim_pairs,
+            &pred_q,
+            &gold_q,
+            &quantity_pairs,
+        );
     }
     let b_spans = baseline(&article.text);
     Scores {
@@ -285,7 +295,17 @@ fn score_set(label: &str, articles: &[(String, Article)], may_diff: bool) -> Sco
     let diff = may_diff && std::env::var_os("EXTRACTION_DIFF").is_some();
     println!(
         "\n{label}\n{:<16} {:<11} {:>6} {:>5} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9}",
-        "article", "domain", "words", "gold", "found", "claimP", "claimR", "qtyP", "qtyR", "qualif", "claimant"
+        "article",
+        "domain",
+        "words",
+        "gold",
+        "found",
+        "claimP",
+        "claimR",
+        "qtyP",
+        "qtyR",
+        "qualif",
+        "claimant"
     );
     let mut total = Scores::default();
     for (name, article) in articles {
@@ -371,7 +391,12 @@ fn tuning_set_meets_its_floors() {
     );
     let s = score_set("tuning set", &articles, true);
     floor("tuning set", "claim F1", s.claims.f1(), TUNING_CLAIM_F1_FLOOR);
-    floor("tuning set", "quantity F1", s.quantities.f1(), TUNING_QUANTITY_F1_FLOOR);
+    floor(
+        "tuning set",
+        "quantity F1",
+        s.quantities.f1(),
+        TUNING_QUANTITY_F1_FLOOR,
+    );
 }
 
 #[test]
@@ -385,7 +410,12 @@ fn blind_set_meets_its_floors() {
     // Never print per-claim differences for the blind set: aggregate figures only.
     let s = score_set("blind set", &articles, false);
     floor("blind set", "claim F1", s.claims.f1(), BLIND_CLAIM_F1_FLOOR);
-    floor("blind set", "quantity F1", s.quantities.f1(), BLIND_QUANTITY_F1_FLOOR);
+    floor(
+        "blind set",
+        "quantity F1",
+        s.quantities.f1(),
+        BLIND_QUANTITY_F1_FLOOR,
+    );
     floor(
         "blind set",
         "claimant accuracy",

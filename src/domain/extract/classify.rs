@@ -9,6 +9,10 @@ use super::lexicon;
 use super::quantities::{self, Quantity};
 use super::sentences::{self, Range, Sentence};
 use super::tokens::{self, Token};
+use super::words::{
+    BIO_OPENINGS, BOILERPLATE, COMPARISON, OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS,
+    SAYING,
+};
 
 /// A claim in byte offsets.
 pub struct Found {
@@ -23,6 +27,21 @@ pub struct Found {
 const LONG_SENTENCE: usize = 35;
 /// Unterminated lines this short are headings.
 const HEADING_WORDS: usize = 12;
+/// Checkworthiness (0..1) by the number of quantities a claim carries…
+const SCORE_NO_QUANTITY: f64 = 0.45;
+const SCORE_ONE_QUANTITY: f64 = 0.6;
+const SCORE_TWO_QUANTITIES: f64 = 0.7;
+const SCORE_MORE_QUANTITIES: f64 = 0.8;
+/// …raised for a named claimant, a comparison and named actors…
+const BONUS_CLAIMANT: f64 = 0.15;
+const BONUS_COMPARISON: f64 = 0.1;
+const BONUS_NAMED_ACTOR: f64 = 0.05;
+/// …and lowered for opinion words.
+const PENALTY_OPINION: f64 = 0.2;
+/// An unterminated line with fewer words than this is not a sentence.
+const FRAGMENT_WORDS: usize = 4;
+/// A speaker's name or role is at most this many tokens.
+const MAX_CLAIMANT_TOKENS: usize = 8;
 
 /// Judges a text given as one claim (typed in by hand): its kind and
 /// checkworthiness if the rules find it check-worthy, and its quantities.
@@ -47,7 +66,7 @@ pub fn claims(text: &str) -> Vec<Found> {
         }
         let tokens = tokens::tokenize(text, sentence.range);
         let words = tokens.iter().filter(|t| t.is_word()).count();
-        if !sentence.terminated && (sentence.alone && words <= HEADING_WORDS || words < 4) {
+        if !sentence.terminated && (sentence.alone && words <= HEADING_WORDS || words < FRAGMENT_WORDS) {
             continue;
         }
         for (range, clause) in clauses(&tokens, sentence.range, words) {
@@ -80,25 +99,7 @@ fn is_bio(sentence: &str) -> bool {
         .take_while(|w| w.starts_with(char::is_uppercase))
         .count();
     let rest = words.get(name_len..).unwrap_or_default().join(" ").to_lowercase();
-    (1..=3).contains(&name_len)
-        && [
-            "is a ",
-            "is an ",
-            "is the ",
-            "covers",
-            "writes",
-            "reports on",
-            "reports for",
-            "has written",
-            "is a freelance",
-            "is our",
-            "edits",
-            "was a ",
-            "has covered",
-            "joined the",
-        ]
-        .iter()
-        .any(|p| rest.starts_with(p))
+    (1..=3).contains(&name_len) && BIO_OPENINGS.iter().any(|p| rest.starts_with(p))
 }
 
 /// The sentence itself, or its clauses when it is long and has semicolons.
@@ -129,191 +130,6 @@ fn clauses(tokens: &[Token], range: Range, words: usize) -> Vec<(Range, &[Token]
         })
         .collect()
 }
-
-const BOILERPLATE: &[&str] = &[
-    "can be found at",
-    "subscribe",
-    "newsletter",
-    "all rights reserved",
-    "copyright",
-    "click here",
-    "sign up",
-    "follow us",
-    "read more",
-    "related news",
-    "related stories",
-    "share this",
-    "this article was",
-    "contributed reporting",
-    "contributed to this report",
-    "editing by",
-    "reporting by",
-];
-
-/// Every word that starts or carries a boilerplate or opinion phrase.
-const PHRASE_TRIGGERS: &[&str] = &[
-    "according",
-    "found",
-    "subscribe",
-    "newsletter",
-    "reserved",
-    "copyright",
-    "click",
-    "sign",
-    "follow",
-    "read",
-    "related",
-    "share",
-    "article",
-    "contributed",
-    "editing",
-    "reporting",
-    "think",
-    "believe",
-    "view",
-    "remains",
-    "tell",
-    "hard",
-];
-
-const OPINION_WORDS: &[&str] = &[
-    "terrible",
-    "unnecessary",
-    "shameful",
-    "disgraceful",
-    "reckless",
-    "outrageous",
-    "should",
-    "ought",
-    "must",
-    "arguably",
-    "clearly",
-    "obviously",
-    "sadly",
-    "unfortunately",
-    "hopefully",
-    "deserve",
-    "deserves",
-    "wonderful",
-    "awful",
-    "ridiculous",
-    "absurd",
-    "brilliant",
-    "tragic",
-    "shocking",
-];
-const OPINION_PHRASES: &[&str] = &[
-    "i think",
-    "we believe",
-    "in my view",
-    "remains to be seen",
-    "time will tell",
-    "it is hard to",
-];
-
-const COMPARISON: &[&str] = &[
-    "largest",
-    "smallest",
-    "highest",
-    "lowest",
-    "biggest",
-    "fastest",
-    "slowest",
-    "worst",
-    "best",
-    "most",
-    "least",
-    "record",
-    "doubled",
-    "tripled",
-    "halved",
-    "than",
-    "compared",
-    "rank",
-    "ranked",
-    "ranks",
-    "overtook",
-    "exceeded",
-    "surpassed",
-    "outpaced",
-    "rose",
-    "fell",
-    "increased",
-    "decreased",
-    "dropped",
-    "declined",
-    "grew",
-    "shrank",
-    "surged",
-    "plunged",
-    "higher",
-    "lower",
-    "more",
-    "fewer",
-    "less",
-    "longest",
-    "shortest",
-    "oldest",
-    "youngest",
-    "first",
-    "last",
-];
-
-const SAYING: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "stated",
-    "states",
-    "told",
-    "tells",
-    "announced",
-    "announces",
-    "reported",
-    "reports",
-    "claimed",
-    "claims",
-    "estimated",
-    "estimates",
-    "warned",
-    "warns",
-    "confirmed",
-    "confirms",
-    "insisted",
-    "argued",
-    "argues",
-    "added",
-    "noted",
-    "notes",
-    "wrote",
-    "writes",
-    "testified",
-    "alleged",
-    "alleges",
-    "predicted",
-    "predicts",
-    "acknowledged",
-    "admitted",
-    "admits",
-    "denied",
-    "denies",
-    "revealed",
-    "suggested",
-    "explained",
-    "explains",
-    "stressed",
-    "maintained",
-    "announcing",
-    "saying",
-    "stating",
-    "projected",
-    "forecast",
-    "calculated",
-    "found",
-    "showed",
-    "shows",
-    "concluded",
-];
 
 const COMPARATIVE: u8 = 1;
 const OPINION: u8 = 2;
@@ -368,7 +184,7 @@ static WORD_CLASSES: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>
         (COMPARISON, COMPARATIVE),
         (OPINION_WORDS, OPINION),
         (PHRASE_TRIGGERS, PHRASE_TRIGGER),
-        (lexicon::PAST_IRREGULAR, PAST),
+        (PAST_IRREGULAR, PAST),
         (SAYING, REPORTING),
     ] {
         for word in list {
@@ -440,22 +256,22 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Option<Found> {
         return None;
     };
     let mut score: f64 = match quantities.len() {
-        0 => 0.45,
-        1 => 0.6,
-        2 => 0.7,
-        _ => 0.8,
+        0 => SCORE_NO_QUANTITY,
+        1 => SCORE_ONE_QUANTITY,
+        2 => SCORE_TWO_QUANTITIES,
+        _ => SCORE_MORE_QUANTITIES,
     };
     if claimant.is_some() {
-        score += 0.15;
+        score += BONUS_CLAIMANT;
     }
     if comparison {
-        score += 0.1;
+        score += BONUS_COMPARISON;
     }
     if named {
-        score += 0.05;
+        score += BONUS_NAMED_ACTOR;
     }
     if opinion {
-        score -= 0.2;
+        score -= PENALTY_OPINION;
     }
     Some(Found {
         range,
@@ -524,7 +340,7 @@ fn claimant(text: &str, tokens: &[Token], classes: &[u8]) -> Option<Range> {
         });
         b > a
             && !passive
-            && b - a <= 8
+            && b - a <= MAX_CLAIMANT_TOKENS
             && tokens[a..b].iter().all(|t| {
                 t.is_word() || t.is_punct('.') || t.is_punct('’') || t.is_punct('\'') || t.is_punct('-')
             })

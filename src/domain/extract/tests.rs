@@ -202,7 +202,7 @@ fn numbers_in_names_are_not_quantities() {
 
 #[test]
 fn every_hedge_is_recognised_as_a_start() {
-    for (words, qualifier) in lexicon::HEDGES {
+    for (words, qualifier) in words::HEDGES {
         let text = format!("Officials counted {} 40 boats.", words.join(" "));
         assert_eq!(
             quantities(&text),
