@@ -3,7 +3,11 @@
 use std::borrow::Cow;
 
 use super::tokens::Token;
-use super::words::{DAYS, HEDGES, MONTHS, PAST_IRREGULAR, STOP, VERBS};
+use super::words::{
+    ADJECTIVES_BEFORE_NOUN, CHANGE_VERBS, CLOCK_PREPOSITIONS, CLOCK_SUFFIXES, CONJUNCTIONS, DAYS,
+    GRANDPARENTS, HEDGES, MONTHS, PARENTS, PAST_IRREGULAR, PERSON_NOUNS, RACE_NOUNS, RATE_PERIODS,
+    RESULT_CUES, SHARE_AFTER, SHARE_CONTRAST_WORDS, SHARE_CONTRASTS, STOP, TALLY_VERBS, TIME_UNITS, VERBS,
+};
 
 /// Lower-case, without allocating for words that already are.
 pub fn lc(w: &str) -> Cow<'_, str> {
@@ -342,7 +346,85 @@ pub fn may_start_quantity(text: &str, token: &Token) -> bool {
                 || vague_amount(w).is_some()
                 || compound_number(w).is_some()
                 || w.split_once('-')
-                    .is_some_and(|(a, b)| small_number(a).is_some() && fraction_word(b).is_some())
+                    .is_some_and(|(a, b)| compound_number(a).is_some() && !b.is_empty())
         }
     }
+}
+
+/// The unit of ages.
+pub const AGE_UNIT: &str = "years";
+/// The unit of race and result times.
+pub const DURATION_UNIT: &str = "seconds";
+/// A number set off by commas after a name is an age up to this.
+pub const MAX_AGE: f64 = 120.0;
+
+pub fn is_person_noun(w: &str) -> bool {
+    PERSON_NOUNS.contains(&w)
+}
+
+/// "father of four" → children; "grandmother of nine" → grandchildren.
+pub fn parent_of(w: &str) -> Option<&'static str> {
+    if PARENTS.contains(&w) {
+        Some("children")
+    } else if GRANDPARENTS.contains(&w) {
+        Some("grandchildren")
+    } else {
+        None
+    }
+}
+
+pub fn is_time_unit(w: &str) -> bool {
+    TIME_UNITS.contains(&w)
+}
+
+pub fn is_share_after(w: &str) -> bool {
+    SHARE_AFTER.contains(&w)
+}
+
+pub fn is_rate_period(w: &str) -> bool {
+    RATE_PERIODS.contains(&w)
+}
+
+/// The two words before a bare number contrast it with a neighbour: "up from".
+pub fn is_share_contrast(before2: &str, before1: &str) -> bool {
+    SHARE_CONTRASTS.contains(&(before2, before1)) || SHARE_CONTRAST_WORDS.contains(&before1)
+}
+
+pub fn is_conjunction(w: &str) -> bool {
+    CONJUNCTIONS.contains(&w)
+}
+
+pub fn is_tally_verb(w: &str) -> bool {
+    TALLY_VERBS.contains(&w)
+}
+
+pub fn is_change_verb(w: &str) -> bool {
+    CHANGE_VERBS.contains(&w)
+}
+
+pub fn is_clock_preposition(w: &str) -> bool {
+    CLOCK_PREPOSITIONS.contains(&w)
+}
+
+pub fn is_clock_suffix(w: &str) -> bool {
+    CLOCK_SUFFIXES.contains(&w)
+}
+
+pub fn is_result_cue(w: &str) -> bool {
+    RESULT_CUES.contains(&w)
+}
+
+pub fn is_race_noun(w: &str) -> bool {
+    RACE_NOUNS.contains(&w)
+}
+
+/// Stop words that, right after a number and before a plural noun, describe
+/// it: "four smaller towns", "five away matches".
+pub fn is_adjective_before_noun(w: &str) -> bool {
+    ADJECTIVES_BEFORE_NOUN.contains(&w)
+}
+
+/// A plural-looking noun: "posts", "departments"; not "business", "'s".
+pub fn looks_plural(w: &str) -> bool {
+    w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !is_possessive(w)
 }

@@ -304,3 +304,57 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn reads_ages_result_times_mixed_numbers_and_shared_units() {
+    let cases: &[(&str, Vec<Reading>)] = &[
+        (
+            "The incumbent took 48,112 votes to the challenger's 47,950.",
+            vec![q(48112.0, Some("votes"), "exact"), q(47950.0, Some("votes"), "exact")],
+        ),
+        (
+            "The county opened 31 schools, up from 12 last year.",
+            vec![q(31.0, Some("schools"), "exact"), q(12.0, Some("schools"), "exact")],
+        ),
+        (
+            "The shelling killed 23 civilians and wounded dozens more.",
+            vec![q(23.0, Some("civilians"), "exact"), q(12.0, Some("civilians"), "approx")],
+        ),
+        (
+            "Ms Adeyemi, 52, said the clinic had closed.",
+            vec![q(52.0, Some("years"), "exact")],
+        ),
+        (
+            "Police stopped a 67-year-old driver aged 16 in spirit.",
+            vec![q(67.0, Some("years"), "exact"), q(16.0, Some("years"), "exact")],
+        ),
+        (
+            "The vaccine is offered to children under five.",
+            vec![q(5.0, Some("years"), "less_than")],
+        ),
+        (
+            "Kiprono won in 2:05:41 after running a 3:58 mile split.",
+            vec![q(7541.0, Some("seconds"), "exact"), q(238.0, Some("seconds"), "exact")],
+        ),
+        ("The council meets at 10:30 on Tuesday.", vec![]),
+        (
+            "The queue lasted two and a half hours for one and a half million people.",
+            vec![q(2.5, Some("hours"), "exact"), q(1.5e6, Some("people"), "exact")],
+        ),
+        (
+            "Okafor, a father of four, was fined.",
+            vec![q(4.0, Some("children"), "exact")],
+        ),
+        (
+            "The board has 430 vacant nursing posts and 14 emergency departments open.",
+            vec![q(430.0, Some("posts"), "exact"), q(14.0, Some("departments"), "exact")],
+        ),
+        (
+            "Protesters marched in at least four smaller towns during a three-day strike.",
+            vec![q(4.0, Some("towns"), "at_least"), q(3.0, Some("days"), "exact")],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&quantities(text), expected, "{text}");
+    }
+}

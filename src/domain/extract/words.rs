@@ -703,3 +703,132 @@ pub(super) const SAYING: &[&str] = &[
     "shows",
     "concluded",
 ];
+
+/// Who an age can describe: "children under five", "women over 50".
+pub(super) const PERSON_NOUNS: &[&str] = &[
+    "children",
+    "child",
+    "kids",
+    "babies",
+    "people",
+    "men",
+    "women",
+    "adults",
+    "boys",
+    "girls",
+    "pupils",
+    "students",
+    "those",
+    "anyone",
+    "everyone",
+    "patients",
+    "residents",
+    "workers",
+    "members",
+    "voters",
+    "drivers",
+    "players",
+    "runners",
+];
+
+/// Units that measure time; a number sharing a unit never takes one of these.
+pub(super) const TIME_UNITS: &[&str] = &[
+    "seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades", "nights",
+];
+
+/// Words after a bare number that say it counts what its neighbour counts:
+/// "dozens more", "two short".
+pub(super) const SHARE_AFTER: &[&str] = &["more", "fewer", "less", "short", "apiece", "each", "others"];
+
+/// "about 3,300 a day".
+pub(super) const RATE_PERIODS: &[&str] = &["day", "week", "month", "year", "night", "hour"];
+
+/// Two-word contrasts before a bare number: "up from 12".
+pub(super) const SHARE_CONTRASTS: &[(&str, &str)] = &[
+    ("up", "from"),
+    ("down", "from"),
+    ("compared", "with"),
+    ("compared", "to"),
+    ("as", "against"),
+];
+
+/// One-word contrasts before a bare number: "not 430".
+pub(super) const SHARE_CONTRAST_WORDS: &[&str] = &["not", "against", "versus", "vs"];
+
+pub(super) const CONJUNCTIONS: &[&str] = &["and", "but", "or", "while", "whereas"];
+
+/// Verbs of winning, losing and holding right before a bare number: "lost four".
+pub(super) const TALLY_VERBS: &[&str] = &[
+    "lost", "won", "gained", "took", "taken", "taking", "had", "having", "winning", "losing",
+];
+
+/// Verbs of change before "to" and a bare number: "slipped to 15".
+pub(super) const CHANGE_VERBS: &[&str] = &[
+    "slipped",
+    "fell",
+    "rose",
+    "dropped",
+    "climbed",
+    "grew",
+    "increased",
+    "decreased",
+    "jumped",
+    "shrank",
+    "falling",
+    "rising",
+    "dropping",
+    "climbing",
+];
+
+/// Words before h:mm or h:mm:ss that make it a clock time, not a result.
+pub(super) const CLOCK_PREPOSITIONS: &[&str] = &[
+    "at", "from", "until", "till", "by", "before", "after", "since", "between", "to",
+];
+
+/// Words after a reading that make it a clock time.
+pub(super) const CLOCK_SUFFIXES: &[&str] = &["a.m", "p.m", "am", "pm", "gmt", "utc", "local", "o'clock"];
+
+/// Words before m:ss that make it a race or result time: "won in 3:58", "a 3:58 mile".
+pub(super) const RESULT_CUES: &[&str] = &[
+    "in", "a", "an", "of", "time", "clocked", "ran", "run", "timed", "record", "best", "finished", "won",
+    "winning", "posted", "under", "than",
+];
+
+/// Nouns after m:ss that make it a result: "a 3:58 mile".
+pub(super) const RACE_NOUNS: &[&str] = &[
+    "mile",
+    "marathon",
+    "lap",
+    "finish",
+    "km",
+    "kilometres",
+    "metres",
+    "swim",
+    "run",
+    "race",
+    "leg",
+];
+
+/// Role nouns before "of four": the count is of children.
+pub(super) const PARENTS: &[&str] = &["father", "mother", "parent"];
+pub(super) const GRANDPARENTS: &[&str] = &["grandfather", "grandmother", "grandparent"];
+
+/// Stop words that may describe the noun after a number: "four smaller towns".
+pub(super) const ADJECTIVES_BEFORE_NOUN: &[&str] = &[
+    "smaller",
+    "larger",
+    "bigger",
+    "older",
+    "younger",
+    "newer",
+    "higher",
+    "lower",
+    "away",
+    "home",
+    "long",
+    "short",
+    "extra",
+    "additional",
+    "further",
+    "other",
+];
