@@ -1,13 +1,10 @@
-//! Word lists and small parsers the extractor's rules are written in.
+//! Small parsers and word tests the extractor's rules are written in; the
+//! word lists themselves are in `words`.
 
 use std::borrow::Cow;
 
 use super::tokens::Token;
-use super::words::{
-    ADJECTIVES_BEFORE_NOUN, CHANGE_VERBS, CLOCK_PREPOSITIONS, CLOCK_SUFFIXES, CONJUNCTIONS, DAYS,
-    GRANDPARENTS, HEDGES, MONTHS, PARENTS, PAST_IRREGULAR, PERSON_NOUNS, RACE_NOUNS, RATE_PERIODS,
-    RESULT_CUES, SHARE_AFTER, SHARE_CONTRAST_WORDS, SHARE_CONTRASTS, STOP, TALLY_VERBS, TIME_UNITS, VERBS,
-};
+use super::words::*;
 
 /// Lower-case, without allocating for words that already are.
 pub fn lc(w: &str) -> Cow<'_, str> {
@@ -427,4 +424,52 @@ pub fn is_adjective_before_noun(w: &str) -> bool {
 /// A plural-looking noun: "posts", "departments"; not "business", "'s".
 pub fn looks_plural(w: &str) -> bool {
     w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !is_possessive(w)
+}
+
+pub fn is_be_verb(w: &str) -> bool {
+    BE_VERBS.contains(&w)
+}
+
+pub fn is_pronoun(w: &str) -> bool {
+    PRONOUNS.contains(&w)
+}
+
+pub fn is_adverb(w: &str) -> bool {
+    REPORT_ADVERBS.contains(&w)
+}
+
+pub fn is_report_participle(w: &str) -> bool {
+    REPORT_PARTICIPLES.contains(&w)
+}
+
+pub fn is_witness_participle(w: &str) -> bool {
+    WITNESS_PARTICIPLES.contains(&w)
+}
+
+pub fn is_schedule_word(w: &str) -> bool {
+    SCHEDULE_WORDS.contains(&w)
+}
+
+pub fn is_accusation(w: &str) -> bool {
+    ACCUSATIONS.contains(&w)
+}
+
+pub fn is_clause_opener(w: &str) -> bool {
+    CLAUSE_OPENERS.contains(&w)
+}
+
+pub fn is_source_document(w: &str) -> bool {
+    SOURCE_DOCUMENTS.contains(&w)
+}
+
+pub fn is_speech_verb(w: &str) -> bool {
+    SPEECH_VERBS.contains(&w)
+}
+
+pub fn is_relative(w: &str) -> bool {
+    RELATIVES.contains(&w)
+}
+
+pub fn is_indefinite(w: &str) -> bool {
+    INDEFINITES.contains(&w)
 }

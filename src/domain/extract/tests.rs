@@ -310,15 +310,24 @@ fn reads_ages_result_times_mixed_numbers_and_shared_units() {
     let cases: &[(&str, Vec<Reading>)] = &[
         (
             "The incumbent took 48,112 votes to the challenger's 47,950.",
-            vec![q(48112.0, Some("votes"), "exact"), q(47950.0, Some("votes"), "exact")],
+            vec![
+                q(48112.0, Some("votes"), "exact"),
+                q(47950.0, Some("votes"), "exact"),
+            ],
         ),
         (
             "The county opened 31 schools, up from 12 last year.",
-            vec![q(31.0, Some("schools"), "exact"), q(12.0, Some("schools"), "exact")],
+            vec![
+                q(31.0, Some("schools"), "exact"),
+                q(12.0, Some("schools"), "exact"),
+            ],
         ),
         (
             "The shelling killed 23 civilians and wounded dozens more.",
-            vec![q(23.0, Some("civilians"), "exact"), q(12.0, Some("civilians"), "approx")],
+            vec![
+                q(23.0, Some("civilians"), "exact"),
+                q(12.0, Some("civilians"), "approx"),
+            ],
         ),
         (
             "Ms Adeyemi, 52, said the clinic had closed.",
@@ -334,7 +343,10 @@ fn reads_ages_result_times_mixed_numbers_and_shared_units() {
         ),
         (
             "Kiprono won in 2:05:41 after running a 3:58 mile split.",
-            vec![q(7541.0, Some("seconds"), "exact"), q(238.0, Some("seconds"), "exact")],
+            vec![
+                q(7541.0, Some("seconds"), "exact"),
+                q(238.0, Some("seconds"), "exact"),
+            ],
         ),
         ("The council meets at 10:30 on Tuesday.", vec![]),
         (
@@ -347,7 +359,10 @@ fn reads_ages_result_times_mixed_numbers_and_shared_units() {
         ),
         (
             "The board has 430 vacant nursing posts and 14 emergency departments open.",
-            vec![q(430.0, Some("posts"), "exact"), q(14.0, Some("departments"), "exact")],
+            vec![
+                q(430.0, Some("posts"), "exact"),
+                q(14.0, Some("departments"), "exact"),
+            ],
         ),
         (
             "Protesters marched in at least four smaller towns during a three-day strike.",
@@ -356,5 +371,68 @@ fn reads_ages_result_times_mixed_numbers_and_shared_units() {
     ];
     for (text, expected) in cases {
         assert_eq!(&quantities(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn colour_quotes_are_not_claims_but_reported_events_and_accusations_are() {
+    let text = "“We did not take this lightly,” union general secretary Farida Haddad said. \
+“Our members lost 11% of their pay,” she said. Others were less patient. \
+Protests have been filmed in the regional capital. \
+The gunman was said to be upset that his friend had been drafted. \
+“Foreign agents are paying young men to burn cars,” the governor said.";
+    let claims = extract(text);
+    let got: Vec<(&str, Option<&str>)> = claims
+        .iter()
+        .map(|c| (c.text.as_str(), c.claimant.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "“Our members lost 11% of their pay,” she said.",
+                Some("union general secretary Farida Haddad")
+            ),
+            ("Protests have been filmed in the regional capital.", None),
+            (
+                "The gunman was said to be upset that his friend had been drafted.",
+                None
+            ),
+            (
+                "“Foreign agents are paying young men to burn cars,” the governor said.",
+                Some("the governor")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn finds_the_shortest_span_that_names_the_speaker() {
+    let cases = [
+        (
+            "Porter Dennis Akande, 58, who has worked there for 31 years, said he earned £11.90 an hour.",
+            "Porter Dennis Akande",
+        ),
+        (
+            "The jailed mayor's party, the Civic Front, said 40 people were hurt.",
+            "the Civic Front",
+        ),
+        (
+            "The race raised an estimated £3.1 million, the organisers said.",
+            "the organisers",
+        ),
+        (
+            "“This is the first time we have won here,” said Léa Moreau, the Greens' lead candidate.",
+            "Léa Moreau",
+        ),
+        (
+            "Sales rose 4%, according to figures released by the statistics office on Tuesday.",
+            "the statistics office",
+        ),
+    ];
+    for (text, expected) in cases {
+        let claims = extract(text);
+        assert_eq!(claims.len(), 1, "{text}");
+        assert_eq!(claims[0].claimant.as_deref(), Some(expected), "{text}");
     }
 }

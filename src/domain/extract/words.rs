@@ -519,6 +519,8 @@ pub(super) const BIO_OPENINGS: &[&str] = &[
 ];
 
 pub(super) const BOILERPLATE: &[&str] = &[
+    "request for comment",
+    "declined to comment",
     "can be found at",
     "subscribe",
     "newsletter",
@@ -540,6 +542,8 @@ pub(super) const BOILERPLATE: &[&str] = &[
 
 /// Every word that starts or carries a boilerplate or opinion phrase.
 pub(super) const PHRASE_TRIGGERS: &[&str] = &[
+    "request",
+    "declined",
     "according",
     "found",
     "subscribe",
@@ -698,6 +702,13 @@ pub(super) const SAYING: &[&str] = &[
     "projected",
     "forecast",
     "calculated",
+    "conceded",
+    "estimate",
+    "expect",
+    "expects",
+    "accused",
+    "accuses",
+    "described",
     "found",
     "showed",
     "shows",
@@ -831,4 +842,144 @@ pub(super) const ADJECTIVES_BEFORE_NOUN: &[&str] = &[
     "additional",
     "further",
     "other",
+];
+
+/// Forms of "to be".
+pub(super) const BE_VERBS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
+
+/// Pronouns that stand for a speaker named elsewhere.
+pub(super) const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you"];
+
+/// Adverbs between "was" and "said to", or "been" and "filmed".
+pub(super) const REPORT_ADVERBS: &[&str] = &[
+    "also",
+    "reportedly",
+    "allegedly",
+    "now",
+    "widely",
+    "since",
+    "later",
+];
+
+/// "was said to", "were reported to": second-hand reports.
+pub(super) const REPORT_PARTICIPLES: &[&str] = &[
+    "said",
+    "reported",
+    "alleged",
+    "believed",
+    "thought",
+    "understood",
+    "rumoured",
+    "rumored",
+    "known",
+];
+
+/// "have been filmed in": events recorded by someone.
+pub(super) const WITNESS_PARTICIPLES: &[&str] = &[
+    "filmed",
+    "reported",
+    "seen",
+    "photographed",
+    "recorded",
+    "spotted",
+    "heard",
+    "documented",
+    "sighted",
+];
+
+/// Words that put an event on a calendar: "is due on Monday", "will meet on June 12".
+pub(super) const SCHEDULE_WORDS: &[&str] = &["due", "expected", "scheduled", "sworn"];
+
+/// Verbs of speech proper (not "reported sales", "found that").
+pub(super) const SPEECH_VERBS: &[&str] = &[
+    "said", "says", "told", "added", "warned", "insisted", "argued", "claimed", "stated", "noted", "stressed",
+];
+
+/// Relative words after which a clause names its own speaker.
+pub(super) const RELATIVES: &[&str] = &["who", "which", "whom"];
+
+/// Words that make a quotation an accusation or a checkable statement of fact.
+pub(super) const ACCUSATIONS: &[&str] = &[
+    "wrong",
+    "wrongly",
+    "knew",
+    "lied",
+    "lying",
+    "lies",
+    "paid",
+    "paying",
+    "bribed",
+    "bribes",
+    "stole",
+    "stolen",
+    "stealing",
+    "rigged",
+    "fraud",
+    "illegal",
+    "illegally",
+    "unlawful",
+    "unlawfully",
+    "killed",
+    "killing",
+    "burn",
+    "burned",
+    "burning",
+    "attacked",
+    "shelled",
+    "tortured",
+    "hid",
+    "hidden",
+    "false",
+    "falsely",
+    "never",
+    "cheated",
+    "forged",
+    "smuggled",
+    "looted",
+    "abused",
+    "threatened",
+    "covered",
+    "violated",
+    "breached",
+];
+
+/// Words that open a clause before its speaker: "…, which the company says".
+pub(super) const CLAUSE_OPENERS: &[&str] = &[
+    "with", "which", "who", "whom", "that", "but", "and", "while", "as",
+];
+
+/// Documents that carry a source's figures: "according to figures released by …".
+pub(super) const SOURCE_DOCUMENTS: &[&str] = &[
+    "figures",
+    "data",
+    "statistics",
+    "numbers",
+    "estimates",
+    "records",
+    "documents",
+    "report",
+    "analysis",
+    "survey",
+    "results",
+    "a",
+    "the",
+    "new",
+    "latest",
+    "official",
+];
+
+/// Subjects that name nobody in particular: "Others were less patient."
+pub(super) const INDEFINITES: &[&str] = &[
+    "others",
+    "nobody",
+    "everyone",
+    "everybody",
+    "someone",
+    "somebody",
+    "anyone",
+    "many",
+    "few",
+    "some",
+    "most",
+    "none",
 ];
