@@ -73,7 +73,11 @@ pub fn claims(text: &str) -> Vec<Found> {
         }
         let tokens = tokens::tokenize(text, sentence.range);
         let words = tokens.iter().filter(|t| t.is_word()).count();
-        if !sentence.terminated && (sentence.alone && words <= HEADING_WORDS || words < FRAGMENT_WORDS) {
+        // The first line, when it stands alone unpunctuated, is the title, however long.
+        let title = index == 0 && sentence.alone;
+        if !sentence.terminated
+            && (title || sentence.alone && words <= HEADING_WORDS || words < FRAGMENT_WORDS)
+        {
             continue;
         }
         for (range, clause) in clauses(&tokens, sentence.range, words) {
@@ -123,7 +127,9 @@ fn is_bio(sentence: &str) -> bool {
         .take_while(|w| w.starts_with(char::is_uppercase))
         .count();
     let rest = words.get(name_len..).unwrap_or_default().join(" ").to_lowercase();
-    (1..=3).contains(&name_len) && BIO_OPENINGS.iter().any(|p| rest.starts_with(p))
+    (1..=3).contains(&name_len)
+        && !words.first().is_some_and(|w| lexicon::is_stop(&w.to_lowercase()))
+        && BIO_OPENINGS.iter().any(|p| rest.starts_with(p))
 }
 
 /// The sentence itself, or its clauses when it is long and has semicolons.
@@ -325,7 +331,7 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
         ClaimKind::Attribution
     } else if indefinite {
         return judged;
-    } else if comparison && !opinion && (named || words.len() >= MIN_COMPARISON_WORDS) {
+    } else if comparison && !opinion && !first_person && (named || words.len() >= MIN_COMPARISON_WORDS) {
         ClaimKind::Comparison
     } else if !opinion
         && ((named && (past || dated))
@@ -436,7 +442,7 @@ fn person_subject(text: &str, tokens: &[Token]) -> Option<Range> {
     let names = tokens[..run].iter().filter(|t| t.is_word()).count();
     let next_lower = tokens
         .get(run)
-        .is_some_and(|t| t.is_word() && t.text(text).starts_with(char::is_lowercase));
+        .is_some_and(|t| t.is_punct(',') || t.is_word() && t.text(text).starts_with(char::is_lowercase));
     (names >= 2 && next_lower).then(|| Range {
         start: first.range.start,
         end: tokens[run - 1].range.end,
@@ -522,12 +528,27 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u8]) -> Option<Speaker> {
         if phrase_ok(start, verb) && !has_verb {
             return span(start, verb).map(Speaker::Named);
         }
-        // "Ms. Várez disputed that estimate and said …" (not "… and reported sales").
+        // "A 2019 analysis of 15 studies involving 50,000 people found …": the
+        // head of a long subject, up to its first preposition.
+        if verb - start > MAX_CLAIMANT_TOKENS
+            && is(verb + 1, "that")
+            && tokens[start..verb].iter().all(|t| !t.is_punct(','))
+            && let Some(p) =
+                (start + 1..verb).find(|&k| lower(k).is_some_and(|w| lexicon::is_post_modifier(&w)))
+            && phrase_ok(start, p)
+            && !(start + 1..p).any(|k| lower(k).is_some_and(|w| lexicon::is_finite_verb(&w)))
+        {
+            return span(start, p).map(Speaker::Named);
+        }
+        // "Ms. Várez disputed that estimate and said …", "The agency has opened
+        // 12 clinics, and said …" (not "… and reported sales").
         if is(verb - 1, "and")
             && lower(verb).is_some_and(|v| lexicon::is_speech_verb(&v))
-            && let Some(name) = leading_name(text, tokens, start)
+            && let Some(k) =
+                (start + 1..verb).find(|&k| lower(k).is_some_and(|w| lexicon::is_finite_verb(&w)))
+            && phrase_ok(start, k)
         {
-            return Some(Speaker::Named(name));
+            return span(start, k).map(Speaker::Named);
         }
     }
     if let Some(source) = according_to(text, tokens, &phrase_ok) {
@@ -599,25 +620,21 @@ fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
             .filter(|t| t.is_word())
             .map(|t| lexicon::lc(t.text(text)))
     };
-    tokens[a..b]
-        .iter()
-        .all(|t| t.is_word() || matches!(t.kind, tokens::Kind::Punct('.' | '’' | '\'' | '-' | '&')))
-        && words().any(|w| !lexicon::is_stop(&w))
+    // "None of the authors reported links": nobody in particular.
+    let first = tokens[a..b].iter().find(|t| t.is_word());
+    if first.is_some_and(|t| {
+        let w = lexicon::lc(t.text(text));
+        lexicon::is_indefinite(&w) || w == "none" || w == "no"
+    }) {
+        return false;
+    }
+    // A year may describe the speaker: "A 2019 analysis".
+    let year = |t: &Token| matches!(t.kind, tokens::Kind::Number { .. }) && t.text(text).len() == 4;
+    tokens[a..b].iter().all(|t| {
+        t.is_word() || year(t) || matches!(t.kind, tokens::Kind::Punct('.' | '’' | '\'' | '-' | '&'))
+    }) && words().any(|w| !lexicon::is_stop(&w))
         && !words()
             .any(|w| lexicon::is_be_verb(&w) || lexicon::is_pronoun(&w) || matches!(&*w, "this" | "that"))
-}
-
-/// The capitalised words a sentence opens with: "Ms. Várez".
-fn leading_name(text: &str, tokens: &[Token], start: usize) -> Option<Range> {
-    let run = tokens[start..]
-        .iter()
-        .take_while(|t| (t.is_word() && t.text(text).starts_with(char::is_uppercase)) || t.is_punct('.'))
-        .count();
-    let first = &tokens[start];
-    (run > 0 && !lexicon::is_stop(&lexicon::lc(first.text(text)))).then(|| Range {
-        start: first.range.start,
-        end: tokens[start + run - 1].range.end,
-    })
 }
 
 /// "according to the union's figures," → up to the next comma or the end;
@@ -644,6 +661,15 @@ fn according_to(text: &str, tokens: &[Token], phrase_ok: &dyn Fn(usize, usize) -
         && by + 1 < to
     {
         from = by + 1;
+    }
+    // "a study published on Wednesday in …": the document, not where or when it came out.
+    if let Some(p) = (from + 1..to).find(|&k| {
+        is_participle(text, &tokens[k])
+            && tokens
+                .get(k + 1)
+                .is_some_and(|t| t.is_word() && lexicon::is_publication_detail(&lexicon::lc(t.text(text))))
+    }) {
+        to = p;
     }
     if let Some(on) = (from + 1..to).find(|&k| {
         is(k, "on")

@@ -423,7 +423,30 @@ pub fn is_adjective_before_noun(w: &str) -> bool {
 
 /// A plural-looking noun: "posts", "departments"; not "business", "'s".
 pub fn looks_plural(w: &str) -> bool {
-    w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !is_possessive(w)
+    (w.len() > 3
+        && w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+        && !is_possessive(w))
+        || IRREGULAR_PLURALS.contains(&w)
+}
+
+/// "six months or older" → at least; "or younger" → at most.
+pub fn trailing_hedge(w: &str) -> Option<Qualifier> {
+    match w {
+        "older" | "more" | "over" | "above" | "longer" | "higher" => Some(Qualifier::AtLeast),
+        "younger" | "less" | "fewer" | "under" | "below" | "shorter" | "lower" => Some(Qualifier::AtMost),
+        _ => None,
+    }
+}
+
+pub fn is_name_number_prefix(w: &str) -> bool {
+    NAME_NUMBER_PREFIXES.contains(&w)
+}
+
+pub fn is_duration_preposition(w: &str) -> bool {
+    DURATION_PREPOSITIONS.contains(&w)
 }
 
 pub fn is_be_verb(w: &str) -> bool {
@@ -472,4 +495,28 @@ pub fn is_relative(w: &str) -> bool {
 
 pub fn is_indefinite(w: &str) -> bool {
     INDEFINITES.contains(&w)
+}
+
+/// Prepositions that start what follows the head of a long subject.
+pub fn is_post_modifier(w: &str) -> bool {
+    matches!(
+        w,
+        "of" | "involving" | "from" | "with" | "at" | "in" | "on" | "for"
+    )
+}
+
+/// Words after a participle that say when or where a document came out.
+pub fn is_publication_detail(w: &str) -> bool {
+    matches!(
+        w,
+        "on" | "in" | "at" | "last" | "this" | "earlier" | "yesterday" | "today"
+    )
+}
+
+/// A finite verb ending a subject: "has", "was", "disputed", "opened".
+pub fn is_finite_verb(w: &str) -> bool {
+    is_be_verb(w)
+        || matches!(w, "has" | "have" | "had" | "did" | "does")
+        || is_verb(w)
+        || (w.len() > 4 && w.ends_with("ed"))
 }

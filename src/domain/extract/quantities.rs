@@ -56,6 +56,16 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Quantity> {
     for (q, first, next) in &mut found {
         person_unit(text, tokens, *first, *next, q);
     }
+    // "£1.8 million over five years": "over" right after a quantity means during.
+    for k in 1..found.len() {
+        let (first, previous_end) = (found[k].1, found[k - 1].2);
+        if first == previous_end
+            && is_word(text, tokens, first, "over")
+            && found[k].0.unit.as_deref().is_some_and(lexicon::is_time_unit)
+        {
+            found[k].0.qualifier = Qualifier::Exact;
+        }
+    }
     share_units(text, tokens, &mut found);
     found.into_iter().map(|(q, _, _)| q).collect()
 }
@@ -64,9 +74,6 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Quantity> {
 /// after it: ages ("aged 16", "Ms Adeyemi, 52,", "children under five") and
 /// children ("a father of four").
 fn person_unit(text: &str, tokens: &[Token], first: usize, next: usize, q: &mut Quantity) {
-    if !q.bare || first == 0 {
-        return;
-    }
     let before = |k: usize| {
         first
             .checked_sub(k)
@@ -74,6 +81,17 @@ fn person_unit(text: &str, tokens: &[Token], first: usize, next: usize, q: &mut 
             .map(lexicon::lc)
     };
     let prev = before(1);
+    // "adults over 65 walk fewer steps": an age even when a word follows it.
+    let hedged_age = matches!(q.qualifier, Qualifier::LessThan | Qualifier::MoreThan)
+        && prev.as_deref().is_some_and(lexicon::is_person_noun)
+        && q.value <= lexicon::MAX_AGE
+        && !q
+            .unit
+            .as_deref()
+            .is_some_and(|u| lexicon::looks_plural(u) || u == "percent");
+    if !(q.bare || hedged_age) || first == 0 {
+        return;
+    }
     let mut unit = None;
     let mut start = None;
     if prev.as_deref() == Some("aged") {
@@ -165,8 +183,9 @@ fn shares_unit(
     let (p1, p2) = (prev1.as_deref().unwrap_or(""), prev2.as_deref().unwrap_or(""));
     let (a1, a2) = (after1.as_deref().unwrap_or(""), after2.as_deref().unwrap_or(""));
     // "… dozens more", "two short", "about 3,300 a day".
-    let after =
-        lexicon::is_share_after(a1) || (matches!(a1, "a" | "an" | "per") && lexicon::is_rate_period(a2));
+    let after = lexicon::is_share_after(a1)
+        || (matches!(a1, "a" | "an" | "per") && lexicon::is_rate_period(a2))
+        || (a1 == "of" && matches!(a2, "them" | "those" | "whom"));
     // "up from 12", "compared with 2,650", "not 430".
     let contrast = lexicon::is_share_contrast(p2, p1);
     // "started and 30,870 finished", "but lost four", "having taken 27,440", "slipped to 15".
@@ -240,7 +259,10 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
                 upper.next,
             ));
         }
-        if upper.value > core.value && (between || dash || unit_after(text, tokens, upper.next).is_some()) {
+        let aged = i > 0 && is_word(text, tokens, i - 1, "aged");
+        if upper.value > core.value
+            && (between || dash || aged || unit_after(text, tokens, upper.next).is_some())
+        {
             value_max = Some(upper.value);
             k = upper.next;
         }
@@ -248,6 +270,9 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
     // Proportions: "four of the five", "one in five".
     if value_max.is_none() && !core.fraction {
         let mut p = k;
+        if is_word(text, tokens, p, "out") && is_word(text, tokens, p + 1, "of") {
+            p += 1;
+        }
         if is_word(text, tokens, p, "of") || is_word(text, tokens, p, "in") {
             p = skip_owner(text, tokens, p + 1);
             if let Some(whole) =
@@ -294,11 +319,20 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
         end = tokens[next - 1].range.end;
         k = next;
     }
-    let qualifier = if qualifier == Qualifier::Exact {
+    let mut qualifier = if qualifier == Qualifier::Exact {
         core.qualifier.unwrap_or(qualifier)
     } else {
         qualifier
     };
+    // "six months or older", "40 or more".
+    if qualifier == Qualifier::Exact
+        && is_word(text, tokens, k, "or")
+        && let Some(q) = word(text, tokens, k + 1).and_then(|w| lexicon::trailing_hedge(&lexicon::lc(w)))
+    {
+        qualifier = q;
+        end = tokens[k + 1].range.end;
+        k += 2;
+    }
     let bare = unit.is_none() && of.is_none() && !core.fraction;
     let q = Quantity {
         value: core.value,
@@ -570,7 +604,10 @@ fn digits_are_quantity(
     if prev_month || next_word.is_some_and(|w| lexicon::is_month(&lexicon::lc(w))) {
         return false;
     }
-    // Numbers in names: "No. 10", "Route 66", "Chapter 11".
+    // Numbers in names: "No. 10", "Route 66", "Chapter 11", "the number 14 bus".
+    if prev_word.is_some_and(|w| lexicon::is_name_number_prefix(&lexicon::lc(w))) {
+        return false;
+    }
     if prev.is_some_and(|p| p.is_punct('.'))
         && i >= 2
         && word(text, tokens, i - 2).is_some_and(|w| w.eq_ignore_ascii_case("no"))
@@ -595,7 +632,10 @@ fn digits_are_quantity(
             let lower = lexicon::lc(w);
             !lexicon::is_stop(&lower) && !lexicon::is_verb(&lower) && w.starts_with(char::is_lowercase)
         });
-        let year_context = prev_word.is_some_and(|w| lexicon::is_year_preposition(&lexicon::lc(w)));
+        // "a 2019 analysis", "the 2022 election": a year describing one thing.
+        let year_context = prev_word.is_some_and(|w| lexicon::is_year_preposition(&lexicon::lc(w)))
+            || (prev_word.is_some_and(|w| matches!(&*lexicon::lc(w), "a" | "an" | "its" | "their"))
+                && next_word.is_some_and(|w| !lexicon::looks_plural(&lexicon::lc(w))));
         if year_context || !counted {
             return false;
         }
@@ -726,7 +766,11 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         value += f;
         next += 3;
     }
-    if value == 1.0 {
+    // "for one week", "within one year": a duration.
+    let one_period = i > 0
+        && word(text, tokens, i - 1).is_some_and(|w| lexicon::is_duration_preposition(&lexicon::lc(w)))
+        && word(text, tokens, next).is_some_and(|w| lexicon::is_time_unit(&lexicon::plural(&lexicon::lc(w))));
+    if value == 1.0 && !one_period {
         // "one" is far more often a pronoun than a count; keep it only in
         // proportions: "one in five", "one of the 12".
         let mut p = i + 1;

@@ -365,6 +365,19 @@ fn reads_ages_result_times_mixed_numbers_and_shared_units() {
             ],
         ),
         (
+            "Researchers followed 41,950 people aged 40 to 69 for one week.",
+            vec![
+                q(41950.0, Some("people"), "exact"),
+                q(40.0, Some("years"), "exact"),
+                q(1.0, Some("week"), "exact"),
+            ],
+        ),
+        (
+            "Nine out of ten voters backed it, and anyone aged six months or older can apply.",
+            vec![q(9.0, Some("voters"), "exact"), q(6.0, Some("months"), "at_least")],
+        ),
+        ("I took the number 14 bus to read a 2019 analysis.", vec![]),
+        (
             "Protesters marched in at least four smaller towns during a three-day strike.",
             vec![q(4.0, Some("towns"), "at_least"), q(3.0, Some("days"), "exact")],
         ),

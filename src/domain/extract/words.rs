@@ -367,6 +367,15 @@ pub(super) const VERBS: &[&str] = &[
     "scored",
     "shot",
     "ended",
+    "aged",
+    "includes",
+    "include",
+    "contains",
+    "employs",
+    "operates",
+    "owns",
+    "covers",
+    "represents",
     "began",
     "begin",
     "started",
@@ -519,6 +528,7 @@ pub(super) const BIO_OPENINGS: &[&str] = &[
 ];
 
 pub(super) const BOILERPLATE: &[&str] = &[
+    "in this article",
     "request for comment",
     "declined to comment",
     "can be found at",
@@ -980,6 +990,32 @@ pub(super) const INDEFINITES: &[&str] = &[
     "many",
     "few",
     "some",
-    "most",
-    "none",
+];
+
+/// Plurals without an -s: "41,950 people aged 40 to 69".
+pub(super) const IRREGULAR_PLURALS: &[&str] = &[
+    "people",
+    "men",
+    "women",
+    "children",
+    "police",
+    "staff",
+    "cattle",
+    "sheep",
+    "fish",
+    "data",
+    "media",
+    "personnel",
+];
+
+/// Lower-case words before a number that make it part of a name: "the number 14 bus", "ward 3".
+pub(super) const NAME_NUMBER_PREFIXES: &[&str] = &[
+    "number", "route", "ward", "platform", "gate", "flight", "bus", "chapter", "section", "article", "room",
+    "line", "highway", "junction", "terminal", "pier", "berth", "level", "grade", "stage", "category",
+    "phase",
+];
+
+/// Words before "one week", "one year" that make "one" a duration.
+pub(super) const DURATION_PREPOSITIONS: &[&str] = &[
+    "for", "within", "after", "than", "just", "only", "about", "over", "under", "nearly", "almost", "in",
 ];
