@@ -90,6 +90,15 @@ pub fn claims(text: &str) -> Vec<Found> {
                 Some(Speaker::Pronoun) => recent
                     .filter(|(_, at)| index - at <= PRONOUN_REACH)
                     .map(|(r, _)| r),
+                // "“He did 14 sessions a week.”": a quotation standing on its own
+                // goes on in the voice of the speaker just before it.
+                None if judged.quote_only => {
+                    let continued = recent.filter(|(_, at)| index - at == 1).map(|(r, _)| r);
+                    if let Some(r) = continued {
+                        recent = Some((r, index));
+                    }
+                    continued
+                }
                 None => {
                     if let Some(subject) = judged.subject {
                         recent = Some((subject, index));
@@ -232,6 +241,8 @@ struct Judged {
     /// A person named as the sentence's subject ("Governor Ilir Mavrak
     /// addressed …"), for a "he said" in the next sentence.
     subject: Option<Range>,
+    /// The sentence is a quotation and nothing else.
+    quote_only: bool,
 }
 
 /// Who asserts a sentence.
@@ -247,6 +258,7 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
         found: None,
         speaker: None,
         subject: None,
+        quote_only: is_quote_only(tokens),
     };
     let sentence = &text[range.start..range.end];
     let last = sentence
@@ -417,6 +429,18 @@ fn leading_quote(tokens: &[Token]) -> Option<(usize, usize)> {
         .then_some((1, close))
 }
 
+/// A sentence that is one quotation: “…”
+fn is_quote_only(tokens: &[Token]) -> bool {
+    let opens = tokens.first().is_some_and(|t| t.is_punct('“') || t.is_punct('"'));
+    let closes = tokens.last().is_some_and(|t| t.is_punct('”') || t.is_punct('"'));
+    opens
+        && closes
+        && tokens.len() > 2
+        && !tokens[1..tokens.len() - 1]
+            .iter()
+            .any(|t| t.is_punct('”') || t.is_punct('"'))
+}
+
 /// Whether a quotation asserts something checkable: a name, a comparison or
 /// an accusation ("“Foreign agents are paying young men to burn cars,”").
 fn checkable_quote(text: &str, tokens: &[Token], classes: &[u8]) -> bool {
@@ -500,6 +524,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u8]) -> Option<Speaker> {
                 .and_then(lower)
                 .is_some_and(|p| lexicon::is_determiner(&p) || lexicon::is_be_verb(&p) || p == "that")
             && !(is(i + 1, "to") && is(i, "wrote"))
+            && !(lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that"))
     };
     let span = |a: usize, b: usize| {
         (a < b).then(|| Range {

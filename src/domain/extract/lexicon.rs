@@ -520,3 +520,16 @@ pub fn is_finite_verb(w: &str) -> bool {
         || is_verb(w)
         || (w.len() > 4 && w.ends_with("ed"))
 }
+
+/// Units written onto a number: "96mm", "130km", "5kg".
+pub fn unit_suffix(s: &str) -> Option<&'static str> {
+    UNIT_SUFFIXES.iter().find(|u| **u == s).copied()
+}
+
+pub fn is_race_event(w: &str) -> bool {
+    RACE_EVENTS.contains(&w)
+}
+
+pub fn needs_that(w: &str) -> bool {
+    NEEDS_THAT.contains(&w)
+}

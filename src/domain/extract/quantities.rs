@@ -231,6 +231,7 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
     let mut k = core.next;
     let mut value_max = None;
     let mut of = None;
+    let mut range_unit = None;
 
     // Ranges: "between 40 and 60", "40 to 60 percent", "40-60".
     let joiner = if between { "and" } else { "to" };
@@ -261,10 +262,16 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
         }
         let aged = i > 0 && is_word(text, tokens, i - 1, "aged");
         if upper.value > core.value
-            && (between || dash || aged || unit_after(text, tokens, upper.next).is_some())
+            && (between
+                || dash
+                || aged
+                || upper.fixed_unit.is_some()
+                || unit_after(text, tokens, upper.next).is_some())
         {
             value_max = Some(upper.value);
             k = upper.next;
+            // "40 to 60mm": the unit written on the upper end is the range's.
+            range_unit = upper.fixed_unit;
         }
     }
     // Proportions: "four of the five", "one in five".
@@ -283,7 +290,7 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
             }
         }
     }
-    let mut unit = core.fixed_unit.map(Cow::into_owned);
+    let mut unit = core.fixed_unit.or(range_unit).map(Cow::into_owned);
     let mut end = tokens[k - 1].range.end;
     if unit.is_none() {
         if let Some((u, next)) = unit_after(text, tokens, k) {
@@ -529,10 +536,28 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             }
             let mut value: f64 = digits.replace(',', "").parse().ok()?;
             let mut next = i + 1;
+            let mut suffix_unit = None;
             match lexicon::scale_suffix(&suffix) {
+                // "the 200m freestyle", "the 400m": an event's name, not 200 million.
+                Some(_) if suffix == "m" && currency.is_none() && is_event_name(text, tokens, i) => {
+                    return None;
+                }
                 Some(scale) => value *= scale,
                 None if suffix.is_empty() => {}
-                None => return None,
+                None => {
+                    // "96mm", "130km/h": a unit written onto the number.
+                    let unit = lexicon::unit_suffix(&suffix)?;
+                    let per_hour = tokens.get(next).is_some_and(|t| t.is_punct('/') && !t.spaced)
+                        && tokens.get(next + 1).is_some_and(|t| {
+                            !t.spaced && t.is_word() && t.text(text).eq_ignore_ascii_case("h")
+                        });
+                    suffix_unit = Some(if per_hour {
+                        next += 2;
+                        Cow::Owned(format!("{unit}/h"))
+                    } else {
+                        Cow::Borrowed(unit)
+                    });
+                }
             }
             if suffix.is_empty()
                 && let Some(f) = and_a_fraction(text, tokens, next)
@@ -551,7 +576,7 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             value.is_finite().then_some(Core {
                 value,
                 next,
-                fixed_unit: currency.map(Cow::Borrowed),
+                fixed_unit: currency.map(Cow::Borrowed).or(suffix_unit),
                 qualifier: None,
                 fraction: false,
             })
@@ -820,15 +845,18 @@ fn race_time(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             return None;
         };
         let digits = t.text(text);
+        // "1:55.42": hundredths on the last part.
+        let whole = digits.split_once('.').map_or(digits, |(w, _)| w);
         let ok = suffix_start == t.range.end
-            && digits.bytes().all(|b| b.is_ascii_digit())
+            && whole.bytes().all(|b| b.is_ascii_digit())
             && (if first {
                 digits.len() <= 2
             } else {
-                digits.len() == 2 && !t.spaced
+                whole.len() == 2 && !t.spaced
             });
         ok.then(|| digits.parse().ok()).flatten()
     };
+    let decimal = |k: usize| tokens.get(k).is_some_and(|t| t.text(text).contains('.'));
     let colon = |k: usize| tokens.get(k).is_some_and(|t| t.is_punct(':') && !t.spaced);
     let first = part(i, true)?;
     if !colon(i + 1) {
@@ -852,7 +880,9 @@ fn race_time(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
     {
         return None;
     }
+    // Clock times have no hundredths.
     let result = long
+        || decimal(next - 1)
         || before.as_deref().is_some_and(lexicon::is_result_cue)
         || after.as_deref().is_some_and(lexicon::is_race_noun);
     result.then_some(Core {
@@ -871,4 +901,12 @@ fn plural_after_owner(text: &str, tokens: &[Token], p: usize) -> bool {
         let w = lexicon::lc(w);
         lexicon::looks_plural(&w) && !lexicon::is_stop(&w)
     })
+}
+
+/// "the 200m freestyle", "the 400m": a race's name.
+fn is_event_name(text: &str, tokens: &[Token], i: usize) -> bool {
+    let next = word(text, tokens, i + 1).map(lexicon::lc);
+    let the = i > 0 && is_word(text, tokens, i - 1, "the");
+    next.as_deref().is_some_and(lexicon::is_race_event)
+        || (the && next.as_deref().is_none_or(lexicon::is_stop))
 }

@@ -374,9 +374,24 @@ fn reads_ages_result_times_mixed_numbers_and_shared_units() {
         ),
         (
             "Nine out of ten voters backed it, and anyone aged six months or older can apply.",
-            vec![q(9.0, Some("voters"), "exact"), q(6.0, Some("months"), "at_least")],
+            vec![
+                q(9.0, Some("voters"), "exact"),
+                q(6.0, Some("months"), "at_least"),
+            ],
         ),
         ("I took the number 14 bus to read a 2019 analysis.", vec![]),
+        (
+            "Gusts reached 130km/h and 96mm of rain fell, with 40 to 60mm more due.",
+            vec![
+                q(130.0, Some("km/h"), "exact"),
+                q(96.0, Some("mm"), "exact"),
+                q(40.0, Some("mm"), "exact"),
+            ],
+        ),
+        (
+            "Brandt won the 200m freestyle in 1:55.42.",
+            vec![q(115.42, Some("seconds"), "exact")],
+        ),
         (
             "Protesters marched in at least four smaller towns during a three-day strike.",
             vec![q(4.0, Some("towns"), "at_least"), q(3.0, Some("days"), "exact")],
@@ -448,4 +463,12 @@ fn finds_the_shortest_span_that_names_the_speaker() {
         assert_eq!(claims.len(), 1, "{text}");
         assert_eq!(claims[0].claimant.as_deref(), Some(expected), "{text}");
     }
+}
+
+#[test]
+fn a_quotation_on_its_own_continues_the_speaker_before_it() {
+    let text = "Pike's coach, Elif Demir, said he had trained for six weeks. “He did 14 sessions a week.”";
+    let claims = extract(text);
+    assert_eq!(claims.len(), 2);
+    assert_eq!(claims[1].claimant.as_deref(), Some("Elif Demir"));
 }

@@ -313,7 +313,6 @@ pub(super) const VERBS: &[&str] = &[
     "found",
     "find",
     "thought",
-    "knew",
     "know",
     "need",
     "needs",
@@ -719,6 +718,18 @@ pub(super) const SAYING: &[&str] = &[
     "accused",
     "accuses",
     "described",
+    "declared",
+    "asserted",
+    "disclosed",
+    "countered",
+    "responded",
+    "recalled",
+    "cautioned",
+    "emphasised",
+    "emphasized",
+    "observed",
+    "ruled",
+    "held",
     "found",
     "showed",
     "shows",
@@ -912,7 +923,6 @@ pub(super) const RELATIVES: &[&str] = &["who", "which", "whom"];
 pub(super) const ACCUSATIONS: &[&str] = &[
     "wrong",
     "wrongly",
-    "knew",
     "lied",
     "lying",
     "lies",
@@ -1019,3 +1029,35 @@ pub(super) const NAME_NUMBER_PREFIXES: &[&str] = &[
 pub(super) const DURATION_PREPOSITIONS: &[&str] = &[
     "for", "within", "after", "than", "just", "only", "about", "over", "under", "nearly", "almost", "in",
 ];
+
+/// Units written onto a number ("96mm"); kept as written.
+pub(super) const UNIT_SUFFIXES: &[&str] = &[
+    "mm", "cm", "km", "kg", "mph", "kph", "kmh", "mw", "gw", "kw", "kwh", "mwh", "gwh", "ha", "ft", "lb",
+    "lbs", "ml",
+];
+
+/// Words after "200m" that make it a race's name: "the 200m freestyle".
+pub(super) const RACE_EVENTS: &[&str] = &[
+    "freestyle",
+    "backstroke",
+    "breaststroke",
+    "butterfly",
+    "medley",
+    "individual",
+    "hurdles",
+    "sprint",
+    "relay",
+    "final",
+    "finals",
+    "race",
+    "dash",
+    "steeplechase",
+    "title",
+    "heat",
+    "heats",
+    "semi-final",
+];
+
+/// Speech verbs only when "that" follows: "the judge ruled that …" (not
+/// "ruled the country", "held talks").
+pub(super) const NEEDS_THAT: &[&str] = &["ruled", "held"];
