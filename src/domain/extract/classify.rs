@@ -1,17 +1,17 @@
 //! Deciding which sentences are claims, of what kind, and who asserts them.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use super::ClaimKind;
-use super::lexicon;
+use super::lexicon::{self, Fnv};
 use super::quantities::{self, Quantity};
 use super::sentences::{self, Range, Sentence};
 use super::tokens::{self, Token};
 use super::words::{
-    BIO_OPENINGS, BOILERPLATE, COMPARISON, OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS,
-    SAYING,
+    BE_VERBS, BIO_OPENINGS, BOILERPLATE, COMPARISON, DAYS, FIRST_PERSON_WORDS, INDEFINITES, MONTHS,
+    OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS, RELATIVE_DAYS, SAYING, SCHEDULE_WORDS,
 };
 
 /// A claim in byte offsets.
@@ -170,39 +170,20 @@ fn clauses(tokens: &[Token], range: Range, words: usize) -> Vec<(Range, &[Token]
         .collect()
 }
 
-const COMPARATIVE: u8 = 1;
-const OPINION: u8 = 2;
-const PHRASE_TRIGGER: u8 = 4;
-const PAST: u8 = 8;
-const REPORTING: u8 = 16;
-
-/// FNV-1a: far cheaper than the default SipHash for short words, and the
-/// keys are our own word lists, so there is nothing to defend against.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
+const COMPARATIVE: u16 = 1;
+const OPINION: u16 = 1 << 1;
+const PHRASE_TRIGGER: u16 = 1 << 2;
+const PAST: u16 = 1 << 3;
+const REPORTING: u16 = 1 << 4;
+const CALENDAR: u16 = 1 << 5;
+const SCHEDULE: u16 = 1 << 6;
+const FIRST_PERSON: u16 = 1 << 7;
+const INDEFINITE: u16 = 1 << 8;
+const BE: u16 = 1 << 9;
 
 /// The lists a word is on, lower-cased on the stack: every listed word is
 /// short ASCII, so anything else is on none.
-fn class_of(word: &str) -> u8 {
+fn class_of(word: &str) -> u16 {
     let mut buf = [0u8; 16];
     if word.len() > buf.len() || !word.is_ascii() {
         return 0;
@@ -217,7 +198,7 @@ fn class_of(word: &str) -> u8 {
 }
 
 /// Which of the word lists above each word is on.
-static WORD_CLASSES: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
+static WORD_CLASSES: LazyLock<HashMap<&'static str, u16, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
     let mut classes = HashMap::default();
     for (list, class) in [
         (COMPARISON, COMPARATIVE),
@@ -225,6 +206,13 @@ static WORD_CLASSES: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>
         (PHRASE_TRIGGERS, PHRASE_TRIGGER),
         (PAST_IRREGULAR, PAST),
         (SAYING, REPORTING),
+        (MONTHS, CALENDAR),
+        (DAYS, CALENDAR),
+        (RELATIVE_DAYS, CALENDAR),
+        (SCHEDULE_WORDS, SCHEDULE),
+        (FIRST_PERSON_WORDS, FIRST_PERSON),
+        (INDEFINITES, INDEFINITE),
+        (BE_VERBS, BE),
     ] {
         for word in list {
             *classes.entry(*word).or_insert(0) |= class;
@@ -275,12 +263,12 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
         .map(|(i, t)| (i, t.text(text)))
         .collect();
     // One look-up per word tells which word lists the sentence touches.
-    let classes: Vec<u8> = tokens
+    let classes: Vec<u16> = tokens
         .iter()
         .map(|t| if t.is_word() { class_of(t.text(text)) } else { 0 })
         .collect();
-    let seen = classes.iter().fold(0u8, |seen, c| seen | c);
-    let has = |class: u8| seen & class != 0;
+    let seen = classes.iter().fold(0u16, |seen, c| seen | c);
+    let has = |class: u16| seen & class != 0;
     // Phrase searches are the slow part of this function: run them only when
     // one of their words is present.
     let lower = if has(PHRASE_TRIGGER) {
@@ -314,29 +302,20 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     let comparison = has(COMPARATIVE);
     let named = named_actor(text, tokens);
     // Numbers left once quantities are taken are years, dates or times.
-    let dated = words.iter().any(|(_, w)| {
-        let l = lexicon::lc(w);
-        lexicon::is_day(&l) || lexicon::is_month(&l) || matches!(&*l, "yesterday" | "today" | "tonight")
-    }) || tokens
-        .iter()
-        .any(|t| matches!(t.kind, tokens::Kind::Number { .. }));
+    let dated = has(CALENDAR)
+        || tokens
+            .iter()
+            .any(|t| matches!(t.kind, tokens::Kind::Number { .. }));
     let past = has(PAST) || words.iter().any(|(_, w)| w.len() > 4 && w.ends_with("ed"));
-    let scheduled = words
-        .iter()
-        .any(|(_, w)| lexicon::is_schedule_word(&lexicon::lc(w)));
+    let scheduled = has(SCHEDULE);
     // "Voters we spoke to on Friday were divided": the reporter's own voice is colour.
-    let first_person = words
-        .iter()
-        .any(|(_, w)| matches!(&*lexicon::lc(w), "we" | "i" | "us" | "our"));
+    let first_person = has(FIRST_PERSON);
     // "Others were less patient.", "Nobody who saw it will forget it.",
     // "A few supporters lingered outside.": scene-setting around nobody in particular.
-    let indefinite = words
-        .first()
-        .is_some_and(|(_, w)| lexicon::is_indefinite(&lexicon::lc(w)))
+    let indefinite = words.first().is_some_and(|(i, _)| classes[*i] & INDEFINITE != 0)
         || (words.len() > 1
             && words[0].1.eq_ignore_ascii_case("a")
             && words[1].1.eq_ignore_ascii_case("few"));
-
     let kind = if !quantities.is_empty() {
         ClaimKind::Quantity
     } else if attributed {
@@ -348,7 +327,7 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     } else if !opinion
         && ((named && (past || dated))
             || (dated && (past || scheduled) && !first_person)
-            || reported_event(text, tokens))
+            || (has(BE) && reported_event(text, tokens, &classes)))
     {
         ClaimKind::Event
     } else {
@@ -387,7 +366,7 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
 
 /// "was said to be upset", "were reported to have asked", "have been filmed in":
 /// an event reported at second hand, a claim even without numbers or names.
-fn reported_event(text: &str, tokens: &[Token]) -> bool {
+fn reported_event(text: &str, tokens: &[Token], classes: &[u16]) -> bool {
     let lower = |i: usize| {
         tokens
             .get(i)
@@ -401,16 +380,14 @@ fn reported_event(text: &str, tokens: &[Token]) -> bool {
             k
         }
     };
-    (0..tokens.len()).any(|i| {
-        let Some(w) = lower(i) else { return false };
-        if w == "been" {
-            lower(skip_adverb(i + 1)).is_some_and(|v| lexicon::is_witness_participle(&v))
-        } else if lexicon::is_be_verb(&w) {
-            let v = skip_adverb(i + 1);
+    // Only the words after a form of "to be" are looked at.
+    (0..tokens.len()).filter(|&i| classes[i] & BE != 0).any(|i| {
+        let v = skip_adverb(i + 1);
+        if tokens[i].text(text).eq_ignore_ascii_case("been") {
+            lower(v).is_some_and(|v| lexicon::is_witness_participle(&v))
+        } else {
             lower(v).is_some_and(|v| lexicon::is_report_participle(&v))
                 && lower(v + 1).as_deref() == Some("to")
-        } else {
-            false
         }
     })
 }
@@ -443,7 +420,7 @@ fn is_quote_only(tokens: &[Token]) -> bool {
 
 /// Whether a quotation asserts something checkable: a name, a comparison or
 /// an accusation ("“Foreign agents are paying young men to burn cars,”").
-fn checkable_quote(text: &str, tokens: &[Token], classes: &[u8]) -> bool {
+fn checkable_quote(text: &str, tokens: &[Token], classes: &[u16]) -> bool {
     named_actor(text, tokens)
         || classes.iter().any(|c| c & COMPARATIVE != 0)
         || tokens
@@ -508,7 +485,7 @@ fn named_actor(text: &str, tokens: &[Token]) -> bool {
 /// Who asserts the sentence: "X said …", "according to X", "…, said X.",
 /// "…, X said.", "X, the union's leader, said", "…,” she said."
 /// `classes` holds each token's word classes (see `class_of`).
-fn speaker(text: &str, tokens: &[Token], classes: &[u8]) -> Option<Speaker> {
+fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     let lower = |i: usize| {
         tokens
             .get(i)

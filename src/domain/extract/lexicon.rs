@@ -2,6 +2,9 @@
 //! word lists themselves are in `words`.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 use super::tokens::Token;
 use super::words::*;
@@ -113,19 +116,20 @@ pub fn hedge_word(w: &str) -> Option<Qualifier> {
 
 /// Words that end a noun phrase ("300,000 troops last week" → troops).
 pub fn is_stop(w: &str) -> bool {
-    STOP.contains(&w)
+    STOP_SET.contains(w)
 }
 
 pub fn is_determiner(w: &str) -> bool {
-    let w = w.to_lowercase();
-    matches!(
-        w.as_str(),
-        "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "all"
-    )
+    with_lower(w, |w| {
+        matches!(
+            w,
+            "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "all"
+        )
+    })
 }
 
 pub fn is_verb(w: &str) -> bool {
-    VERBS.contains(&w) || PAST_IRREGULAR.contains(&w)
+    VERB_SET.contains(w)
 }
 
 /// Words that may open the phrase after a number without being its head:
@@ -149,16 +153,16 @@ pub fn looks_like_participle(w: &str) -> bool {
 }
 
 pub fn is_month(w: &str) -> bool {
-    MONTHS.contains(&w)
+    MONTH_SET.contains(w)
 }
 
 pub fn is_month_or_day(w: &str) -> bool {
     // "may" is far more often a verb; it stops a phrase either way.
-    is_month(w) || DAYS.contains(&w)
+    is_month(w) || is_day(w)
 }
 
 pub fn is_day(w: &str) -> bool {
-    DAYS.contains(&w)
+    DAY_SET.contains(w)
 }
 
 pub fn is_year_preposition(w: &str) -> bool {
@@ -336,15 +340,30 @@ pub fn may_start_quantity(text: &str, token: &Token) -> bool {
             if !b"abcdefghjlmnorstuw".contains(&first) {
                 return false;
             }
-            let w = lc(word);
-            let w = &*w;
-            starts_hedge(w)
-                || matches!(w, "a" | "an" | "between" | "half" | "dozen" | "us")
-                || vague_amount(w).is_some()
-                || compound_number(w).is_some()
-                || w.split_once('-')
-                    .is_some_and(|(a, b)| compound_number(a).is_some() && !b.is_empty())
+            with_lower(word, |w| {
+                starts_hedge(w)
+                    || matches!(w, "a" | "an" | "between" | "half" | "dozen" | "us")
+                    || vague_amount(w).is_some()
+                    || compound_number(w).is_some()
+                    || w.split_once('-')
+                        .is_some_and(|(a, b)| compound_number(a).is_some() && !b.is_empty())
+            })
         }
+    }
+}
+
+/// Calls `f` with `w` in lower case, on the stack for short ASCII words
+/// (nearly all of them), allocating only for the rest.
+pub fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if w.len() <= buf.len() && w.is_ascii() {
+        for (lower, byte) in buf.iter_mut().zip(w.bytes()) {
+            *lower = byte.to_ascii_lowercase();
+        }
+        // ASCII in, ASCII out.
+        f(std::str::from_utf8(&buf[..w.len()]).unwrap_or_default())
+    } else {
+        f(&w.to_lowercase())
     }
 }
 
@@ -469,10 +488,6 @@ pub fn is_witness_participle(w: &str) -> bool {
     WITNESS_PARTICIPLES.contains(&w)
 }
 
-pub fn is_schedule_word(w: &str) -> bool {
-    SCHEDULE_WORDS.contains(&w)
-}
-
 pub fn is_accusation(w: &str) -> bool {
     ACCUSATIONS.contains(&w)
 }
@@ -533,3 +548,39 @@ pub fn is_race_event(w: &str) -> bool {
 pub fn needs_that(w: &str) -> bool {
     NEEDS_THAT.contains(&w)
 }
+
+/// FNV-1a: far cheaper than the default SipHash for short words, and the
+/// keys are our own word lists, so there is nothing to defend against.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+fn word_set(lists: &[&[&'static str]]) -> WordSet {
+    lists.iter().flat_map(|l| l.iter().copied()).collect()
+}
+
+/// The long lists, looked up once per word on most words of a text.
+static STOP_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[STOP]));
+static VERB_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[VERBS, PAST_IRREGULAR]));
+static MONTH_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[MONTHS]));
+static DAY_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[DAYS]));

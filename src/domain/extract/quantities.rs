@@ -403,7 +403,8 @@ fn currency_word_after(text: &str, tokens: &[Token], k: usize) -> Option<usize> 
 /// content words, skipping a parenthesised abbreviation, stopping at
 /// function words, verbs and punctuation.
 fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)> {
-    let mut words: Vec<(String, usize)> = Vec::new();
+    // Token indices of the phrase's words; only the head is lower-cased at the end.
+    let mut words: Vec<usize> = Vec::new();
     let mut p = k;
     while p < tokens.len() && words.len() < 5 {
         let t = &tokens[p];
@@ -438,7 +439,9 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         }
         // "hip and knee replacements": a singular noun joined to the next.
         if lower == "and" || lower == "or" {
-            let joins = words.last().is_some_and(|(w, _)| !w.ends_with('s'))
+            let joins = words
+                .last()
+                .is_some_and(|&h| !tokens[h].text(text).ends_with(['s', 'S']))
                 && word(text, tokens, p + 1).is_some_and(|n| !lexicon::is_stop(&lexicon::lc(n)));
             if joins {
                 p += 1;
@@ -466,7 +469,7 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
             break;
         }
         let plural = lexicon::looks_plural(&lower);
-        words.push((lower.into_owned(), p + 1));
+        words.push(p);
         p += 1;
         // "14 emergency departments open", "430 posts mean": a plural noun
         // followed by a word that is not one ends the phrase.
@@ -474,7 +477,8 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
             break;
         }
     }
-    let (head, next) = words.last().cloned()?;
+    let last = *words.last()?;
+    let (head, next) = (lexicon::lc(tokens[last].text(text)), last + 1);
     if words.len() == 1 && lexicon::looks_like_participle(&head) {
         return None;
     }
@@ -525,8 +529,12 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
     }
     let t = tokens.get(i)?;
     match t.kind {
-        Kind::Number { .. } if currency.is_none() && race_time(text, tokens, i).is_some() => {
-            race_time(text, tokens, i)
+        Kind::Number { .. }
+            if currency.is_none()
+                && tokens.get(i + 1).is_some_and(|n| n.is_punct(':'))
+                && let Some(time) = race_time(text, tokens, i) =>
+        {
+            Some(time)
         }
         Kind::Number { suffix_start } => {
             let digits = &text[t.range.start..suffix_start];

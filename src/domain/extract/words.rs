@@ -1061,3 +1061,9 @@ pub(super) const RACE_EVENTS: &[&str] = &[
 /// Speech verbs only when "that" follows: "the judge ruled that …" (not
 /// "ruled the country", "held talks").
 pub(super) const NEEDS_THAT: &[&str] = &["ruled", "held"];
+
+/// Days named relative to today.
+pub(super) const RELATIVE_DAYS: &[&str] = &["yesterday", "today", "tonight"];
+
+/// The reporter's or author's own voice.
+pub(super) const FIRST_PERSON_WORDS: &[&str] = &["we", "i", "us", "our"];
