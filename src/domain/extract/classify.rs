@@ -503,7 +503,12 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             && !(is(i + 1, "to") && is(i, "wrote"))
             && !(lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that"))
     };
-    let span = |a: usize, b: usize| {
+    // "The agency also said", "Police have said": the speaker without its
+    // adverbs and auxiliaries.
+    let span = |a: usize, mut b: usize| {
+        while b > a + 1 && lower(b - 1).is_some_and(|w| lexicon::is_speaker_trailer(&w)) {
+            b -= 1;
+        }
         (a < b).then(|| Range {
             start: tokens[a].range.start,
             end: tokens[b - 1].range.end,

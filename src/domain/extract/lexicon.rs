@@ -584,3 +584,8 @@ static STOP_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[STOP]));
 static VERB_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[VERBS, PAST_IRREGULAR]));
 static MONTH_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[MONTHS]));
 static DAY_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[DAYS]));
+
+/// Words between a speaker and the verb that are not part of the speaker's name.
+pub fn is_speaker_trailer(w: &str) -> bool {
+    SPEAKER_TRAILERS.contains(&w)
+}

@@ -457,6 +457,11 @@ fn finds_the_shortest_span_that_names_the_speaker() {
             "Sales rose 4%, according to figures released by the statistics office on Tuesday.",
             "the statistics office",
         ),
+        (
+            "The Vehicle Safety Agency also said it had received 41 reports.",
+            "The Vehicle Safety Agency",
+        ),
+        ("Police have said 12 people were hurt.", "Police"),
     ];
     for (text, expected) in cases {
         let claims = extract(text);

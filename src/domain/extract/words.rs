@@ -719,6 +719,7 @@ pub(super) const SAYING: &[&str] = &[
     "accuses",
     "described",
     "declared",
+    "complained",
     "asserted",
     "disclosed",
     "countered",
@@ -1067,3 +1068,29 @@ pub(super) const RELATIVE_DAYS: &[&str] = &["yesterday", "today", "tonight"];
 
 /// The reporter's or author's own voice.
 pub(super) const FIRST_PERSON_WORDS: &[&str] = &["we", "i", "us", "our"];
+
+/// Adverbs and auxiliaries between a speaker and the verb: "The agency also
+/// said", "Police have said", "Valcor, however, said".
+pub(super) const SPEAKER_TRAILERS: &[&str] = &[
+    "also",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "however",
+    "later",
+    "previously",
+    "earlier",
+    "separately",
+    "again",
+    "now",
+    "then",
+    "further",
+    "repeatedly",
+    "already",
+    "still",
+    "long",
+    "often",
+    "reportedly",
+];
