@@ -495,13 +495,17 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     let is = |i: usize, w: &str| lower(i).is_some_and(|l| l == w);
     // "an estimated", "was found unsealed", "wrote to the company" are not the speaker's verb.
     let saying = |i: usize| {
+        let after_article_or_be = i
+            .checked_sub(1)
+            .and_then(lower)
+            .is_some_and(|p| lexicon::is_determiner(&p) || lexicon::is_be_verb(&p) || p == "that");
+        let wrote_to = is(i, "wrote") && is(i + 1, "to");
+        // "ruled that …", not "ruled the country".
+        let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that");
         classes.get(i).is_some_and(|c| c & REPORTING != 0)
-            && !i
-                .checked_sub(1)
-                .and_then(lower)
-                .is_some_and(|p| lexicon::is_determiner(&p) || lexicon::is_be_verb(&p) || p == "that")
-            && !(is(i + 1, "to") && is(i, "wrote"))
-            && !(lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that"))
+            && !after_article_or_be
+            && !wrote_to
+            && !that_missing
     };
     // "The agency also said", "Police have said": the speaker without its
     // adverbs and auxiliaries.
