@@ -1,14 +1,18 @@
 //! Deciding which sentences are claims, of what kind, and who asserts them.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use super::ClaimKind;
-use super::lexicon;
+use super::lexicon::{self, Fnv};
 use super::quantities::{self, Quantity};
 use super::sentences::{self, Range, Sentence};
 use super::tokens::{self, Token};
+use super::words::{
+    BE_VERBS, BIO_OPENINGS, BOILERPLATE, COMPARISON, DAYS, FIRST_PERSON_WORDS, INDEFINITES, MONTHS,
+    OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS, RELATIVE_DAYS, SAYING, SCHEDULE_WORDS,
+};
 
 /// A claim in byte offsets.
 pub struct Found {
@@ -21,8 +25,27 @@ pub struct Found {
 
 /// Sentences longer than this many words are split at semicolons.
 const LONG_SENTENCE: usize = 35;
+/// A "he said" refers back to a speaker named at most this many sentences before.
+const PRONOUN_REACH: usize = 2;
+/// A comparison alone ("Others were less patient.") needs this many words to be a claim.
+const MIN_COMPARISON_WORDS: usize = 6;
 /// Unterminated lines this short are headings.
 const HEADING_WORDS: usize = 12;
+/// Checkworthiness (0..1) by the number of quantities a claim carries…
+const SCORE_NO_QUANTITY: f64 = 0.45;
+const SCORE_ONE_QUANTITY: f64 = 0.6;
+const SCORE_TWO_QUANTITIES: f64 = 0.7;
+const SCORE_MORE_QUANTITIES: f64 = 0.8;
+/// …raised for a named claimant, a comparison and named actors…
+const BONUS_CLAIMANT: f64 = 0.15;
+const BONUS_COMPARISON: f64 = 0.1;
+const BONUS_NAMED_ACTOR: f64 = 0.05;
+/// …and lowered for opinion words.
+const PENALTY_OPINION: f64 = 0.2;
+/// An unterminated line with fewer words than this is not a sentence.
+const FRAGMENT_WORDS: usize = 4;
+/// A speaker's name or role is at most this many tokens.
+const MAX_CLAIMANT_TOKENS: usize = 8;
 
 /// Judges a text given as one claim (typed in by hand): its kind and
 /// checkworthiness if the rules find it check-worthy, and its quantities.
@@ -33,7 +56,7 @@ pub fn single(text: &str) -> (Option<Found>, Vec<Quantity>) {
     };
     let tokens = tokens::tokenize(text, range);
     let quantities = quantities::find(text, &tokens);
-    (judge(text, range, &tokens), quantities)
+    (judge(text, range, &tokens).found, quantities)
 }
 
 pub fn claims(text: &str) -> Vec<Found> {
@@ -41,17 +64,50 @@ pub fn claims(text: &str) -> Vec<Found> {
     let last_paragraph = sentences.last().map_or(0, |s| s.paragraph);
     let bio_paragraphs = bio_paragraphs(text, &sentences, last_paragraph);
     let mut out = Vec::new();
-    for sentence in &sentences {
+    // The last speaker or person named, and the index of its sentence, for
+    // "…,” she said." a sentence or two later.
+    let mut recent: Option<(Range, usize)> = None;
+    for (index, sentence) in sentences.iter().enumerate() {
         if bio_paragraphs.contains(&sentence.paragraph) {
             continue;
         }
         let tokens = tokens::tokenize(text, sentence.range);
         let words = tokens.iter().filter(|t| t.is_word()).count();
-        if !sentence.terminated && (sentence.alone && words <= HEADING_WORDS || words < 4) {
+        // The first line, when it stands alone unpunctuated, is the title, however long.
+        let title = index == 0 && sentence.alone;
+        if !sentence.terminated
+            && (title || sentence.alone && words <= HEADING_WORDS || words < FRAGMENT_WORDS)
+        {
             continue;
         }
         for (range, clause) in clauses(&tokens, sentence.range, words) {
-            if let Some(found) = judge(text, range, clause) {
+            let judged = judge(text, range, clause);
+            let claimant = match judged.speaker {
+                Some(Speaker::Named(r)) => {
+                    recent = Some((r, index));
+                    Some(r)
+                }
+                Some(Speaker::Pronoun) => recent
+                    .filter(|(_, at)| index - at <= PRONOUN_REACH)
+                    .map(|(r, _)| r),
+                // "“He did 14 sessions a week.”": a quotation standing on its own
+                // goes on in the voice of the speaker just before it.
+                None if judged.quote_only => {
+                    let continued = recent.filter(|(_, at)| index - at == 1).map(|(r, _)| r);
+                    if let Some(r) = continued {
+                        recent = Some((r, index));
+                    }
+                    continued
+                }
+                None => {
+                    if let Some(subject) = judged.subject {
+                        recent = Some((subject, index));
+                    }
+                    None
+                }
+            };
+            if let Some(mut found) = judged.found {
+                found.claimant = claimant;
                 out.push(found);
             }
         }
@@ -81,24 +137,8 @@ fn is_bio(sentence: &str) -> bool {
         .count();
     let rest = words.get(name_len..).unwrap_or_default().join(" ").to_lowercase();
     (1..=3).contains(&name_len)
-        && [
-            "is a ",
-            "is an ",
-            "is the ",
-            "covers",
-            "writes",
-            "reports on",
-            "reports for",
-            "has written",
-            "is a freelance",
-            "is our",
-            "edits",
-            "was a ",
-            "has covered",
-            "joined the",
-        ]
-        .iter()
-        .any(|p| rest.starts_with(p))
+        && !words.first().is_some_and(|w| lexicon::is_stop(&w.to_lowercase()))
+        && BIO_OPENINGS.iter().any(|p| rest.starts_with(p))
 }
 
 /// The sentence itself, or its clauses when it is long and has semicolons.
@@ -130,224 +170,20 @@ fn clauses(tokens: &[Token], range: Range, words: usize) -> Vec<(Range, &[Token]
         .collect()
 }
 
-const BOILERPLATE: &[&str] = &[
-    "can be found at",
-    "subscribe",
-    "newsletter",
-    "all rights reserved",
-    "copyright",
-    "click here",
-    "sign up",
-    "follow us",
-    "read more",
-    "related news",
-    "related stories",
-    "share this",
-    "this article was",
-    "contributed reporting",
-    "contributed to this report",
-    "editing by",
-    "reporting by",
-];
-
-/// Every word that starts or carries a boilerplate or opinion phrase.
-const PHRASE_TRIGGERS: &[&str] = &[
-    "according",
-    "found",
-    "subscribe",
-    "newsletter",
-    "reserved",
-    "copyright",
-    "click",
-    "sign",
-    "follow",
-    "read",
-    "related",
-    "share",
-    "article",
-    "contributed",
-    "editing",
-    "reporting",
-    "think",
-    "believe",
-    "view",
-    "remains",
-    "tell",
-    "hard",
-];
-
-const OPINION_WORDS: &[&str] = &[
-    "terrible",
-    "unnecessary",
-    "shameful",
-    "disgraceful",
-    "reckless",
-    "outrageous",
-    "should",
-    "ought",
-    "must",
-    "arguably",
-    "clearly",
-    "obviously",
-    "sadly",
-    "unfortunately",
-    "hopefully",
-    "deserve",
-    "deserves",
-    "wonderful",
-    "awful",
-    "ridiculous",
-    "absurd",
-    "brilliant",
-    "tragic",
-    "shocking",
-];
-const OPINION_PHRASES: &[&str] = &[
-    "i think",
-    "we believe",
-    "in my view",
-    "remains to be seen",
-    "time will tell",
-    "it is hard to",
-];
-
-const COMPARISON: &[&str] = &[
-    "largest",
-    "smallest",
-    "highest",
-    "lowest",
-    "biggest",
-    "fastest",
-    "slowest",
-    "worst",
-    "best",
-    "most",
-    "least",
-    "record",
-    "doubled",
-    "tripled",
-    "halved",
-    "than",
-    "compared",
-    "rank",
-    "ranked",
-    "ranks",
-    "overtook",
-    "exceeded",
-    "surpassed",
-    "outpaced",
-    "rose",
-    "fell",
-    "increased",
-    "decreased",
-    "dropped",
-    "declined",
-    "grew",
-    "shrank",
-    "surged",
-    "plunged",
-    "higher",
-    "lower",
-    "more",
-    "fewer",
-    "less",
-    "longest",
-    "shortest",
-    "oldest",
-    "youngest",
-    "first",
-    "last",
-];
-
-const SAYING: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "stated",
-    "states",
-    "told",
-    "tells",
-    "announced",
-    "announces",
-    "reported",
-    "reports",
-    "claimed",
-    "claims",
-    "estimated",
-    "estimates",
-    "warned",
-    "warns",
-    "confirmed",
-    "confirms",
-    "insisted",
-    "argued",
-    "argues",
-    "added",
-    "noted",
-    "notes",
-    "wrote",
-    "writes",
-    "testified",
-    "alleged",
-    "alleges",
-    "predicted",
-    "predicts",
-    "acknowledged",
-    "admitted",
-    "admits",
-    "denied",
-    "denies",
-    "revealed",
-    "suggested",
-    "explained",
-    "explains",
-    "stressed",
-    "maintained",
-    "announcing",
-    "saying",
-    "stating",
-    "projected",
-    "forecast",
-    "calculated",
-    "found",
-    "showed",
-    "shows",
-    "concluded",
-];
-
-const COMPARATIVE: u8 = 1;
-const OPINION: u8 = 2;
-const PHRASE_TRIGGER: u8 = 4;
-const PAST: u8 = 8;
-const REPORTING: u8 = 16;
-
-/// FNV-1a: far cheaper than the default SipHash for short words, and the
-/// keys are our own word lists, so there is nothing to defend against.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
+const COMPARATIVE: u16 = 1;
+const OPINION: u16 = 1 << 1;
+const PHRASE_TRIGGER: u16 = 1 << 2;
+const PAST: u16 = 1 << 3;
+const REPORTING: u16 = 1 << 4;
+const CALENDAR: u16 = 1 << 5;
+const SCHEDULE: u16 = 1 << 6;
+const FIRST_PERSON: u16 = 1 << 7;
+const INDEFINITE: u16 = 1 << 8;
+const BE: u16 = 1 << 9;
 
 /// The lists a word is on, lower-cased on the stack: every listed word is
 /// short ASCII, so anything else is on none.
-fn class_of(word: &str) -> u8 {
+fn class_of(word: &str) -> u16 {
     let mut buf = [0u8; 16];
     if word.len() > buf.len() || !word.is_ascii() {
         return 0;
@@ -362,14 +198,21 @@ fn class_of(word: &str) -> u8 {
 }
 
 /// Which of the word lists above each word is on.
-static WORD_CLASSES: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
+static WORD_CLASSES: LazyLock<HashMap<&'static str, u16, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
     let mut classes = HashMap::default();
     for (list, class) in [
         (COMPARISON, COMPARATIVE),
         (OPINION_WORDS, OPINION),
         (PHRASE_TRIGGERS, PHRASE_TRIGGER),
-        (lexicon::PAST_IRREGULAR, PAST),
+        (PAST_IRREGULAR, PAST),
         (SAYING, REPORTING),
+        (MONTHS, CALENDAR),
+        (DAYS, CALENDAR),
+        (RELATIVE_DAYS, CALENDAR),
+        (SCHEDULE_WORDS, SCHEDULE),
+        (FIRST_PERSON_WORDS, FIRST_PERSON),
+        (INDEFINITES, INDEFINITE),
+        (BE_VERBS, BE),
     ] {
         for word in list {
             *classes.entry(*word).or_insert(0) |= class;
@@ -378,14 +221,40 @@ static WORD_CLASSES: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>
     classes
 });
 
-fn judge(text: &str, range: Range, tokens: &[Token]) -> Option<Found> {
+/// What one sentence (or clause) yields: the claim, if it is one, and who
+/// speaks in it, which later sentences may refer back to.
+struct Judged {
+    found: Option<Found>,
+    speaker: Option<Speaker>,
+    /// A person named as the sentence's subject ("Governor Ilir Mavrak
+    /// addressed …"), for a "he said" in the next sentence.
+    subject: Option<Range>,
+    /// The sentence is a quotation and nothing else.
+    quote_only: bool,
+}
+
+/// Who asserts a sentence.
+#[derive(Clone, Copy)]
+enum Speaker {
+    Named(Range),
+    /// Only a pronoun ("…,” she said."): the speaker named just before.
+    Pronoun,
+}
+
+fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
+    let mut judged = Judged {
+        found: None,
+        speaker: None,
+        subject: None,
+        quote_only: is_quote_only(tokens),
+    };
     let sentence = &text[range.start..range.end];
     let last = sentence
         .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
         .chars()
         .last();
     if last == Some('?') || last == Some(':') {
-        return None;
+        return judged;
     }
     let words: Vec<(usize, &str)> = tokens
         .iter()
@@ -394,12 +263,12 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Option<Found> {
         .map(|(i, t)| (i, t.text(text)))
         .collect();
     // One look-up per word tells which word lists the sentence touches.
-    let classes: Vec<u8> = tokens
+    let classes: Vec<u16> = tokens
         .iter()
         .map(|t| if t.is_word() { class_of(t.text(text)) } else { 0 })
         .collect();
-    let seen = classes.iter().fold(0u8, |seen, c| seen | c);
-    let has = |class: u8| seen & class != 0;
+    let seen = classes.iter().fold(0u16, |seen, c| seen | c);
+    let has = |class: u16| seen & class != 0;
     // Phrase searches are the slow part of this function: run them only when
     // one of their words is present.
     let lower = if has(PHRASE_TRIGGER) {
@@ -408,61 +277,176 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Option<Found> {
         String::new()
     };
     if BOILERPLATE.iter().any(|b| lower.contains(b)) {
-        return None;
+        return judged;
     }
     let opinion = has(OPINION) || OPINION_PHRASES.iter().any(|o| contains_phrase(&lower, o));
 
     let quantities = quantities::find(text, tokens);
-    let claimant = if has(REPORTING) || lower.contains("according to") {
-        claimant(text, tokens, &classes)
+    judged.speaker = if has(REPORTING) || lower.contains("according to") {
+        speaker(text, tokens, &classes)
     } else {
         None
     };
+    if judged.speaker.is_none() {
+        judged.subject = person_subject(text, tokens);
+    }
+    // A quotation with nothing checkable in it is colour, whoever says it:
+    // "“We did not take this lightly,” she said."
+    if quantities.is_empty()
+        && let Some((a, b)) = leading_quote(tokens)
+        && !checkable_quote(text, &tokens[a..b], &classes[a..b])
+    {
+        return judged;
+    }
+    let attributed = judged.speaker.is_some();
     let comparison = has(COMPARATIVE);
     let named = named_actor(text, tokens);
-    let dated = words.iter().any(|(_, w)| {
-        let l = lexicon::lc(w);
-        lexicon::is_day(&l) || lexicon::is_month(&l) || matches!(&*l, "yesterday" | "today" | "tonight")
-    }) || tokens
-        .iter()
-        .any(|t| matches!(t.kind, tokens::Kind::Number { .. }));
+    // Numbers left once quantities are taken are years, dates or times.
+    let dated = has(CALENDAR)
+        || tokens
+            .iter()
+            .any(|t| matches!(t.kind, tokens::Kind::Number { .. }));
     let past = has(PAST) || words.iter().any(|(_, w)| w.len() > 4 && w.ends_with("ed"));
-
+    let scheduled = has(SCHEDULE);
+    // "Voters we spoke to on Friday were divided": the reporter's own voice is colour.
+    let first_person = has(FIRST_PERSON);
+    // "Others were less patient.", "Nobody who saw it will forget it.",
+    // "A few supporters lingered outside.": scene-setting around nobody in particular.
+    let indefinite = words.first().is_some_and(|(i, _)| classes[*i] & INDEFINITE != 0)
+        || (words.len() > 1
+            && words[0].1.eq_ignore_ascii_case("a")
+            && words[1].1.eq_ignore_ascii_case("few"));
     let kind = if !quantities.is_empty() {
         ClaimKind::Quantity
-    } else if claimant.is_some() {
+    } else if attributed {
         ClaimKind::Attribution
-    } else if comparison && !opinion {
+    } else if indefinite {
+        return judged;
+    } else if comparison && !opinion && !first_person && (named || words.len() >= MIN_COMPARISON_WORDS) {
         ClaimKind::Comparison
-    } else if named && (past || dated) && !opinion {
+    } else if !opinion
+        && ((named && (past || dated))
+            || (dated && (past || scheduled) && !first_person)
+            || (has(BE) && reported_event(text, tokens, &classes)))
+    {
         ClaimKind::Event
     } else {
-        return None;
+        return judged;
     };
     let mut score: f64 = match quantities.len() {
-        0 => 0.45,
-        1 => 0.6,
-        2 => 0.7,
-        _ => 0.8,
+        0 => SCORE_NO_QUANTITY,
+        1 => SCORE_ONE_QUANTITY,
+        2 => SCORE_TWO_QUANTITIES,
+        _ => SCORE_MORE_QUANTITIES,
     };
-    if claimant.is_some() {
-        score += 0.15;
+    if attributed {
+        score += BONUS_CLAIMANT;
     }
     if comparison {
-        score += 0.1;
+        score += BONUS_COMPARISON;
     }
     if named {
-        score += 0.05;
+        score += BONUS_NAMED_ACTOR;
     }
     if opinion {
-        score -= 0.2;
+        score -= PENALTY_OPINION;
     }
-    Some(Found {
+    judged.found = Some(Found {
         range,
         kind,
         checkworthiness: (score.clamp(0.0, 1.0) * 100.0).round() / 100.0,
-        claimant,
+        claimant: match judged.speaker {
+            Some(Speaker::Named(r)) => Some(r),
+            _ => None,
+        },
         quantities,
+    });
+    judged
+}
+
+/// "was said to be upset", "were reported to have asked", "have been filmed in":
+/// an event reported at second hand, a claim even without numbers or names.
+fn reported_event(text: &str, tokens: &[Token], classes: &[u16]) -> bool {
+    let lower = |i: usize| {
+        tokens
+            .get(i)
+            .filter(|t| t.is_word())
+            .map(|t| lexicon::lc(t.text(text)))
+    };
+    let skip_adverb = |k: usize| {
+        if lower(k).is_some_and(|a| lexicon::is_adverb(&a)) {
+            k + 1
+        } else {
+            k
+        }
+    };
+    // Only the words after a form of "to be" are looked at.
+    (0..tokens.len()).filter(|&i| classes[i] & BE != 0).any(|i| {
+        let v = skip_adverb(i + 1);
+        if tokens[i].text(text).eq_ignore_ascii_case("been") {
+            lower(v).is_some_and(|v| lexicon::is_witness_participle(&v))
+        } else {
+            lower(v).is_some_and(|v| lexicon::is_report_participle(&v))
+                && lower(v + 1).as_deref() == Some("to")
+        }
+    })
+}
+
+/// The quotation a sentence opens with: the token range inside the marks,
+/// when words follow it ("“…,” she said.").
+fn leading_quote(tokens: &[Token]) -> Option<(usize, usize)> {
+    let first = tokens.first()?;
+    if !(first.is_punct('“') || first.is_punct('"') || first.is_punct('‘')) {
+        return None;
+    }
+    let close = (1..tokens.len()).find(|&k| tokens[k].is_punct('”') || tokens[k].is_punct('"'))?;
+    tokens[close + 1..]
+        .iter()
+        .any(|t| t.is_word())
+        .then_some((1, close))
+}
+
+/// A sentence that is one quotation: “…”
+fn is_quote_only(tokens: &[Token]) -> bool {
+    let opens = tokens.first().is_some_and(|t| t.is_punct('“') || t.is_punct('"'));
+    let closes = tokens.last().is_some_and(|t| t.is_punct('”') || t.is_punct('"'));
+    opens
+        && closes
+        && tokens.len() > 2
+        && !tokens[1..tokens.len() - 1]
+            .iter()
+            .any(|t| t.is_punct('”') || t.is_punct('"'))
+}
+
+/// Whether a quotation asserts something checkable: a name, a comparison or
+/// an accusation ("“Foreign agents are paying young men to burn cars,”").
+fn checkable_quote(text: &str, tokens: &[Token], classes: &[u16]) -> bool {
+    named_actor(text, tokens)
+        || classes.iter().any(|c| c & COMPARATIVE != 0)
+        || tokens
+            .iter()
+            .any(|t| t.is_word() && lexicon::is_accusation(&lexicon::lc(t.text(text))))
+}
+
+/// A person named as the subject: two or more capitalised words opening the
+/// sentence and followed by a lower-case word ("Governor Ilir Mavrak addressed").
+fn person_subject(text: &str, tokens: &[Token]) -> Option<Range> {
+    let first = tokens.first().filter(|t| t.is_word())?;
+    let w = lexicon::lc(first.text(text));
+    if lexicon::is_stop(&w) || lexicon::is_month_or_day(&w) {
+        return None;
+    }
+    let run = tokens
+        .iter()
+        .take_while(|t| (t.is_word() && t.text(text).starts_with(char::is_uppercase)) || t.is_punct('.'))
+        .count();
+    let names = tokens[..run].iter().filter(|t| t.is_word()).count();
+    let next_lower = tokens
+        .get(run)
+        .is_some_and(|t| t.is_punct(',') || t.is_word() && t.text(text).starts_with(char::is_lowercase));
+    (names >= 2 && next_lower).then(|| Range {
+        start: first.range.start,
+        end: tokens[run - 1].range.end,
     })
 }
 
@@ -498,95 +482,222 @@ fn named_actor(text: &str, tokens: &[Token]) -> bool {
     false
 }
 
-/// Who asserts the sentence: "according to X", "X said …", "…, said X.",
-/// "…, X said."
+/// Who asserts the sentence: "X said …", "according to X", "…, said X.",
+/// "…, X said.", "X, the union's leader, said", "…,” she said."
 /// `classes` holds each token's word classes (see `class_of`).
-fn claimant(text: &str, tokens: &[Token], classes: &[u8]) -> Option<Range> {
-    let is = |i: usize, w: &str| {
+fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
+    let lower = |i: usize| {
         tokens
             .get(i)
-            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
+            .filter(|t| t.is_word())
+            .map(|t| lexicon::lc(t.text(text)))
     };
-    let saying = |i: usize| classes.get(i).is_some_and(|c| c & REPORTING != 0);
-    let span = |a: usize, b: usize| {
+    let is = |i: usize, w: &str| lower(i).is_some_and(|l| l == w);
+    // "an estimated", "was found unsealed", "wrote to the company" are not the speaker's verb.
+    let saying = |i: usize| {
+        let after_article_or_be = i
+            .checked_sub(1)
+            .and_then(lower)
+            .is_some_and(|p| lexicon::is_determiner(&p) || lexicon::is_be_verb(&p) || p == "that");
+        let wrote_to = is(i, "wrote") && is(i + 1, "to");
+        // "ruled that …", not "ruled the country".
+        let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that");
+        classes.get(i).is_some_and(|c| c & REPORTING != 0)
+            && !after_article_or_be
+            && !wrote_to
+            && !that_missing
+    };
+    // "The agency also said", "Police have said": the speaker without its
+    // adverbs and auxiliaries.
+    let span = |a: usize, mut b: usize| {
+        while b > a + 1 && lower(b - 1).is_some_and(|w| lexicon::is_speaker_trailer(&w)) {
+            b -= 1;
+        }
         (a < b).then(|| Range {
             start: tokens[a].range.start,
             end: tokens[b - 1].range.end,
         })
     };
-    let phrase_ok = |a: usize, b: usize| {
-        let passive = tokens[a..b.max(a)].iter().any(|t| {
-            t.is_word()
-                && matches!(
-                    &*lexicon::lc(t.text(text)),
-                    "was" | "were" | "is" | "are" | "been" | "be" | "being"
-                )
-        });
-        b > a
-            && !passive
-            && b - a <= 8
-            && tokens[a..b].iter().all(|t| {
-                t.is_word() || t.is_punct('.') || t.is_punct('’') || t.is_punct('\'') || t.is_punct('-')
-            })
-            && tokens[a..b]
-                .iter()
-                .any(|t| t.is_word() && !lexicon::is_stop(&lexicon::lc(t.text(text))))
-            && !tokens[a..b].iter().any(|t| {
-                t.is_word()
-                    && matches!(
-                        &*lexicon::lc(t.text(text)),
-                        "it" | "he" | "she" | "they" | "we" | "i" | "you" | "this" | "that"
-                    )
-            })
-    };
+    let pronoun = |a: usize, b: usize| b == a + 1 && lower(a).is_some_and(|w| lexicon::is_pronoun(&w));
+    let phrase_ok = |a: usize, b: usize| phrase_ok(text, tokens, a, b);
+    let verbs: Vec<usize> = (0..tokens.len()).filter(|&i| saying(i)).collect();
+    let start = tokens.iter().position(|t| t.is_word()).unwrap_or(0);
 
-    // "according to the union's figures," → up to the next comma or end.
-    for i in 0..tokens.len() {
-        if is(i, "according") && is(i + 1, "to") {
-            let from = i + 2;
-            let to = (from..tokens.len()).find(|&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if c != '.' && c != '’' && c != '\'' && c != '-')).unwrap_or(tokens.len());
-            let to = if to == tokens.len() && tokens.last().is_some_and(|t| t.is_punct('.')) {
-                to - 1
-            } else {
-                to
-            };
-            if phrase_ok(from, to) {
-                return span(from, to);
+    // "The ministry said …", "She said …", "Ms. Várez disputed that and said …".
+    if let Some(&verb) = verbs.first()
+        && verb > start
+        && tokens[start].text(text).starts_with(char::is_uppercase)
+    {
+        if pronoun(start, verb) {
+            return Some(Speaker::Pronoun);
+        }
+        // "The company raised its revenue forecast": a verb with its object is not a speaker.
+        let has_verb = (start + 1..verb).any(|k| {
+            lower(k).is_some_and(|w| w.len() > 4 && w.ends_with("ed"))
+                && lower(k + 1).is_some_and(|n| lexicon::is_determiner(&n) || lexicon::is_possessive(&n))
+        });
+        if phrase_ok(start, verb) && !has_verb {
+            return span(start, verb).map(Speaker::Named);
+        }
+        // "A 2019 analysis of 15 studies involving 50,000 people found …": the
+        // head of a long subject, up to its first preposition.
+        if verb - start > MAX_CLAIMANT_TOKENS
+            && is(verb + 1, "that")
+            && tokens[start..verb].iter().all(|t| !t.is_punct(','))
+            && let Some(p) =
+                (start + 1..verb).find(|&k| lower(k).is_some_and(|w| lexicon::is_post_modifier(&w)))
+            && phrase_ok(start, p)
+            && !(start + 1..p).any(|k| lower(k).is_some_and(|w| lexicon::is_finite_verb(&w)))
+        {
+            return span(start, p).map(Speaker::Named);
+        }
+        // "Ms. Várez disputed that estimate and said …", "The agency has opened
+        // 12 clinics, and said …" (not "… and reported sales").
+        if is(verb - 1, "and")
+            && lower(verb).is_some_and(|v| lexicon::is_speech_verb(&v))
+            && let Some(k) =
+                (start + 1..verb).find(|&k| lower(k).is_some_and(|w| lexicon::is_finite_verb(&w)))
+            && phrase_ok(start, k)
+        {
+            return span(start, k).map(Speaker::Named);
+        }
+    }
+    if let Some(source) = according_to(text, tokens, &phrase_ok) {
+        return Some(Speaker::Named(source));
+    }
+    for &verb in &verbs {
+        let boundary = (0..verb).rev().find(
+            |&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | '”' | '"' | ';')),
+        );
+        let Some(b) = boundary else { continue };
+        if let Some(name) = appositive_speaker(text, tokens, start, b, verb, &phrase_ok) {
+            return Some(Speaker::Named(name));
+        }
+        // "Porter Dennis Akande, 58, who has worked there for 31 years, said":
+        // the name before the first comma.
+        if b + 1 == verb
+            && tokens[b].is_punct(',')
+            && tokens[start].text(text).starts_with(char::is_uppercase)
+            && let Some(comma) = (start..b).find(|&k| tokens[k].is_punct(','))
+            && comma < b
+            && phrase_ok(start, comma)
+        {
+            return span(start, comma).map(Speaker::Named);
+        }
+        // "…, the mayor said.", "…, with activist groups saying", "…, which the company says".
+        // "…, a student who his family said": the speaker follows the relative word.
+        let mut from = (b + 1..verb)
+            .rev()
+            .find(|&k| lower(k).is_some_and(|w| lexicon::is_relative(&w)))
+            .map_or(b + 1, |k| k + 1);
+        while lower(from).is_some_and(|w| lexicon::is_clause_opener(&w)) && from + 1 < verb {
+            from += 1;
+        }
+        if pronoun(from, verb) {
+            return Some(Speaker::Pronoun);
+        }
+        if phrase_ok(from, verb) {
+            return span(from, verb).map(Speaker::Named);
+        }
+        // "…, said Dr. Amara Osei." / "…,” said Léa Moreau, the Greens' lead candidate."
+        if b + 1 == verb {
+            let mut end = (verb + 1..tokens.len())
+                .find(|&k| tokens[k].is_punct(','))
+                .unwrap_or(tokens.len());
+            // "Dr." keeps its full stop: only trailing sentence punctuation goes.
+            while end > verb + 1 && matches!(tokens[end - 1].kind, tokens::Kind::Punct(_)) {
+                end -= 1;
+            }
+            if pronoun(verb + 1, end) {
+                return Some(Speaker::Pronoun);
+            }
+            if phrase_ok(verb + 1, end) {
+                return span(verb + 1, end).map(Speaker::Named);
             }
         }
     }
-    let verb = (0..tokens.len()).find(|&i| saying(i))?;
-    // "The ministry said …": the phrase from the start (after an opening quote).
-    let start = tokens.iter().position(|t| t.is_word()).unwrap_or(0);
-    if verb > start && phrase_ok(start, verb) && tokens[start].text(text).starts_with(char::is_uppercase) {
-        return span(start, verb);
-    }
-    // "…, the mayor said." / "…,” Ms. Reyes said."
-    let boundary = (0..verb)
-        .rev()
-        .find(|&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | '”' | '"' | ';')));
-    if let Some(name) = boundary.and_then(|b| appositive_speaker(text, tokens, start, b, verb, &phrase_ok)) {
-        return Some(name);
-    }
-    if let Some(b) = boundary {
-        // "…, with activist groups saying" → "activist groups".
-        let from = if is(b + 1, "with") { b + 2 } else { b + 1 };
-        if phrase_ok(from, verb) {
-            return span(from, verb);
-        }
-    }
-    // "…, said Dr. Amara Osei." → after the verb to the end.
-    if boundary.is_some_and(|b| b + 1 == verb) {
-        let mut end = tokens.len();
-        while end > verb + 1 && matches!(tokens[end - 1].kind, tokens::Kind::Punct(_)) {
-            end -= 1;
-        }
-        // "Dr." keeps its full stop: only trailing sentence punctuation goes.
-        if phrase_ok(verb + 1, end) {
-            return span(verb + 1, end);
-        }
-    }
     None
+}
+
+/// A speaker's words: a short run of words (with the dots, apostrophes,
+/// hyphens and ampersands of names), not a pronoun, with no verb "to be".
+fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
+    if b <= a || b - a > MAX_CLAIMANT_TOKENS {
+        return false;
+    }
+    let words = || {
+        tokens[a..b]
+            .iter()
+            .filter(|t| t.is_word())
+            .map(|t| lexicon::lc(t.text(text)))
+    };
+    // "None of the authors reported links": nobody in particular.
+    let first = tokens[a..b].iter().find(|t| t.is_word());
+    if first.is_some_and(|t| {
+        let w = lexicon::lc(t.text(text));
+        lexicon::is_indefinite(&w) || w == "none" || w == "no"
+    }) {
+        return false;
+    }
+    // A year may describe the speaker: "A 2019 analysis".
+    let year = |t: &Token| matches!(t.kind, tokens::Kind::Number { .. }) && t.text(text).len() == 4;
+    tokens[a..b].iter().all(|t| {
+        t.is_word() || year(t) || matches!(t.kind, tokens::Kind::Punct('.' | '’' | '\'' | '-' | '&'))
+    }) && words().any(|w| !lexicon::is_stop(&w))
+        && !words()
+            .any(|w| lexicon::is_be_verb(&w) || lexicon::is_pronoun(&w) || matches!(&*w, "this" | "that"))
+}
+
+/// "according to the union's figures," → up to the next comma or the end;
+/// "according to figures released by the ministry on Tuesday" → the ministry.
+fn according_to(text: &str, tokens: &[Token], phrase_ok: &dyn Fn(usize, usize) -> bool) -> Option<Range> {
+    let is = |i: usize, w: &str| {
+        tokens
+            .get(i)
+            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
+    };
+    let i = (0..tokens.len()).find(|&i| is(i, "according") && is(i + 1, "to"))?;
+    let mut from = i + 2;
+    let mut to = (from..tokens.len())
+        .find(|&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if !matches!(c, '.' | '’' | '\'' | '-' | '&')))
+        .unwrap_or(tokens.len());
+    if to == tokens.len() && tokens.last().is_some_and(|t| t.is_punct('.')) {
+        to -= 1;
+    }
+    // The source behind the figures, without when they came out.
+    if let Some(by) = (from..to).find(|&k| is(k, "by") || is(k, "from"))
+        && tokens[from..by].iter().all(|t| {
+            t.is_word() && lexicon::is_source_document(&lexicon::lc(t.text(text))) || is_participle(text, t)
+        })
+        && by + 1 < to
+    {
+        from = by + 1;
+    }
+    // "a study published on Wednesday in …": the document, not where or when it came out.
+    if let Some(p) = (from + 1..to).find(|&k| {
+        is_participle(text, &tokens[k])
+            && tokens
+                .get(k + 1)
+                .is_some_and(|t| t.is_word() && lexicon::is_publication_detail(&lexicon::lc(t.text(text))))
+    }) {
+        to = p;
+    }
+    if let Some(on) = (from + 1..to).find(|&k| {
+        is(k, "on")
+            && tokens
+                .get(k + 1)
+                .is_some_and(|t| t.is_word() && lexicon::is_month_or_day(&lexicon::lc(t.text(text))))
+    }) {
+        to = on;
+    }
+    phrase_ok(from, to).then(|| Range {
+        start: tokens[from].range.start,
+        end: tokens[to - 1].range.end,
+    })
+}
+
+fn is_participle(text: &str, t: &Token) -> bool {
+    t.is_word() && lexicon::looks_like_participle(&lexicon::lc(t.text(text)))
 }
 
 /// A speaker named twice, by role and by name, just before the verb: "The
@@ -611,7 +722,13 @@ fn appositive_speaker(
             |&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | ';' | '“' | '"' | '”')),
         )
         .map_or(start, |k| k + 1);
+    // A name, perhaps after "the": "the Civic Front".
     let is_name = |a: usize, z: usize| {
+        let a = if a < z && lexicon::lc(tokens[a].text(text)) == "the" {
+            a + 1
+        } else {
+            a
+        };
         phrase_ok(a, z)
             && tokens[a..z]
                 .iter()

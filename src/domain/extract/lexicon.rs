@@ -1,8 +1,13 @@
-//! Word lists and small parsers the extractor's rules are written in.
+//! Small parsers and word tests the extractor's rules are written in; the
+//! word lists themselves are in `words`.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 use super::tokens::Token;
+use super::words::*;
 
 /// Lower-case, without allocating for words that already are.
 pub fn lc(w: &str) -> Cow<'_, str> {
@@ -53,37 +58,6 @@ impl Qualifier {
         }
     }
 }
-
-/// Hedges before a number, longest first.
-pub(super) const HEDGES: &[(&[&str], Qualifier)] = &[
-    (&["no", "fewer", "than"], Qualifier::AtLeast),
-    (&["no", "more", "than"], Qualifier::AtMost),
-    (&["more", "than"], Qualifier::MoreThan),
-    (&["greater", "than"], Qualifier::MoreThan),
-    (&["less", "than"], Qualifier::LessThan),
-    (&["fewer", "than"], Qualifier::LessThan),
-    (&["at", "least"], Qualifier::AtLeast),
-    (&["at", "most"], Qualifier::AtMost),
-    (&["up", "to"], Qualifier::UpTo),
-    (&["close", "to"], Qualifier::Approx),
-    (&["an", "estimated"], Qualifier::Approx),
-    (&["just", "over"], Qualifier::MoreThan),
-    (&["just", "under"], Qualifier::LessThan),
-    (&["well", "over"], Qualifier::MoreThan),
-    (&["about"], Qualifier::Approx),
-    (&["around"], Qualifier::Approx),
-    (&["roughly"], Qualifier::Approx),
-    (&["approximately"], Qualifier::Approx),
-    (&["nearly"], Qualifier::Approx),
-    (&["almost"], Qualifier::Approx),
-    (&["some"], Qualifier::Approx),
-    (&["estimated"], Qualifier::Approx),
-    (&["over"], Qualifier::MoreThan),
-    (&["above"], Qualifier::MoreThan),
-    (&["exceeding"], Qualifier::MoreThan),
-    (&["under"], Qualifier::LessThan),
-    (&["below"], Qualifier::LessThan),
-];
 
 /// A hedge phrase starting at token `i`: its qualifier and the index after it.
 pub fn hedge(text: &str, tokens: &[Token], i: usize) -> Option<(Qualifier, usize)> {
@@ -140,358 +114,22 @@ pub fn hedge_word(w: &str) -> Option<Qualifier> {
         .map(|(_, q)| *q)
 }
 
-const STOP: &[&str] = &[
-    "the",
-    "a",
-    "an",
-    "of",
-    "in",
-    "on",
-    "at",
-    "to",
-    "for",
-    "from",
-    "with",
-    "by",
-    "and",
-    "or",
-    "but",
-    "as",
-    "than",
-    "that",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "this",
-    "these",
-    "those",
-    "its",
-    "their",
-    "his",
-    "her",
-    "our",
-    "your",
-    "my",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "being",
-    "has",
-    "have",
-    "had",
-    "do",
-    "does",
-    "did",
-    "will",
-    "would",
-    "can",
-    "could",
-    "may",
-    "might",
-    "must",
-    "shall",
-    "should",
-    "not",
-    "no",
-    "since",
-    "after",
-    "before",
-    "during",
-    "until",
-    "while",
-    "when",
-    "where",
-    "last",
-    "next",
-    "each",
-    "per",
-    "every",
-    "ago",
-    "more",
-    "less",
-    "over",
-    "under",
-    "about",
-    "around",
-    "into",
-    "across",
-    "through",
-    "against",
-    "between",
-    "among",
-    "such",
-    "so",
-    "also",
-    "only",
-    "just",
-    "already",
-    "still",
-    "yet",
-    "there",
-    "here",
-    "it",
-    "they",
-    "he",
-    "she",
-    "we",
-    "you",
-    "i",
-    "if",
-    "then",
-    "because",
-    "though",
-    "although",
-    "both",
-    "either",
-    "neither",
-    "all",
-    "some",
-    "any",
-    "other",
-    "another",
-    "same",
-    "own",
-    "up",
-    "down",
-    "out",
-    "off",
-    "again",
-    "once",
-    "what",
-    "why",
-    "how",
-    "now",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "alone",
-    "apiece",
-    "cannot",
-    "can't",
-    "won't",
-    "didn't",
-    "don't",
-    "worldwide",
-    "nationwide",
-    "higher",
-    "lower",
-    "bigger",
-    "smaller",
-    "larger",
-    "short",
-    "shy",
-    "clear",
-    "fewer",
-    "earlier",
-    "later",
-    "additional",
-    "extra",
-    "further",
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-    "away",
-    "apart",
-    "long",
-    "wide",
-    "high",
-    "deep",
-    "tall",
-    "old",
-    "ahead",
-    "behind",
-    "overall",
-    "respectively",
-    "annually",
-    "including",
-    "compared",
-    "according",
-    "despite",
-    "without",
-    "within",
-    "via",
-    "like",
-    "unlike",
-    "toward",
-    "towards",
-    "onto",
-    "upon",
-    "along",
-    "beyond",
-    "above",
-    "below",
-    "near",
-    "outside",
-    "inside",
-    "too",
-    "very",
-];
-
 /// Words that end a noun phrase ("300,000 troops last week" → troops).
 pub fn is_stop(w: &str) -> bool {
-    STOP.contains(&w)
+    STOP_SET.contains(w)
 }
 
 pub fn is_determiner(w: &str) -> bool {
-    let w = w.to_lowercase();
-    matches!(
-        w.as_str(),
-        "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "all"
-    )
+    with_lower(w, |w| {
+        matches!(
+            w,
+            "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "all"
+        )
+    })
 }
 
-const VERBS: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "told",
-    "tell",
-    "live",
-    "lives",
-    "lived",
-    "work",
-    "works",
-    "attend",
-    "attended",
-    "died",
-    "die",
-    "fled",
-    "flee",
-    "left",
-    "leave",
-    "went",
-    "go",
-    "came",
-    "come",
-    "comes",
-    "make",
-    "makes",
-    "made",
-    "took",
-    "take",
-    "takes",
-    "gave",
-    "give",
-    "got",
-    "get",
-    "became",
-    "become",
-    "remain",
-    "remains",
-    "face",
-    "faces",
-    "rose",
-    "rise",
-    "fell",
-    "fall",
-    "grew",
-    "grow",
-    "won",
-    "win",
-    "lost",
-    "lose",
-    "saw",
-    "see",
-    "set",
-    "put",
-    "run",
-    "ran",
-    "hit",
-    "cut",
-    "paid",
-    "pay",
-    "spent",
-    "spend",
-    "held",
-    "hold",
-    "kept",
-    "keep",
-    "met",
-    "meet",
-    "sold",
-    "sell",
-    "bought",
-    "buy",
-    "built",
-    "build",
-    "sent",
-    "send",
-    "stood",
-    "brought",
-    "bring",
-    "found",
-    "find",
-    "thought",
-    "knew",
-    "know",
-    "need",
-    "needs",
-    "want",
-    "wants",
-    "use",
-    "uses",
-    "crossed",
-    "cross",
-    "wait",
-    "waited",
-    "trying",
-    "tried",
-    "voted",
-    "vote",
-    "were",
-    "is",
-    "are",
-    "was",
-    "remained",
-    "returned",
-    "arrived",
-    "joined",
-    "signed",
-    "applied",
-    "registered",
-    "fled",
-    "received",
-    "reached",
-    "injured",
-    "killed",
-    "arrested",
-    "displaced",
-    "affected",
-    "evacuated",
-    "hospitalised",
-    "hospitalized",
-    "stranded",
-    "missing",
-    "dead",
-    "wounded",
-    "employed",
-    "waiting",
-    "living",
-    "working",
-    "queued",
-    "queuing",
-    "watched",
-    "turned",
-    "cast",
-    "scored",
-    "shot",
-    "ended",
-    "began",
-    "begin",
-    "started",
-];
-
 pub fn is_verb(w: &str) -> bool {
-    VERBS.contains(&w) || PAST_IRREGULAR.contains(&w)
+    VERB_SET.contains(w)
 }
 
 /// Words that may open the phrase after a number without being its head:
@@ -502,97 +140,6 @@ pub fn is_skippable_modifier(w: &str) -> bool {
         "earlier" | "later" | "more" | "additional" | "extra" | "further" | "other" | "fewer" | "less"
     )
 }
-
-pub const PAST_IRREGULAR: &[&str] = &[
-    "was",
-    "were",
-    "had",
-    "did",
-    "made",
-    "took",
-    "gave",
-    "went",
-    "came",
-    "saw",
-    "won",
-    "lost",
-    "fled",
-    "left",
-    "rose",
-    "fell",
-    "grew",
-    "held",
-    "met",
-    "sold",
-    "bought",
-    "built",
-    "sent",
-    "paid",
-    "spent",
-    "kept",
-    "shot",
-    "struck",
-    "began",
-    "broke",
-    "brought",
-    "caught",
-    "chose",
-    "drew",
-    "drove",
-    "fought",
-    "found",
-    "froze",
-    "hit",
-    "hung",
-    "led",
-    "let",
-    "lit",
-    "overtook",
-    "ran",
-    "rang",
-    "sank",
-    "set",
-    "shut",
-    "slid",
-    "split",
-    "spread",
-    "stole",
-    "stood",
-    "stuck",
-    "swept",
-    "swore",
-    "threw",
-    "told",
-    "tore",
-    "wore",
-    "wrote",
-    "said",
-    "became",
-    "burned",
-    "burnt",
-    "quit",
-    "cut",
-    "put",
-    "beat",
-    "bid",
-    "cast",
-    "cost",
-    "hurt",
-    "shed",
-    "spoke",
-    "sat",
-    "slept",
-    "taught",
-    "understood",
-    "withdrew",
-    "woke",
-    "won",
-    "bore",
-    "fed",
-    "flew",
-    "forgot",
-    "meant",
-];
 
 /// A possessive such as "Karsovia's" or "the region’s": it names the owner,
 /// not the thing counted.
@@ -605,53 +152,17 @@ pub fn looks_like_participle(w: &str) -> bool {
     (w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))) || VERBS.contains(&w)
 }
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-const DAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
 pub fn is_month(w: &str) -> bool {
-    MONTHS.contains(&w)
+    MONTH_SET.contains(w)
 }
 
 pub fn is_month_or_day(w: &str) -> bool {
     // "may" is far more often a verb; it stops a phrase either way.
-    is_month(w) || DAYS.contains(&w)
+    is_month(w) || is_day(w)
 }
 
 pub fn is_day(w: &str) -> bool {
-    DAYS.contains(&w)
+    DAY_SET.contains(w)
 }
 
 pub fn is_year_preposition(w: &str) -> bool {
@@ -829,14 +340,252 @@ pub fn may_start_quantity(text: &str, token: &Token) -> bool {
             if !b"abcdefghjlmnorstuw".contains(&first) {
                 return false;
             }
-            let w = lc(word);
-            let w = &*w;
-            starts_hedge(w)
-                || matches!(w, "a" | "an" | "between" | "half" | "dozen" | "us")
-                || vague_amount(w).is_some()
-                || compound_number(w).is_some()
-                || w.split_once('-')
-                    .is_some_and(|(a, b)| small_number(a).is_some() && fraction_word(b).is_some())
+            with_lower(word, |w| {
+                starts_hedge(w)
+                    || matches!(w, "a" | "an" | "between" | "half" | "dozen" | "us")
+                    || vague_amount(w).is_some()
+                    || compound_number(w).is_some()
+                    || w.split_once('-')
+                        .is_some_and(|(a, b)| compound_number(a).is_some() && !b.is_empty())
+            })
         }
     }
+}
+
+/// Calls `f` with `w` in lower case, on the stack for short ASCII words
+/// (nearly all of them), allocating only for the rest.
+pub fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if w.len() <= buf.len() && w.is_ascii() {
+        for (lower, byte) in buf.iter_mut().zip(w.bytes()) {
+            *lower = byte.to_ascii_lowercase();
+        }
+        // ASCII in, ASCII out.
+        f(std::str::from_utf8(&buf[..w.len()]).unwrap_or_default())
+    } else {
+        f(&w.to_lowercase())
+    }
+}
+
+/// The unit of ages.
+pub const AGE_UNIT: &str = "years";
+/// The unit of race and result times.
+pub const DURATION_UNIT: &str = "seconds";
+/// A number set off by commas after a name is an age up to this.
+pub const MAX_AGE: f64 = 120.0;
+
+pub fn is_person_noun(w: &str) -> bool {
+    PERSON_NOUNS.contains(&w)
+}
+
+/// "father of four" → children; "grandmother of nine" → grandchildren.
+pub fn parent_of(w: &str) -> Option<&'static str> {
+    if PARENTS.contains(&w) {
+        Some("children")
+    } else if GRANDPARENTS.contains(&w) {
+        Some("grandchildren")
+    } else {
+        None
+    }
+}
+
+pub fn is_time_unit(w: &str) -> bool {
+    TIME_UNITS.contains(&w)
+}
+
+pub fn is_share_after(w: &str) -> bool {
+    SHARE_AFTER.contains(&w)
+}
+
+pub fn is_rate_period(w: &str) -> bool {
+    RATE_PERIODS.contains(&w)
+}
+
+/// The two words before a bare number contrast it with a neighbour: "up from".
+pub fn is_share_contrast(before2: &str, before1: &str) -> bool {
+    SHARE_CONTRASTS.contains(&(before2, before1)) || SHARE_CONTRAST_WORDS.contains(&before1)
+}
+
+pub fn is_conjunction(w: &str) -> bool {
+    CONJUNCTIONS.contains(&w)
+}
+
+pub fn is_tally_verb(w: &str) -> bool {
+    TALLY_VERBS.contains(&w)
+}
+
+pub fn is_change_verb(w: &str) -> bool {
+    CHANGE_VERBS.contains(&w)
+}
+
+pub fn is_clock_preposition(w: &str) -> bool {
+    CLOCK_PREPOSITIONS.contains(&w)
+}
+
+pub fn is_clock_suffix(w: &str) -> bool {
+    CLOCK_SUFFIXES.contains(&w)
+}
+
+pub fn is_result_cue(w: &str) -> bool {
+    RESULT_CUES.contains(&w)
+}
+
+pub fn is_race_noun(w: &str) -> bool {
+    RACE_NOUNS.contains(&w)
+}
+
+/// Stop words that, right after a number and before a plural noun, describe
+/// it: "four smaller towns", "five away matches".
+pub fn is_adjective_before_noun(w: &str) -> bool {
+    ADJECTIVES_BEFORE_NOUN.contains(&w)
+}
+
+/// A plural-looking noun: "posts", "departments"; not "business", "'s".
+pub fn looks_plural(w: &str) -> bool {
+    (w.len() > 3
+        && w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+        && !is_possessive(w))
+        || IRREGULAR_PLURALS.contains(&w)
+}
+
+/// "six months or older" → at least; "or younger" → at most.
+pub fn trailing_hedge(w: &str) -> Option<Qualifier> {
+    match w {
+        "older" | "more" | "over" | "above" | "longer" | "higher" => Some(Qualifier::AtLeast),
+        "younger" | "less" | "fewer" | "under" | "below" | "shorter" | "lower" => Some(Qualifier::AtMost),
+        _ => None,
+    }
+}
+
+pub fn is_name_number_prefix(w: &str) -> bool {
+    NAME_NUMBER_PREFIXES.contains(&w)
+}
+
+pub fn is_duration_preposition(w: &str) -> bool {
+    DURATION_PREPOSITIONS.contains(&w)
+}
+
+pub fn is_be_verb(w: &str) -> bool {
+    BE_VERBS.contains(&w)
+}
+
+pub fn is_pronoun(w: &str) -> bool {
+    PRONOUNS.contains(&w)
+}
+
+pub fn is_adverb(w: &str) -> bool {
+    REPORT_ADVERBS.contains(&w)
+}
+
+pub fn is_report_participle(w: &str) -> bool {
+    REPORT_PARTICIPLES.contains(&w)
+}
+
+pub fn is_witness_participle(w: &str) -> bool {
+    WITNESS_PARTICIPLES.contains(&w)
+}
+
+pub fn is_accusation(w: &str) -> bool {
+    ACCUSATIONS.contains(&w)
+}
+
+pub fn is_clause_opener(w: &str) -> bool {
+    CLAUSE_OPENERS.contains(&w)
+}
+
+pub fn is_source_document(w: &str) -> bool {
+    SOURCE_DOCUMENTS.contains(&w)
+}
+
+pub fn is_speech_verb(w: &str) -> bool {
+    SPEECH_VERBS.contains(&w)
+}
+
+pub fn is_relative(w: &str) -> bool {
+    RELATIVES.contains(&w)
+}
+
+pub fn is_indefinite(w: &str) -> bool {
+    INDEFINITES.contains(&w)
+}
+
+/// Prepositions that start what follows the head of a long subject.
+pub fn is_post_modifier(w: &str) -> bool {
+    matches!(
+        w,
+        "of" | "involving" | "from" | "with" | "at" | "in" | "on" | "for"
+    )
+}
+
+/// Words after a participle that say when or where a document came out.
+pub fn is_publication_detail(w: &str) -> bool {
+    matches!(
+        w,
+        "on" | "in" | "at" | "last" | "this" | "earlier" | "yesterday" | "today"
+    )
+}
+
+/// A finite verb ending a subject: "has", "was", "disputed", "opened".
+pub fn is_finite_verb(w: &str) -> bool {
+    is_be_verb(w)
+        || matches!(w, "has" | "have" | "had" | "did" | "does")
+        || is_verb(w)
+        || (w.len() > 4 && w.ends_with("ed"))
+}
+
+/// Units written onto a number: "96mm", "130km", "5kg".
+pub fn unit_suffix(s: &str) -> Option<&'static str> {
+    UNIT_SUFFIXES.iter().find(|u| **u == s).copied()
+}
+
+pub fn is_race_event(w: &str) -> bool {
+    RACE_EVENTS.contains(&w)
+}
+
+pub fn needs_that(w: &str) -> bool {
+    NEEDS_THAT.contains(&w)
+}
+
+/// FNV-1a: far cheaper than the default SipHash for short words, and the
+/// keys are our own word lists, so there is nothing to defend against.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+fn word_set(lists: &[&[&'static str]]) -> WordSet {
+    lists.iter().flat_map(|l| l.iter().copied()).collect()
+}
+
+/// The long lists, looked up once per word on most words of a text.
+static STOP_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[STOP]));
+static VERB_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[VERBS, PAST_IRREGULAR]));
+static MONTH_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[MONTHS]));
+static DAY_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[DAYS]));
+
+/// Words between a speaker and the verb that are not part of the speaker's name.
+pub fn is_speaker_trailer(w: &str) -> bool {
+    SPEAKER_TRAILERS.contains(&w)
 }

@@ -17,6 +17,7 @@ mod lexicon;
 mod quantities;
 mod sentences;
 mod tokens;
+mod words;
 
 pub use lexicon::Qualifier;
 

@@ -2,6 +2,8 @@
 //! unit and proportions, leaving out years, dates, times, ordinals and
 //! numbers that are part of names.
 
+use std::borrow::Cow;
+
 use super::lexicon::{self, Qualifier};
 use super::sentences::Range;
 use super::tokens::{Kind, Token};
@@ -15,6 +17,9 @@ pub struct Quantity {
     pub qualifier: Qualifier,
     /// Byte range of the whole expression ("more than 24 hours").
     pub range: Range,
+    /// A plain count with no unit of its own ("up from 12"), which may take
+    /// the unit written once for a neighbour.
+    pub bare: bool,
 }
 
 /// The core number found at a token position.
@@ -22,8 +27,9 @@ struct Core {
     value: f64,
     /// Token index just past the number.
     next: usize,
-    /// Money unit fixed by a symbol or suffix.
-    currency: Option<&'static str>,
+    /// Unit fixed by the number's own form: money by a symbol, seconds by a
+    /// race time ("2:05:41").
+    fixed_unit: Option<Cow<'static, str>>,
     /// Vague amounts ("thousands") and fractions imply their own qualifier.
     qualifier: Option<Qualifier>,
     /// "half", "a third": a share of what follows "of".
@@ -31,7 +37,8 @@ struct Core {
 }
 
 pub fn find(text: &str, tokens: &[Token]) -> Vec<Quantity> {
-    let mut out = Vec::new();
+    // Each quantity with the index of its first token and the index after it.
+    let mut found: Vec<(Quantity, usize, usize)> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         if !lexicon::may_start_quantity(text, &tokens[i]) {
@@ -39,14 +46,169 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Quantity> {
             continue;
         }
         match quantity_at(text, tokens, i) {
-            Some((found, next)) => {
-                out.extend(found);
+            Some((quantities, next)) => {
+                found.extend(quantities.into_iter().map(|q| (q, i, next)));
                 i = next.max(i + 1);
             }
             None => i += 1,
         }
     }
-    out
+    for (q, first, next) in &mut found {
+        person_unit(text, tokens, *first, *next, q);
+    }
+    // "£1.8 million over five years": "over" right after a quantity means during.
+    for k in 1..found.len() {
+        let (first, previous_end) = (found[k].1, found[k - 1].2);
+        if first == previous_end
+            && is_word(text, tokens, first, "over")
+            && found[k].0.unit.as_deref().is_some_and(lexicon::is_time_unit)
+        {
+            found[k].0.qualifier = Qualifier::Exact;
+        }
+    }
+    share_units(text, tokens, &mut found);
+    found.into_iter().map(|(q, _, _)| q).collect()
+}
+
+/// Units that come from who a number describes rather than from a noun
+/// after it: ages ("aged 16", "Ms Adeyemi, 52,", "children under five") and
+/// children ("a father of four").
+fn person_unit(text: &str, tokens: &[Token], first: usize, next: usize, q: &mut Quantity) {
+    let before = |k: usize| {
+        first
+            .checked_sub(k)
+            .and_then(|p| word(text, tokens, p))
+            .map(lexicon::lc)
+    };
+    let prev = before(1);
+    // "adults over 65 walk fewer steps": an age even when a word follows it.
+    let hedged_age = matches!(q.qualifier, Qualifier::LessThan | Qualifier::MoreThan)
+        && prev.as_deref().is_some_and(lexicon::is_person_noun)
+        && q.value <= lexicon::MAX_AGE
+        && !q
+            .unit
+            .as_deref()
+            .is_some_and(|u| lexicon::looks_plural(u) || u == "percent");
+    if !(q.bare || hedged_age) || first == 0 {
+        return;
+    }
+    let mut unit = None;
+    let mut start = None;
+    if prev.as_deref() == Some("aged") {
+        unit = Some(lexicon::AGE_UNIT);
+        start = Some(tokens[first - 1].range.start);
+    } else if prev.as_deref() == Some("of")
+        && let Some(children) = before(2).and_then(|w| lexicon::parent_of(&w))
+    {
+        unit = Some(children);
+        start = Some(tokens[first - 2].range.start);
+    } else if matches!(q.qualifier, Qualifier::LessThan | Qualifier::MoreThan)
+        && prev.is_some_and(|w| lexicon::is_person_noun(&w))
+    {
+        // "children under five", "women over 50".
+        unit = Some(lexicon::AGE_UNIT);
+    } else if is_age_apposition(text, tokens, first, next, q) {
+        unit = Some(lexicon::AGE_UNIT);
+    }
+    if let Some(unit) = unit {
+        q.unit = Some(unit.to_owned());
+        q.bare = false;
+        if let Some(start) = start {
+            q.range.start = start;
+        }
+    }
+}
+
+/// "Porter, 52, is": a small whole number set off by commas right after a name.
+fn is_age_apposition(text: &str, tokens: &[Token], first: usize, next: usize, q: &Quantity) -> bool {
+    let plain_digits = matches!(tokens[first].kind, Kind::Number { suffix_start } if suffix_start == tokens[first].range.end)
+        && tokens[first].text(text).bytes().all(|b| b.is_ascii_digit());
+    plain_digits
+        && next == first + 1
+        && q.qualifier == Qualifier::Exact
+        && (1.0..=lexicon::MAX_AGE).contains(&q.value)
+        && first >= 2
+        && tokens[first - 1].is_punct(',')
+        && word(text, tokens, first - 2).is_some_and(|w| w.starts_with(char::is_uppercase))
+        && tokens
+            .get(next)
+            .is_some_and(|t| t.is_punct(',') || t.is_punct(')'))
+}
+
+/// Most tokens a unit may reach across to a number that shares it.
+const SHARE_REACH: usize = 15;
+/// Closer reach for a number joined to its neighbour only by a conjunction
+/// or a verb of winning and losing.
+const SHARE_REACH_NEAR: usize = 10;
+
+/// A unit written once for two numbers belongs to both: "took 48,112 votes
+/// to the challenger's 47,950", "31 schools, up from 12", "killed 23
+/// civilians and wounded dozens more". A bare number takes the unit of the
+/// nearest number before it with a noun unit (not a duration or an age),
+/// when the words between or after say the two count the same thing.
+fn share_units(text: &str, tokens: &[Token], found: &mut [(Quantity, usize, usize)]) {
+    for r in 0..found.len() {
+        if !found[r].0.bare {
+            continue;
+        }
+        let donor = (0..r).rev().find(|&d| {
+            found[d]
+                .0
+                .unit
+                .as_deref()
+                .is_some_and(|u| !lexicon::is_time_unit(u))
+        });
+        let Some(d) = donor else { continue };
+        let (_, first, next) = found[r];
+        let gap = first.saturating_sub(found[d].2);
+        if shares_unit(text, tokens, found[d].2, first, next, gap) {
+            found[r].0.unit = found[d].0.unit.clone();
+            found[r].0.bare = false;
+        }
+    }
+}
+
+fn shares_unit(
+    text: &str,
+    tokens: &[Token],
+    gap_start: usize,
+    first: usize,
+    next: usize,
+    gap: usize,
+) -> bool {
+    let lower = |k: Option<usize>| k.and_then(|k| word(text, tokens, k)).map(lexicon::lc);
+    let prev1 = lower(first.checked_sub(1));
+    let prev2 = lower(first.checked_sub(2));
+    let (after1, after2) = (lower(Some(next)), lower(Some(next + 1)));
+    let (p1, p2) = (prev1.as_deref().unwrap_or(""), prev2.as_deref().unwrap_or(""));
+    let (a1, a2) = (after1.as_deref().unwrap_or(""), after2.as_deref().unwrap_or(""));
+    // "… dozens more", "two short", "about 3,300 a day".
+    let after = lexicon::is_share_after(a1)
+        || (matches!(a1, "a" | "an" | "per") && lexicon::is_rate_period(a2))
+        || (a1 == "of" && matches!(a2, "them" | "those" | "whom"));
+    // "up from 12", "compared with 2,650", "not 430".
+    let contrast = lexicon::is_share_contrast(p2, p1);
+    // "started and 30,870 finished", "but lost four", "having taken 27,440", "slipped to 15".
+    let gap_words = || {
+        (gap_start..first)
+            .filter_map(|k| word(text, tokens, k))
+            .map(lexicon::lc)
+    };
+    let conjunction = gap_words()
+        .collect::<Vec<_>>()
+        .iter()
+        .rev()
+        .take(2)
+        .any(|w| lexicon::is_conjunction(w));
+    let tally = lexicon::is_tally_verb(p1) || (p1 == "to" && lexicon::is_change_verb(p2));
+    // "votes to 24", "votes to the challenger's 47,950", "shots to Felling's nine".
+    let versus = (p1 == "to" && first == gap_start + 1)
+        || (lexicon::is_possessive(p1)
+            && (gap_start..first).rev().take(6).any(|k| {
+                lower(Some(k)).is_some_and(|w| matches!(&*w, "to" | "against" | "than" | "versus"))
+            }));
+    ((after || contrast) && gap <= SHARE_REACH)
+        || ((conjunction || tally || versus) && gap <= SHARE_REACH_NEAR)
 }
 
 fn word<'a>(text: &'a str, tokens: &[Token], i: usize) -> Option<&'a str> {
@@ -69,6 +231,7 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
     let mut k = core.next;
     let mut value_max = None;
     let mut of = None;
+    let mut range_unit = None;
 
     // Ranges: "between 40 and 60", "40 to 60 percent", "40-60".
     let joiner = if between { "and" } else { "to" };
@@ -90,38 +253,55 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
                     start: tokens[from].range.start,
                     end: tokens[to - 1].range.end,
                 },
+                bare: false,
             };
             return Some((
                 vec![number(core.value, j, k), number(upper.value, k + 1, upper.next)],
                 upper.next,
             ));
         }
-        if upper.value > core.value && (between || dash || unit_after(text, tokens, upper.next).is_some()) {
+        let aged = i > 0 && is_word(text, tokens, i - 1, "aged");
+        if upper.value > core.value
+            && (between
+                || dash
+                || aged
+                || upper.fixed_unit.is_some()
+                || unit_after(text, tokens, upper.next).is_some())
+        {
             value_max = Some(upper.value);
             k = upper.next;
+            // "40 to 60mm": the unit written on the upper end is the range's.
+            range_unit = upper.fixed_unit;
         }
     }
     // Proportions: "four of the five", "one in five".
     if value_max.is_none() && !core.fraction {
         let mut p = k;
+        if is_word(text, tokens, p, "out") && is_word(text, tokens, p + 1, "of") {
+            p += 1;
+        }
         if is_word(text, tokens, p, "of") || is_word(text, tokens, p, "in") {
             p = skip_owner(text, tokens, p + 1);
             if let Some(whole) =
-                core_at(text, tokens, p).filter(|w| w.value > core.value && w.currency.is_none())
+                core_at(text, tokens, p).filter(|w| w.value > core.value && w.fixed_unit.is_none())
             {
                 of = Some(whole.value);
                 k = whole.next;
             }
         }
     }
-    let mut unit = core.currency.map(str::to_owned);
+    let mut unit = core.fixed_unit.or(range_unit).map(Cow::into_owned);
     let mut end = tokens[k - 1].range.end;
     if unit.is_none() {
         if let Some((u, next)) = unit_after(text, tokens, k) {
             unit = Some(u);
             end = tokens[next - 1].range.end;
             k = next;
-        } else if core.fraction || core.qualifier.is_some() || of.is_some() {
+        } else if core.fraction
+            || core.qualifier.is_some()
+            || of.is_some()
+            || (is_word(text, tokens, k, "of") && plural_after_owner(text, tokens, k + 1))
+        {
             // "a third of voters", "thousands of people".
             // "half of the city's 212 bus stops": the unit is the noun; the
             // number in between is a quantity of its own, found next.
@@ -146,11 +326,21 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
         end = tokens[next - 1].range.end;
         k = next;
     }
-    let qualifier = if qualifier == Qualifier::Exact {
+    let mut qualifier = if qualifier == Qualifier::Exact {
         core.qualifier.unwrap_or(qualifier)
     } else {
         qualifier
     };
+    // "six months or older", "40 or more".
+    if qualifier == Qualifier::Exact
+        && is_word(text, tokens, k, "or")
+        && let Some(q) = word(text, tokens, k + 1).and_then(|w| lexicon::trailing_hedge(&lexicon::lc(w)))
+    {
+        qualifier = q;
+        end = tokens[k + 1].range.end;
+        k += 2;
+    }
+    let bare = unit.is_none() && of.is_none() && !core.fraction;
     let q = Quantity {
         value: core.value,
         value_max,
@@ -158,6 +348,7 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
         unit,
         qualifier,
         range: Range { start, end },
+        bare,
     };
     Some((vec![q], k))
 }
@@ -212,7 +403,8 @@ fn currency_word_after(text: &str, tokens: &[Token], k: usize) -> Option<usize> 
 /// content words, skipping a parenthesised abbreviation, stopping at
 /// function words, verbs and punctuation.
 fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)> {
-    let mut words: Vec<(String, usize)> = Vec::new();
+    // Token indices of the phrase's words; only the head is lower-cased at the end.
+    let mut words: Vec<usize> = Vec::new();
     let mut p = k;
     while p < tokens.len() && words.len() < 5 {
         let t = &tokens[p];
@@ -233,9 +425,23 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
             p += 1;
             continue;
         }
+        // "four smaller towns", "five away matches": an adjective that is
+        // otherwise a stop word, before a plural noun.
+        if words.is_empty()
+            && lexicon::is_adjective_before_noun(&lower)
+            && word(text, tokens, p + 1).is_some_and(|n| {
+                let n = lexicon::lc(n);
+                lexicon::looks_plural(&n) && !lexicon::is_stop(&n)
+            })
+        {
+            p += 1;
+            continue;
+        }
         // "hip and knee replacements": a singular noun joined to the next.
         if lower == "and" || lower == "or" {
-            let joins = words.last().is_some_and(|(w, _)| !w.ends_with('s'))
+            let joins = words
+                .last()
+                .is_some_and(|&h| !tokens[h].text(text).ends_with(['s', 'S']))
                 && word(text, tokens, p + 1).is_some_and(|n| !lexicon::is_stop(&lexicon::lc(n)));
             if joins {
                 p += 1;
@@ -249,14 +455,30 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         {
             break;
         }
-        // A verb after the noun ends the phrase: "17 offices torched", "councillors spoke".
-        if (lexicon::is_verb(&lower) || lexicon::looks_like_participle(&lower)) && !words.is_empty() {
+        let next_word = word(text, tokens, p + 1).map(lexicon::lc);
+        let next_plural = next_word
+            .as_deref()
+            .is_some_and(|n| lexicon::looks_plural(n) && !lexicon::is_stop(n) && !lexicon::is_verb(n));
+        // A verb after the noun ends the phrase: "17 offices torched", "councillors spoke";
+        // but "430 vacant nursing posts": an -ing word before a plural noun describes it.
+        let modifier = lower.ends_with("ing") && next_plural;
+        if (lexicon::is_verb(&lower) || lexicon::looks_like_participle(&lower))
+            && !words.is_empty()
+            && !modifier
+        {
             break;
         }
-        words.push((lower.into_owned(), p + 1));
+        let plural = lexicon::looks_plural(&lower);
+        words.push(p);
         p += 1;
+        // "14 emergency departments open", "430 posts mean": a plural noun
+        // followed by a word that is not one ends the phrase.
+        if plural && next_word.as_deref().is_some_and(|n| !lexicon::looks_plural(n)) {
+            break;
+        }
     }
-    let (head, next) = words.last().cloned()?;
+    let last = *words.last()?;
+    let (head, next) = (lexicon::lc(tokens[last].text(text)), last + 1);
     if words.len() == 1 && lexicon::looks_like_participle(&head) {
         return None;
     }
@@ -307,6 +529,13 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
     }
     let t = tokens.get(i)?;
     match t.kind {
+        Kind::Number { .. }
+            if currency.is_none()
+                && tokens.get(i + 1).is_some_and(|n| n.is_punct(':'))
+                && let Some(time) = race_time(text, tokens, i) =>
+        {
+            Some(time)
+        }
         Kind::Number { suffix_start } => {
             let digits = &text[t.range.start..suffix_start];
             let suffix = text[suffix_start..t.range.end].to_lowercase();
@@ -315,10 +544,34 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             }
             let mut value: f64 = digits.replace(',', "").parse().ok()?;
             let mut next = i + 1;
+            let mut suffix_unit = None;
             match lexicon::scale_suffix(&suffix) {
+                // "the 200m freestyle", "the 400m": an event's name, not 200 million.
+                Some(_) if suffix == "m" && currency.is_none() && is_event_name(text, tokens, i) => {
+                    return None;
+                }
                 Some(scale) => value *= scale,
                 None if suffix.is_empty() => {}
-                None => return None,
+                None => {
+                    // "96mm", "130km/h": a unit written onto the number.
+                    let unit = lexicon::unit_suffix(&suffix)?;
+                    let per_hour = tokens.get(next).is_some_and(|t| t.is_punct('/') && !t.spaced)
+                        && tokens.get(next + 1).is_some_and(|t| {
+                            !t.spaced && t.is_word() && t.text(text).eq_ignore_ascii_case("h")
+                        });
+                    suffix_unit = Some(if per_hour {
+                        next += 2;
+                        Cow::Owned(format!("{unit}/h"))
+                    } else {
+                        Cow::Borrowed(unit)
+                    });
+                }
+            }
+            if suffix.is_empty()
+                && let Some(f) = and_a_fraction(text, tokens, next)
+            {
+                value += f;
+                next += 3;
             }
             if suffix.is_empty()
                 && let Some(scale) =
@@ -331,7 +584,7 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             value.is_finite().then_some(Core {
                 value,
                 next,
-                currency,
+                fixed_unit: currency.map(Cow::Borrowed).or(suffix_unit),
                 qualifier: None,
                 fraction: false,
             })
@@ -384,7 +637,10 @@ fn digits_are_quantity(
     if prev_month || next_word.is_some_and(|w| lexicon::is_month(&lexicon::lc(w))) {
         return false;
     }
-    // Numbers in names: "No. 10", "Route 66", "Chapter 11".
+    // Numbers in names: "No. 10", "Route 66", "Chapter 11", "the number 14 bus".
+    if prev_word.is_some_and(|w| lexicon::is_name_number_prefix(&lexicon::lc(w))) {
+        return false;
+    }
     if prev.is_some_and(|p| p.is_punct('.'))
         && i >= 2
         && word(text, tokens, i - 2).is_some_and(|w| w.eq_ignore_ascii_case("no"))
@@ -409,7 +665,10 @@ fn digits_are_quantity(
             let lower = lexicon::lc(w);
             !lexicon::is_stop(&lower) && !lexicon::is_verb(&lower) && w.starts_with(char::is_lowercase)
         });
-        let year_context = prev_word.is_some_and(|w| lexicon::is_year_preposition(&lexicon::lc(w)));
+        // "a 2019 analysis", "the 2022 election": a year describing one thing.
+        let year_context = prev_word.is_some_and(|w| lexicon::is_year_preposition(&lexicon::lc(w)))
+            || (prev_word.is_some_and(|w| matches!(&*lexicon::lc(w), "a" | "an" | "its" | "their"))
+                && next_word.is_some_and(|w| !lexicon::looks_plural(&lexicon::lc(w))));
         if year_context || !counted {
             return false;
         }
@@ -445,7 +704,7 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
     let core = |value: f64, next: usize| Core {
         value,
         next,
-        currency: None,
+        fixed_unit: None,
         qualifier: None,
         fraction: false,
     };
@@ -458,7 +717,18 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             return Some(core(scale, i + 2));
         }
         // "a third of voters"; without "of" it is an ordinal ("a third attempt").
-        if let Some(f) = lexicon::fraction_word(&next).filter(|_| is_word(text, tokens, i + 2, "of")) {
+        // "grew by almost a quarter," (nothing counted after it) is a fraction too.
+        // Without a hedge or "by" before it, "added a third from the spot" is an ordinal.
+        let after = word(text, tokens, i + 2).map(lexicon::lc);
+        let hedged = i
+            .checked_sub(1)
+            .and_then(|p| word(text, tokens, p))
+            .is_some_and(|w| {
+                matches!(&*lexicon::lc(w), "by" | "than") || lexicon::hedge_word(&lexicon::lc(w)).is_some()
+            });
+        let share =
+            after.as_deref() == Some("of") || (hedged && after.as_deref().is_none_or(lexicon::is_stop));
+        if let Some(f) = lexicon::fraction_word(&next).filter(|_| share) {
             return Some(Core {
                 fraction: true,
                 ..core(f, i + 2)
@@ -484,6 +754,25 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             ..core(count * f, i + 1)
         });
     }
+    // "a two-tonne van", "a three-day strike", "a five-year-old": the unit in the plural.
+    if let Some((number, rest)) = w.split_once('-')
+        && let Some(value) = lexicon::compound_number(number).filter(|v| *v > 1.0)
+        && lexicon::fraction_word(rest).is_none()
+    {
+        // "one-off", "one-sided", "two-way" are idioms, not counts.
+        let head = rest.split('-').next().unwrap_or(rest);
+        let unit_like = head.len() > 1
+            && head.chars().all(|c| c.is_ascii_alphabetic())
+            && !lexicon::is_stop(head)
+            && lexicon::compound_number(head).is_none()
+            && !matches!(head, "way" | "fold" | "sided");
+        if unit_like {
+            return Some(Core {
+                fixed_unit: Some(Cow::Owned(lexicon::plural(head))),
+                ..core(value, i + 1)
+            });
+        }
+    }
     if let Some(v) = lexicon::vague_amount(&w) {
         let mut next = i + 1;
         let mut value = v;
@@ -503,8 +792,18 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
     if w == "dozen" {
         return Some(core(12.0, i + 1));
     }
-    let value = lexicon::compound_number(&w)?;
-    if value == 1.0 {
+    let mut value = lexicon::compound_number(&w)?;
+    let mut next = i + 1;
+    // "two and a half hours", "one and a half million".
+    if let Some(f) = and_a_fraction(text, tokens, next) {
+        value += f;
+        next += 3;
+    }
+    // "for one week", "within one year": a duration.
+    let one_period = i > 0
+        && word(text, tokens, i - 1).is_some_and(|w| lexicon::is_duration_preposition(&lexicon::lc(w)))
+        && word(text, tokens, next).is_some_and(|w| lexicon::is_time_unit(&lexicon::plural(&lexicon::lc(w))));
+    if value == 1.0 && !one_period {
         // "one" is far more often a pronoun than a count; keep it only in
         // proportions: "one in five", "one of the 12".
         let mut p = i + 1;
@@ -517,8 +816,6 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         }
         core_at(text, tokens, p)?;
     }
-    let mut next = i + 1;
-    let mut value = value;
     if let Some(f) = word(text, tokens, next).and_then(|n| lexicon::fraction_word(&lexicon::lc(n))) {
         return Some(Core {
             fraction: true,
@@ -533,4 +830,91 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         next += 1;
     }
     Some(core(value, next))
+}
+
+/// "and a half" (or quarter, third) after a whole number: the fraction.
+fn and_a_fraction(text: &str, tokens: &[Token], k: usize) -> Option<f64> {
+    if !is_word(text, tokens, k, "and")
+        || !(is_word(text, tokens, k + 1, "a") || is_word(text, tokens, k + 1, "an"))
+    {
+        return None;
+    }
+    word(text, tokens, k + 2).and_then(|w| lexicon::fraction_word(&lexicon::lc(w)))
+}
+
+/// A race or result time, "2:05:41" or "in 3:58", as a duration in seconds.
+/// Clock times ("at 10:30", "10:30 a.m.", "from 9:00") are left out: an
+/// h:mm:ss reading is a duration unless a clock word is next to it, an m:ss
+/// one only when a word before or after says it is a result.
+fn race_time(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
+    let part = |k: usize, first: bool| -> Option<f64> {
+        let t = tokens.get(k)?;
+        let Kind::Number { suffix_start } = t.kind else {
+            return None;
+        };
+        let digits = t.text(text);
+        // "1:55.42": hundredths on the last part.
+        let whole = digits.split_once('.').map_or(digits, |(w, _)| w);
+        let ok = suffix_start == t.range.end
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && (if first {
+                digits.len() <= 2
+            } else {
+                whole.len() == 2 && !t.spaced
+            });
+        ok.then(|| digits.parse().ok()).flatten()
+    };
+    let decimal = |k: usize| tokens.get(k).is_some_and(|t| t.text(text).contains('.'));
+    let colon = |k: usize| tokens.get(k).is_some_and(|t| t.is_punct(':') && !t.spaced);
+    let first = part(i, true)?;
+    if !colon(i + 1) {
+        return None;
+    }
+    let second = part(i + 2, false)?;
+    let (seconds, next, long) = match (colon(i + 3), part(i + 4, false)) {
+        (true, Some(third)) => (first * 3600.0 + second * 60.0 + third, i + 5, true),
+        _ => (first * 60.0 + second, i + 3, false),
+    };
+    if second >= 60.0 || colon(next) {
+        return None;
+    }
+    let before = i
+        .checked_sub(1)
+        .and_then(|p| word(text, tokens, p))
+        .map(lexicon::lc);
+    let after = word(text, tokens, next).map(lexicon::lc);
+    if before.as_deref().is_some_and(lexicon::is_clock_preposition)
+        || after.as_deref().is_some_and(lexicon::is_clock_suffix)
+    {
+        return None;
+    }
+    // Clock times have no hundredths.
+    let result = long
+        || decimal(next - 1)
+        || before.as_deref().is_some_and(lexicon::is_result_cue)
+        || after.as_deref().is_some_and(lexicon::is_race_noun);
+    result.then_some(Core {
+        value: seconds,
+        next,
+        fixed_unit: Some(Cow::Borrowed(lexicon::DURATION_UNIT)),
+        qualifier: None,
+        fraction: false,
+    })
+}
+
+/// "all 640 of its vans": a plural noun after "of" and its owner.
+fn plural_after_owner(text: &str, tokens: &[Token], p: usize) -> bool {
+    let p = skip_owner(text, tokens, p);
+    word(text, tokens, p).is_some_and(|w| {
+        let w = lexicon::lc(w);
+        lexicon::looks_plural(&w) && !lexicon::is_stop(&w)
+    })
+}
+
+/// "the 200m freestyle", "the 400m": a race's name.
+fn is_event_name(text: &str, tokens: &[Token], i: usize) -> bool {
+    let next = word(text, tokens, i + 1).map(lexicon::lc);
+    let the = i > 0 && is_word(text, tokens, i - 1, "the");
+    next.as_deref().is_some_and(lexicon::is_race_event)
+        || (the && next.as_deref().is_none_or(lexicon::is_stop))
 }

@@ -202,7 +202,7 @@ fn numbers_in_names_are_not_quantities() {
 
 #[test]
 fn every_hedge_is_recognised_as_a_start() {
-    for (words, qualifier) in lexicon::HEDGES {
+    for (words, qualifier) in words::HEDGES {
         let text = format!("Officials counted {} 40 boats.", words.join(" "));
         assert_eq!(
             quantities(&text),
@@ -303,4 +303,177 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn reads_ages_result_times_mixed_numbers_and_shared_units() {
+    let cases: &[(&str, Vec<Reading>)] = &[
+        (
+            "The incumbent took 48,112 votes to the challenger's 47,950.",
+            vec![
+                q(48112.0, Some("votes"), "exact"),
+                q(47950.0, Some("votes"), "exact"),
+            ],
+        ),
+        (
+            "The county opened 31 schools, up from 12 last year.",
+            vec![
+                q(31.0, Some("schools"), "exact"),
+                q(12.0, Some("schools"), "exact"),
+            ],
+        ),
+        (
+            "The shelling killed 23 civilians and wounded dozens more.",
+            vec![
+                q(23.0, Some("civilians"), "exact"),
+                q(12.0, Some("civilians"), "approx"),
+            ],
+        ),
+        (
+            "Ms Adeyemi, 52, said the clinic had closed.",
+            vec![q(52.0, Some("years"), "exact")],
+        ),
+        (
+            "Police stopped a 67-year-old driver aged 16 in spirit.",
+            vec![q(67.0, Some("years"), "exact"), q(16.0, Some("years"), "exact")],
+        ),
+        (
+            "The vaccine is offered to children under five.",
+            vec![q(5.0, Some("years"), "less_than")],
+        ),
+        (
+            "Kiprono won in 2:05:41 after running a 3:58 mile split.",
+            vec![
+                q(7541.0, Some("seconds"), "exact"),
+                q(238.0, Some("seconds"), "exact"),
+            ],
+        ),
+        ("The council meets at 10:30 on Tuesday.", vec![]),
+        (
+            "The queue lasted two and a half hours for one and a half million people.",
+            vec![q(2.5, Some("hours"), "exact"), q(1.5e6, Some("people"), "exact")],
+        ),
+        (
+            "Okafor, a father of four, was fined.",
+            vec![q(4.0, Some("children"), "exact")],
+        ),
+        (
+            "The board has 430 vacant nursing posts and 14 emergency departments open.",
+            vec![
+                q(430.0, Some("posts"), "exact"),
+                q(14.0, Some("departments"), "exact"),
+            ],
+        ),
+        (
+            "Researchers followed 41,950 people aged 40 to 69 for one week.",
+            vec![
+                q(41950.0, Some("people"), "exact"),
+                q(40.0, Some("years"), "exact"),
+                q(1.0, Some("week"), "exact"),
+            ],
+        ),
+        (
+            "Nine out of ten voters backed it, and anyone aged six months or older can apply.",
+            vec![
+                q(9.0, Some("voters"), "exact"),
+                q(6.0, Some("months"), "at_least"),
+            ],
+        ),
+        ("I took the number 14 bus to read a 2019 analysis.", vec![]),
+        (
+            "Gusts reached 130km/h and 96mm of rain fell, with 40 to 60mm more due.",
+            vec![
+                q(130.0, Some("km/h"), "exact"),
+                q(96.0, Some("mm"), "exact"),
+                q(40.0, Some("mm"), "exact"),
+            ],
+        ),
+        (
+            "Brandt won the 200m freestyle in 1:55.42.",
+            vec![q(115.42, Some("seconds"), "exact")],
+        ),
+        (
+            "Protesters marched in at least four smaller towns during a three-day strike.",
+            vec![q(4.0, Some("towns"), "at_least"), q(3.0, Some("days"), "exact")],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&quantities(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn colour_quotes_are_not_claims_but_reported_events_and_accusations_are() {
+    let text = "“We did not take this lightly,” union general secretary Farida Haddad said. \
+“Our members lost 11% of their pay,” she said. Others were less patient. \
+Protests have been filmed in the regional capital. \
+The gunman was said to be upset that his friend had been drafted. \
+“Foreign agents are paying young men to burn cars,” the governor said.";
+    let claims = extract(text);
+    let got: Vec<(&str, Option<&str>)> = claims
+        .iter()
+        .map(|c| (c.text.as_str(), c.claimant.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "“Our members lost 11% of their pay,” she said.",
+                Some("union general secretary Farida Haddad")
+            ),
+            ("Protests have been filmed in the regional capital.", None),
+            (
+                "The gunman was said to be upset that his friend had been drafted.",
+                None
+            ),
+            (
+                "“Foreign agents are paying young men to burn cars,” the governor said.",
+                Some("the governor")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn finds_the_shortest_span_that_names_the_speaker() {
+    let cases = [
+        (
+            "Porter Dennis Akande, 58, who has worked there for 31 years, said he earned £11.90 an hour.",
+            "Porter Dennis Akande",
+        ),
+        (
+            "The jailed mayor's party, the Civic Front, said 40 people were hurt.",
+            "the Civic Front",
+        ),
+        (
+            "The race raised an estimated £3.1 million, the organisers said.",
+            "the organisers",
+        ),
+        (
+            "“This is the first time we have won here,” said Léa Moreau, the Greens' lead candidate.",
+            "Léa Moreau",
+        ),
+        (
+            "Sales rose 4%, according to figures released by the statistics office on Tuesday.",
+            "the statistics office",
+        ),
+        (
+            "The Vehicle Safety Agency also said it had received 41 reports.",
+            "The Vehicle Safety Agency",
+        ),
+        ("Police have said 12 people were hurt.", "Police"),
+    ];
+    for (text, expected) in cases {
+        let claims = extract(text);
+        assert_eq!(claims.len(), 1, "{text}");
+        assert_eq!(claims[0].claimant.as_deref(), Some(expected), "{text}");
+    }
+}
+
+#[test]
+fn a_quotation_on_its_own_continues_the_speaker_before_it() {
+    let text = "Pike's coach, Elif Demir, said he had trained for six weeks. “He did 14 sessions a week.”";
+    let claims = extract(text);
+    assert_eq!(claims.len(), 2);
+    assert_eq!(claims[1].claimant.as_deref(), Some("Elif Demir"));
 }
