@@ -200,8 +200,11 @@ fn number_of(value: Option<&Value>, field: &str) -> Result<Option<f64>, String> 
             .ok()
             .filter(|n| n.is_finite())
             .map(Some)
-            .ok_or_else(|| format!("{field} must be a number (got {s:?})")),
-        Some(other) => Err(format!("{field} must be a number (got {other})")),
+            .ok_or_else(|| format!("{field} must be a number (got {:?})", shown(s))),
+        Some(other) => Err(format!(
+            "{field} must be a number (got {})",
+            shown(&other.to_string())
+        )),
     }
 }
 
@@ -218,8 +221,21 @@ fn date_of(value: Option<&Value>, field: &str) -> Result<Option<DateTime<Utc>>, 
         return Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
     }
     Err(format!(
-        "{field} must be a date (YYYY-MM-DD) or an RFC 3339 date-time (got {text:?})"
+        "{field} must be a date (YYYY-MM-DD) or an RFC 3339 date-time (got {:?})",
+        shown(&text)
     ))
+}
+
+/// A value quoted back in a refusal, cut short: a refusal names what was
+/// wrong, it does not echo a hostile megabyte.
+fn shown(value: &str) -> String {
+    const SHOWN_MAX: usize = 60;
+    if value.chars().count() <= SHOWN_MAX {
+        value.to_owned()
+    } else {
+        let head: String = value.chars().take(SHOWN_MAX).collect();
+        format!("{head}…")
+    }
 }
 
 fn bounded(value: Option<String>, field: &str, max: usize) -> Result<Option<String>, String> {
@@ -351,6 +367,14 @@ mod tests {
             let err = read_claim_review(&r).unwrap_err();
             assert!(err.contains(words), "{field}: {err}");
         }
+    }
+
+    #[test]
+    fn refusals_do_not_echo_long_values() {
+        let mut r = review();
+        r["datePublished"] = json!("x".repeat(100_000));
+        let err = read_claim_review(&r).unwrap_err();
+        assert!(err.len() < 200, "{}", err.len());
     }
 
     #[test]
