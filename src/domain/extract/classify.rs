@@ -12,6 +12,7 @@ use super::tokens::{self, Token};
 use super::words::{
     BE_VERBS, BIO_OPENINGS, BOILERPLATE, COMPARISON, DAYS, FIRST_PERSON_WORDS, INDEFINITES, MONTHS,
     OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS, RELATIVE_DAYS, SAYING, SCHEDULE_WORDS,
+    VERDICT_VERBS,
 };
 
 /// A claim in byte offsets.
@@ -180,6 +181,7 @@ const SCHEDULE: u16 = 1 << 6;
 const FIRST_PERSON: u16 = 1 << 7;
 const INDEFINITE: u16 = 1 << 8;
 const BE: u16 = 1 << 9;
+const VERDICT: u16 = 1 << 10;
 
 /// The lists a word is on, lower-cased on the stack: every listed word is
 /// short ASCII, so anything else is on none.
@@ -213,6 +215,7 @@ static WORD_CLASSES: LazyLock<HashMap<&'static str, u16, BuildHasherDefault<Fnv>
         (FIRST_PERSON_WORDS, FIRST_PERSON),
         (INDEFINITES, INDEFINITE),
         (BE_VERBS, BE),
+        (VERDICT_VERBS, VERDICT),
     ] {
         for word in list {
             *classes.entry(*word).or_insert(0) |= class;
@@ -282,7 +285,7 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     let opinion = has(OPINION) || OPINION_PHRASES.iter().any(|o| contains_phrase(&lower, o));
 
     let quantities = quantities::find(text, tokens);
-    judged.speaker = if has(REPORTING) || lower.contains("according to") {
+    judged.speaker = if has(REPORTING) || has(VERDICT) || lower.contains("according to") {
         speaker(text, tokens, &classes)
     } else {
         None
@@ -502,7 +505,9 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         let wrote_to = is(i, "wrote") && is(i + 1, "to");
         // "ruled that …", not "ruled the country".
         let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that");
-        classes.get(i).is_some_and(|c| c & REPORTING != 0)
+        classes
+            .get(i)
+            .is_some_and(|c| c & REPORTING != 0 || (c & VERDICT != 0 && verdict_verb(text, tokens, i)))
             && !after_article_or_be
             && !wrote_to
             && !that_missing
@@ -619,6 +624,35 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     None
 }
 
+/// Verbs that give a speaker's figure or verdict without a verb of speech:
+/// "put the cost at £1.2m", "called it an elegant piece of work", "called
+/// the figure conservative" (not "called for", "called the police").
+fn verdict_verb(text: &str, tokens: &[Token], i: usize) -> bool {
+    let lower = |k: usize| {
+        tokens
+            .get(k)
+            .filter(|t| t.is_word())
+            .map(|t| lexicon::lc(t.text(text)))
+    };
+    let Some(w) = lower(i) else { return false };
+    match &*w {
+        "put" | "puts" => (i + 2..(i + 9).min(tokens.len())).any(|k| {
+            lower(k).is_some_and(|a| a == "at")
+                && tokens.get(k + 1).is_some_and(|n| {
+                    lexicon::may_start_quantity(text, n)
+                        && (!n.is_word()
+                            || lexicon::hedge(text, tokens, k + 1).is_some()
+                            || !matches!(&*lexicon::lc(n.text(text)), "a" | "an"))
+                })
+        }),
+        "called" | "calls" => {
+            lower(i + 1).is_some_and(|o| lexicon::is_verdict_object(&o))
+                && !lower(i + 2).is_some_and(|n| lexicon::is_summoned(&n))
+        }
+        _ => false,
+    }
+}
+
 /// A speaker's words: a short run of words (with the dots, apostrophes,
 /// hyphens and ampersands of names), not a pronoun, with no verb "to be".
 fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
@@ -637,6 +671,13 @@ fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
         let w = lexicon::lc(t.text(text));
         lexicon::is_indefinite(&w) || w == "none" || w == "no"
     }) {
+        return false;
+    }
+    // "…, a claim the trust denied": what is disputed, not who speaks.
+    let mut lead = words();
+    if lead.next().is_some_and(|w| matches!(&*w, "a" | "an"))
+        && lead.next().is_some_and(|w| lexicon::is_disputed_thing(&w))
+    {
         return false;
     }
     // A year may describe the speaker: "A 2019 analysis".

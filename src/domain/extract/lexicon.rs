@@ -504,6 +504,21 @@ pub fn is_speech_verb(w: &str) -> bool {
     SPEECH_VERBS.contains(&w)
 }
 
+/// What follows "called" when it gives a verdict: "called it …", "called the rise …".
+pub fn is_verdict_object(w: &str) -> bool {
+    VERDICT_OBJECTS.contains(&w)
+}
+
+/// Nouns after "called the" that make it a summons, not a verdict: "called the police".
+pub fn is_summoned(w: &str) -> bool {
+    SUMMONED.contains(&w)
+}
+
+/// Nouns for what a speaker disputes: "a claim the trust denied".
+pub fn is_disputed_thing(w: &str) -> bool {
+    DISPUTED_THINGS.contains(&w)
+}
+
 pub fn is_relative(w: &str) -> bool {
     RELATIVES.contains(&w)
 }

@@ -143,7 +143,8 @@ const SHARE_REACH_NEAR: usize = 10;
 
 /// A unit written once for two numbers belongs to both: "took 48,112 votes
 /// to the challenger's 47,950", "31 schools, up from 12", "killed 23
-/// civilians and wounded dozens more". A bare number takes the unit of the
+/// civilians and wounded dozens more", "1.6 million policyholders, 420,000
+/// in coastal postcodes". A bare number takes the unit of the
 /// nearest number before it with a noun unit (not a duration or an age),
 /// when the words between or after say the two count the same thing.
 fn share_units(text: &str, tokens: &[Token], found: &mut [(Quantity, usize, usize)]) {
@@ -207,7 +208,15 @@ fn shares_unit(
             && (gap_start..first).rev().take(6).any(|k| {
                 lower(Some(k)).is_some_and(|w| matches!(&*w, "to" | "against" | "than" | "versus"))
             }));
-    ((after || contrast) && gap <= SHARE_REACH)
+    // "1.6 million policyholders, 420,000 in coastal postcodes": a bare number
+    // right after the comma that ends its neighbour, then a place or a pause.
+    let listed = first == gap_start + 1
+        && tokens.get(gap_start).is_some_and(|t| t.is_punct(','))
+        && (matches!(a1, "in" | "on" | "at" | "from" | "across" | "outside" | "inside")
+            || tokens
+                .get(next)
+                .is_some_and(|t| matches!(t.kind, Kind::Punct('.' | ',' | ';'))));
+    ((after || contrast || listed) && gap <= SHARE_REACH)
         || ((conjunction || tally || versus) && gap <= SHARE_REACH_NEAR)
 }
 
@@ -462,9 +471,26 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         // A verb after the noun ends the phrase: "17 offices torched", "councillors spoke";
         // but "430 vacant nursing posts": an -ing word before a plural noun describes it.
         let modifier = lower.ends_with("ing") && next_plural;
+        // "of its total cost": after an owner and one singular modifier, a
+        // word that could be a verb is the noun when no object follows it.
+        let owned_noun = !lower.ends_with("ed")
+            && words.len() == 1
+            && !lexicon::looks_plural(&lexicon::lc(tokens[words[0]].text(text)))
+            && words[0]
+                .checked_sub(1)
+                .and_then(|b| word(text, tokens, b))
+                .is_some_and(|b| {
+                    let b = lexicon::lc(b);
+                    lexicon::is_possessive(&b)
+                        || matches!(&*b, "the" | "its" | "their" | "his" | "her" | "our")
+                })
+            && next_word.as_deref().is_none_or(|n| {
+                lexicon::is_stop(n) && !lexicon::is_determiner(n) && !lexicon::is_possessive(n)
+            });
         if (lexicon::is_verb(&lower) || lexicon::looks_like_participle(&lower))
             && !words.is_empty()
             && !modifier
+            && !owned_noun
         {
             break;
         }
@@ -545,6 +571,20 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             let mut value: f64 = digits.replace(',', "").parse().ok()?;
             let mut next = i + 1;
             let mut suffix_unit = None;
+            if currency.is_none()
+                && let Some((unit, after)) = temperature_unit(text, tokens, i)
+            {
+                if is_minus_sign(tokens, i) {
+                    value = -value;
+                }
+                return Some(Core {
+                    value,
+                    next: after,
+                    fixed_unit: Some(Cow::Borrowed(unit)),
+                    qualifier: None,
+                    fraction: false,
+                });
+            }
             match lexicon::scale_suffix(&suffix) {
                 // "the 200m freestyle", "the 400m": an event's name, not 200 million.
                 Some(_) if suffix == "m" && currency.is_none() && is_event_name(text, tokens, i) => {
@@ -592,6 +632,43 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         Kind::Word if currency.is_none() => word_number(text, tokens, i),
         _ => None,
     }
+}
+
+/// A temperature written onto the number, kept as written: "12C" → "c",
+/// "-3°C" → "°c" (and the same in Fahrenheit). Returns the unit and the index
+/// after it.
+fn temperature_unit(text: &str, tokens: &[Token], i: usize) -> Option<(&'static str, usize)> {
+    let t = tokens.get(i)?;
+    let Kind::Number { suffix_start } = t.kind else {
+        return None;
+    };
+    match &text[suffix_start..t.range.end] {
+        "C" => return Some(("c", i + 1)),
+        "F" => return Some(("f", i + 1)),
+        "" => {}
+        _ => return None,
+    }
+    if !tokens.get(i + 1).is_some_and(|d| d.is_punct('°') && !d.spaced) {
+        return None;
+    }
+    let scale = tokens.get(i + 2).filter(|s| s.is_word() && !s.spaced)?;
+    let unit = match scale.text(text) {
+        "C" => "°c",
+        "F" => "°f",
+        _ => return None,
+    };
+    Some((unit, i + 3))
+}
+
+/// A minus sign glued to the number and standing apart from any word before
+/// it: "-3°C", "fell to −11C" (not "F-35").
+fn is_minus_sign(tokens: &[Token], i: usize) -> bool {
+    let Some(p) = i.checked_sub(1) else {
+        return false;
+    };
+    (tokens[p].is_punct('-') || tokens[p].is_punct('−'))
+        && !tokens[i].spaced
+        && (p == 0 || tokens[p].spaced || !tokens[p - 1].is_word())
 }
 
 fn digits_are_quantity(

@@ -477,3 +477,63 @@ fn a_quotation_on_its_own_continues_the_speaker_before_it() {
     assert_eq!(claims.len(), 2);
     assert_eq!(claims[1].claimant.as_deref(), Some("Elif Demir"));
 }
+
+#[test]
+fn verdicts_name_their_speaker_and_disputed_claims_do_not() {
+    let cases = [
+        (
+            "Its chief executive, Colin Marsh, put the cost of the disruption at £1.2m so far.",
+            Some("Colin Marsh"),
+        ),
+        (
+            "Analysts at Corran Securities put the cost of that review at up to £25m.",
+            Some("Analysts at Corran Securities"),
+        ),
+        (
+            "Its regional chair, Gordon Blair, called the figure conservative after 40 lambs died.",
+            Some("Gordon Blair"),
+        ),
+        ("The mayor called the police after 40 people were hurt.", None),
+        (
+            "Staff were offered double pay to cross 12 picket lines, a claim the trust denied.",
+            None,
+        ),
+    ];
+    for (text, expected) in cases {
+        let claims = extract(text);
+        assert_eq!(claims.len(), 1, "{text}");
+        assert_eq!(claims[0].claimant.as_deref(), expected, "{text}");
+    }
+}
+
+#[test]
+fn reads_temperatures_listed_shares_and_owned_nouns() {
+    let cases: &[(&str, Vec<Reading>)] = &[
+        (
+            "Temperatures fell to -11°C overnight.",
+            vec![q(-11.0, Some("°c"), "exact")],
+        ),
+        (
+            "Highs of 7C are expected, against 9F.",
+            vec![q(7.0, Some("c"), "exact"), q(9.0, Some("f"), "exact")],
+        ),
+        (
+            "The insurer has 1.6 million policyholders, 420,000 in coastal postcodes.",
+            vec![
+                q(1.6e6, Some("policyholders"), "exact"),
+                q(420000.0, Some("policyholders"), "exact"),
+            ],
+        ),
+        (
+            "Fuel made up more than a quarter of its total cost.",
+            vec![q(0.25, Some("cost"), "more_than")],
+        ),
+        (
+            "The F-35 flew 40 sorties.",
+            vec![q(40.0, Some("sorties"), "exact")],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&quantities(text), expected, "{text}");
+    }
+}

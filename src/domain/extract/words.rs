@@ -917,6 +917,42 @@ pub(super) const SPEECH_VERBS: &[&str] = &[
     "said", "says", "told", "added", "warned", "insisted", "argued", "claimed", "stated", "noted", "stressed",
 ];
 
+/// Verbs that give a speaker's figure or verdict: "put the cost at £1.2m",
+/// "called it a disgrace" (see `verdict_verb`).
+pub(super) const VERDICT_VERBS: &[&str] = &["put", "puts", "called", "calls"];
+
+/// Objects of "called" when it gives a verdict: "called it", "called the figure".
+pub(super) const VERDICT_OBJECTS: &[&str] =
+    &["it", "this", "that", "them", "the", "his", "her", "its", "their"];
+
+/// Nouns after "called the" that make it a summons or a decision.
+pub(super) const SUMMONED: &[&str] = &[
+    "police",
+    "election",
+    "elections",
+    "meeting",
+    "vote",
+    "strike",
+    "ambulance",
+    "army",
+    "shots",
+    "plays",
+    "off",
+];
+
+/// Nouns for a statement someone disputes: "a claim the trust denied".
+pub(super) const DISPUTED_THINGS: &[&str] = &[
+    "claim",
+    "charge",
+    "allegation",
+    "accusation",
+    "suggestion",
+    "figure",
+    "version",
+    "characterisation",
+    "characterization",
+];
+
 /// Relative words after which a clause names its own speaker.
 pub(super) const RELATIVES: &[&str] = &["who", "which", "whom"];
 
