@@ -505,12 +505,19 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         let wrote_to = is(i, "wrote") && is(i + 1, "to");
         // "ruled that …", not "ruled the country".
         let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that");
+        // "Hospitals admitted 63 people", "teams found about 2,000 people":
+        // a count as the object is what was done, not what was said.
+        let counted_object = lower(i).is_some_and(|w| lexicon::is_count_taking(&w))
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| lexicon::may_start_quantity(text, n));
         classes
             .get(i)
             .is_some_and(|c| c & REPORTING != 0 || (c & VERDICT != 0 && verdict_verb(text, tokens, i)))
             && !after_article_or_be
             && !wrote_to
             && !that_missing
+            && !counted_object
     };
     // "The agency also said", "Police have said": the speaker without its
     // adverbs and auxiliaries.
@@ -528,10 +535,23 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     let verbs: Vec<usize> = (0..tokens.len()).filter(|&i| saying(i)).collect();
     let start = tokens.iter().position(|t| t.is_word()).unwrap_or(0);
 
-    // "The ministry said …", "She said …", "Ms. Várez disputed that and said …".
+    // "Vineyards expect their best vintage …, the cooperative said.": a
+    // closing "…, X said." names the speaker over a weaker verb before it.
+    let closing_said = verbs.iter().skip(1).any(|&v| {
+        lower(v).is_some_and(|w| matches!(&*w, "said" | "says"))
+            && tokens.get(v + 1).is_none_or(|n| !n.is_word())
+            && (v.saturating_sub(MAX_CLAIMANT_TOKENS + 1)..v).any(|k| tokens[k].is_punct(','))
+    }) && verbs
+        .first()
+        .and_then(|&v| lower(v))
+        .is_some_and(|w| !matches!(&*w, "said" | "says" | "told" | "tells"));
+    // "The ministry said …", "She said …", "Ms. Várez disputed that and said …";
+    // after a semicolon a clause may open in lower case: "…; the United Nations said …".
     if let Some(&verb) = verbs.first()
         && verb > start
-        && tokens[start].text(text).starts_with(char::is_uppercase)
+        && !closing_said
+        && (tokens[start].text(text).starts_with(char::is_uppercase)
+            || lower(start).is_some_and(|w| w == "the"))
     {
         if pronoun(start, verb) {
             return Some(Speaker::Pronoun);

@@ -560,6 +560,22 @@ pub fn is_race_event(w: &str) -> bool {
     RACE_EVENTS.contains(&w)
 }
 
+/// Verbs of speech that, with a count as the object, report an action:
+/// "admitted 63 people", "found about 2,000 people".
+pub fn is_count_taking(w: &str) -> bool {
+    matches!(w, "admitted" | "admits" | "found")
+}
+
+/// Auxiliaries and verbs a lone fraction may lead into a clause with:
+/// "two-thirds had delayed", "half said", "a third were".
+pub fn is_share_verb(w: &str) -> bool {
+    is_be_verb(w)
+        || matches!(
+            w,
+            "had" | "have" | "has" | "said" | "say" | "would" | "could" | "did"
+        )
+}
+
 pub fn needs_that(w: &str) -> bool {
     NEEDS_THAT.contains(&w)
 }

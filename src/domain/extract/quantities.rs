@@ -187,8 +187,8 @@ fn shares_unit(
     let after = lexicon::is_share_after(a1)
         || (matches!(a1, "a" | "an" | "per") && lexicon::is_rate_period(a2))
         || (a1 == "of" && matches!(a2, "them" | "those" | "whom"));
-    // "up from 12", "compared with 2,650", "not 430".
-    let contrast = lexicon::is_share_contrast(p2, p1);
+    // "up from 12", "compared with 2,650", "not 430"; "63 people, of whom nine".
+    let contrast = lexicon::is_share_contrast(p2, p1) || (p2 == "of" && matches!(p1, "whom" | "which"));
     // "started and 30,870 finished", "but lost four", "having taken 27,440", "slipped to 15".
     let gap_words = || {
         (gap_start..first)
@@ -306,6 +306,16 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
             unit = Some(u);
             end = tokens[next - 1].range.end;
             k = next;
+        } else if is_word(text, tokens, k, "of")
+            && word(text, tokens, k + 1).is_some_and(|w| matches!(&*lexicon::lc(w), "them" | "those"))
+            && let Some(noun) = word(text, tokens, k + 2)
+                .map(lexicon::lc)
+                .filter(|w| lexicon::looks_plural(w) && !lexicon::is_stop(w) && !lexicon::is_verb(w))
+        {
+            // "dozens injured, 14 of them children": the unit is the noun after "them".
+            unit = Some(noun.into_owned());
+            end = tokens[k + 2].range.end;
+            k += 3;
         } else if core.fraction
             || core.qualifier.is_some()
             || of.is_some()
@@ -349,7 +359,15 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
         end = tokens[k + 1].range.end;
         k += 2;
     }
-    let bare = unit.is_none() && of.is_none() && !core.fraction;
+    // "half of the growers had cut spending and two-thirds had delayed …": a
+    // fraction with nothing after it is a share of a unit written before it
+    // (not "a third less than last year", "two-thirds of it").
+    let lone_fraction = core.fraction
+        && word(text, tokens, k).is_some_and(|w| {
+            let w = lexicon::lc(w);
+            w != "of" && !lexicon::is_share_after(&w) && lexicon::is_share_verb(&w)
+        });
+    let bare = unit.is_none() && of.is_none() && (!core.fraction || lone_fraction);
     let q = Quantity {
         value: core.value,
         value_max,
@@ -803,8 +821,14 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             .is_some_and(|w| {
                 matches!(&*lexicon::lc(w), "by" | "than") || lexicon::hedge_word(&lexicon::lc(w)).is_some()
             });
-        let share =
-            after.as_deref() == Some("of") || (hedged && after.as_deref().is_none_or(lexicon::is_stop));
+        // "a third less than last year", "a quarter more": a share by comparison.
+        let compared = after
+            .as_deref()
+            .is_some_and(|a| matches!(a, "less" | "more" | "fewer"))
+            && is_word(text, tokens, i + 3, "than");
+        let share = after.as_deref() == Some("of")
+            || compared
+            || (hedged && after.as_deref().is_none_or(lexicon::is_stop));
         if let Some(f) = lexicon::fraction_word(&next).filter(|_| share) {
             return Some(Core {
                 fraction: true,
@@ -814,6 +838,16 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         return None;
     }
     if w == "half" {
+        // "half a billion euros", "half a million": the scale halved.
+        if matches!(
+            word(text, tokens, i + 1).map(lexicon::lc).as_deref(),
+            Some("a" | "an")
+        ) && let Some(scale) = word(text, tokens, i + 2)
+            .and_then(|n| lexicon::scale_word(&lexicon::lc(n)))
+            .filter(|s| *s >= 1000.0)
+        {
+            return Some(core(0.5 * scale, i + 3));
+        }
         let shared = ["of", "the", "a", "an", "their", "its"]
             .iter()
             .any(|n| is_word(text, tokens, i + 1, n));

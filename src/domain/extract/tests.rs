@@ -166,6 +166,16 @@ fn finds_claimants() {
         claimant("Unemployment rose to 5%, the ministry said.").as_deref(),
         Some("the ministry")
     );
+    // A count as the object of "admitted" or "found" is an action, not speech.
+    assert_eq!(
+        claimant("Hospitals in the region admitted 63 people overnight.").as_deref(),
+        None
+    );
+    // A closing "…, X said." wins over a weaker verb before it.
+    assert_eq!(
+        claimant("Vineyards expect their best vintage in years, the growers' cooperative said.").as_deref(),
+        Some("the growers' cooperative")
+    );
     // Named by role and by name: the name is the shortest span.
     assert_eq!(
         claimant("The opposition spokesperson, Maria Lindqvist, said the bridge cost 40 million euros.")
@@ -349,6 +359,27 @@ fn reads_ages_result_times_mixed_numbers_and_shared_units() {
             ],
         ),
         ("The council meets at 10:30 on Tuesday.", vec![]),
+        (
+            "Hospitals admitted 63 people, of whom nine were hurt, and dozens were injured, 14 of them children.",
+            vec![
+                q(63.0, Some("people"), "exact"),
+                q(9.0, Some("people"), "exact"),
+                q(12.0, Some("people"), "approx"),
+                q(14.0, Some("children"), "exact"),
+            ],
+        ),
+        (
+            "Half of the 60 growers had cut spending and two-thirds had delayed buying machinery.",
+            vec![
+                q(0.5, Some("growers"), "exact"),
+                q(60.0, Some("growers"), "exact"),
+                q(2.0 / 3.0, Some("growers"), "exact"),
+            ],
+        ),
+        (
+            "Growers will harvest a third less than last year, and insurers paid nearly half a billion euros.",
+            vec![q(1.0 / 3.0, None, "exact"), q(5e8, Some("eur"), "approx")],
+        ),
         (
             "The queue lasted two and a half hours for one and a half million people.",
             vec![q(2.5, Some("hours"), "exact"), q(1.5e6, Some("people"), "exact")],
