@@ -561,9 +561,9 @@ pub fn is_race_event(w: &str) -> bool {
 }
 
 /// Verbs of speech that, with a count as the object, report an action:
-/// "admitted 63 people", "found about 2,000 people".
+/// "admitted 63 people", "found about 2,000 people", "have conceded 58 goals".
 pub fn is_count_taking(w: &str) -> bool {
-    matches!(w, "admitted" | "admits" | "found")
+    matches!(w, "admitted" | "admits" | "found" | "conceded" | "concedes")
 }
 
 /// Auxiliaries and verbs a lone fraction may lead into a clause with:

@@ -411,8 +411,8 @@ fn unit_after(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)>
     if lower == "per" && is_word(text, tokens, k + 1, "cent") {
         return Some(("percent".into(), k + 2));
     }
-    if lower == "percentage" && is_word(text, tokens, k + 1, "points") {
-        return Some(("percentage points".into(), k + 2));
+    if (lower == "percentage" || lower == "basis") && is_word(text, tokens, k + 1, "points") {
+        return Some((format!("{lower} points"), k + 2));
     }
     if let Some(code) = lexicon::currency_word(&lower) {
         return Some((code.into(), k + 1));
@@ -448,6 +448,17 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         }
         let Some(w) = word(text, tokens, p) else { break };
         let lower = lexicon::lc(w);
+        // "one second quicker": after "one", "second" is the unit, not an
+        // ordinal or modifier.
+        if words.is_empty()
+            && lower == "second"
+            && p == k
+            && k.checked_sub(1)
+                .and_then(|b| word(text, tokens, b))
+                .is_some_and(|b| b.eq_ignore_ascii_case("one"))
+        {
+            return Some((lower.into_owned(), p + 1));
+        }
         if words.is_empty() && lexicon::is_skippable_modifier(&lower) && word(text, tokens, p + 1).is_some() {
             p += 1;
             continue;
@@ -610,6 +621,11 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
                 }
                 Some(scale) => value *= scale,
                 None if suffix.is_empty() => {}
+                // "fell 4.2p to 310p": pence, in pounds sterling.
+                None if suffix == "p" && currency.is_none() => {
+                    value /= 100.0;
+                    suffix_unit = Some(Cow::Borrowed("gbp"));
+                }
                 None => {
                     // "96mm", "130km/h": a unit written onto the number.
                     let unit = lexicon::unit_suffix(&suffix)?;
@@ -750,6 +766,7 @@ fn digits_are_quantity(
         && lexicon::hedge_word(&lexicon::lc(w)).is_none()
         && !lexicon::is_stop(&lexicon::lc(w))
         && (!opens_sentence(tokens, i - 1) || !counts_something(next_word))
+        && !is_score(tokens, i)
     {
         return false;
     }
@@ -769,6 +786,17 @@ fn digits_are_quantity(
         }
     }
     true
+}
+
+/// Whether the number at token `i` opens a score such as "27-19" or "3–1":
+/// "beat Fenwick 27-19" is a result, not a number in a name.
+fn is_score(tokens: &[Token], i: usize) -> bool {
+    let dash = tokens
+        .get(i + 1)
+        .is_some_and(|d| (d.is_punct('-') || d.is_punct('–')) && !d.spaced);
+    dash && tokens
+        .get(i + 2)
+        .is_some_and(|n| matches!(n.kind, Kind::Number { .. }) && !n.spaced)
 }
 
 /// Whether token `i` is the first word of its sentence (possibly after an
@@ -914,7 +942,25 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
     let one_period = i > 0
         && word(text, tokens, i - 1).is_some_and(|w| lexicon::is_duration_preposition(&lexicon::lc(w)))
         && word(text, tokens, next).is_some_and(|w| lexicon::is_time_unit(&lexicon::plural(&lexicon::lc(w))));
-    if value == 1.0 && !one_period {
+    // "one point clear", "one person died", "one second quicker": a count
+    // of a singular measured or counted noun.
+    let one_counted = word(text, tokens, next).is_some_and(|w| {
+        matches!(
+            w,
+            "point"
+                | "goal"
+                | "try"
+                | "person"
+                | "child"
+                | "seat"
+                | "vote"
+                | "percent"
+                | "second"
+                | "minute"
+                | "hour"
+        )
+    });
+    if value == 1.0 && !one_period && !one_counted {
         // "one" is far more often a pronoun than a count; keep it only in
         // proportions: "one in five", "one of the 12".
         let mut p = i + 1;

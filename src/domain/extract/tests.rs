@@ -568,3 +568,40 @@ fn reads_temperatures_listed_shares_and_owned_nouns() {
         assert_eq!(&quantities(text), expected, "{text}");
     }
 }
+
+#[test]
+fn reads_scores_pence_basis_points_and_single_counts() {
+    let cases: &[(&str, Vec<Reading>)] = &[
+        (
+            "Easton Park beat Fenwick 27-19 on Saturday.",
+            vec![q(27.0, None, "exact"), q(19.0, None, "exact")],
+        ),
+        (
+            "Shares in the grocer fell 4.2p on Thursday.",
+            vec![q(0.042, Some("gbp"), "exact")],
+        ),
+        (
+            "Markets price in a cut of 25 basis points in February.",
+            vec![q(25.0, Some("basis points"), "exact")],
+        ),
+        (
+            "The side finished one point clear of their rivals.",
+            vec![q(1.0, Some("point"), "exact")],
+        ),
+        (
+            "Her fastest lap was almost one second quicker than the record.",
+            vec![q(1.0, Some("second"), "approx")],
+        ),
+        ("A penalty on lap 44 cost him the race.", vec![]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&quantities(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn goals_conceded_are_not_speech() {
+    let claims = extract("Marlow have conceded 58 goals, more than any other side in the division.");
+    assert_eq!(claims.len(), 1);
+    assert!(claims[0].claimant.is_none());
+}

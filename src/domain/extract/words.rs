@@ -1059,7 +1059,7 @@ pub(super) const IRREGULAR_PLURALS: &[&str] = &[
 pub(super) const NAME_NUMBER_PREFIXES: &[&str] = &[
     "number", "route", "ward", "platform", "gate", "flight", "bus", "chapter", "section", "article", "room",
     "line", "highway", "junction", "terminal", "pier", "berth", "level", "grade", "stage", "category",
-    "phase",
+    "phase", "lap",
 ];
 
 /// Words before "one week", "one year" that make "one" a duration.
