@@ -36,12 +36,6 @@ impl ImportReport {
     }
 }
 
-/// Reads the ClaimReviews of one element of a document (`index` is its
-/// position, `pointer` its JSON Pointer).
-pub fn read(index: usize, pointer: &str, element: &Value) -> Vec<Element> {
-    factcheck::read_element(index, pointer, element)
-}
-
 /// Imports a whole document (a `DataFeed`, an array, or one ClaimReview) in
 /// one transaction: valid elements are kept, invalid ones reported.
 pub async fn import_document(db: &DatabaseConnection, document: &Value) -> StoreResult<ImportReport> {
@@ -49,7 +43,7 @@ pub async fn import_document(db: &DatabaseConnection, document: &Value) -> Store
     let read: Vec<Element> = elements
         .iter()
         .enumerate()
-        .flat_map(|(i, (pointer, element))| read(i, pointer, element))
+        .flat_map(|(i, (pointer, element))| factcheck::read_element(i, pointer, element))
         .collect();
     import(db, read).await
 }
@@ -137,7 +131,7 @@ pub async fn import_file(db: &DatabaseConnection, path: &std::path::Path) -> Res
     let mut report = ImportReport::default();
     let mut batch: Vec<Element> = Vec::new();
     while let Some((index, pointer, element)) = receiver.recv().await {
-        batch.extend(read(index, &pointer, &element));
+        batch.extend(factcheck::read_element(index, &pointer, &element));
         if batch.len() >= FILE_BATCH {
             report.add(
                 import(db, std::mem::take(&mut batch))

@@ -16,7 +16,7 @@ use crate::domain::history::{ClaimLinkChange, EventData};
 use crate::domain::ids::{ClaimId, FactCheckId, UserId};
 use crate::domain::link::{self, Group, Link, Pair, Relation};
 use crate::domain::page::now;
-use crate::domain::similarity::{Fingerprint, RELEVANT, SAME_REVIEWED, Similarity};
+use crate::domain::similarity::{Fingerprint, RELEVANT, SAME_REVIEWED, Similarity, TermCounts};
 
 use super::events::record;
 
@@ -28,10 +28,10 @@ const REPEATS_KEPT: usize = 10;
 /// at least `RELEVANT`, best first (ties by `id`).
 async fn rank<T, K: Ord>(
     conn: &impl ConnectionTrait,
-    mut counts: crate::domain::similarity::TermCounts,
+    mut counts: TermCounts,
     found: Vec<T>,
     prints: &[Fingerprint],
-    compare: impl Fn(&Fingerprint, &crate::domain::similarity::TermCounts) -> Similarity,
+    compare: impl Fn(&Fingerprint, &TermCounts) -> Similarity,
     id: impl Fn(&T) -> K,
 ) -> StoreResult<Vec<(T, Similarity)>> {
     let unknown: BTreeSet<&String> = prints
@@ -62,8 +62,8 @@ async fn scored(
     conn: &impl ConnectionTrait,
     claim: &Claim,
     print: &Fingerprint,
+    counts: TermCounts,
 ) -> StoreResult<Vec<(Claim, Similarity)>> {
-    let counts = tracking::term_counts(conn, &print.terms).await?;
     let ids = tracking::candidates(conn, claim.id, claim.article_id, print, &counts).await?;
     let found = claims::in_order(conn, &ids, false).await?;
     let prints: Vec<Fingerprint> = found.iter().map(Fingerprint::of_claim).collect();
@@ -90,8 +90,8 @@ fn verified(claim: &Claim, score: f64) -> Option<VerifiedMatch> {
 async fn external(
     conn: &impl ConnectionTrait,
     print: &Fingerprint,
+    counts: TermCounts,
 ) -> StoreResult<Vec<(FactCheck, Similarity)>> {
-    let counts = tracking::term_counts(conn, &print.terms).await?;
     let found = fact_checks::candidates(conn, print, &counts).await?;
     let prints: Vec<Fingerprint> = found.iter().map(reviewed_print).collect();
     rank(
@@ -123,7 +123,9 @@ async fn remember_repeats(
     claim: &mut Claim,
     print: &Fingerprint,
 ) -> StoreResult<()> {
-    let repeats: Vec<(Claim, Similarity)> = scored(conn, claim, print)
+    // Term rarity is read once for both kinds of repeat.
+    let counts = tracking::term_counts(conn, &print.terms).await?;
+    let repeats: Vec<(Claim, Similarity)> = scored(conn, claim, print, counts.clone())
         .await?
         .into_iter()
         .filter(|(_, s)| s.same_claim())
@@ -131,7 +133,7 @@ async fn remember_repeats(
         .collect();
     let pairs: Vec<(ClaimId, f64)> = repeats.iter().map(|(c, s)| (c.id, s.score)).collect();
     tracking::store_matches(conn, claim.id, &pairs).await?;
-    let externals: Vec<(FactCheck, Similarity)> = external(conn, print)
+    let externals: Vec<(FactCheck, Similarity)> = external(conn, print, counts)
         .await?
         .into_iter()
         .filter(|(_, s)| s.score >= SAME_REVIEWED)
@@ -341,12 +343,13 @@ pub async fn similar(
         .pop()
         .ok_or(DomainError::NotFound("claim"))?;
     let print = Fingerprint::of_claim(&claim);
-    let mut found: Vec<(Resemblance, Similarity)> = scored(db, &claim, &print)
+    let counts = tracking::term_counts(db, &print.terms).await?;
+    let mut found: Vec<(Resemblance, Similarity)> = scored(db, &claim, &print, counts.clone())
         .await?
         .into_iter()
         .map(|(c, s)| (Resemblance::Claim(Box::new(c)), s))
         .chain(
-            external(db, &print)
+            external(db, &print, counts)
                 .await?
                 .into_iter()
                 .map(|(f, s)| (Resemblance::External(Box::new(f)), s)),
