@@ -126,7 +126,11 @@ fn matching(backend: sea_orm::DbBackend, query: &SearchQuery) -> sea_orm::sea_qu
     let words = query.words().join(" ");
     match backend {
         sea_orm::DbBackend::Postgres => {
-            Expr::cust_with_values("fact_checks.search @@ plainto_tsquery('english', $1)", [words])
+            let mut sql = super::Sql::new(backend);
+            sql.push("fact_checks.search @@ plainto_tsquery('english', ")
+                .search_words(&words)
+                .push(")");
+            Expr::cust(sql.text)
         }
         _ => Expr::cust_with_values(
             "fact_checks.rowid IN (SELECT rowid FROM fact_checks_fts WHERE fact_checks_fts MATCH ?)",
@@ -185,7 +189,7 @@ pub async fn candidates(
         sql.push("SELECT id FROM (");
         if sql.postgres() {
             sql.push("SELECT f.id FROM fact_checks f WHERE f.search @@ to_tsquery('english', ")
-                .bind(format!("{word}:A"))
+                .search_words(&format!("{word}:A"))
                 .push(")");
         } else {
             sql.push(

@@ -33,6 +33,45 @@ use sea_orm::{
 use crate::domain::DomainError;
 use crate::domain::page::{Cursor, Limit};
 
+/// Turns on SQLite's query planner stability guarantee for a new connection.
+///
+/// Without it SQLite (3.50) lets some plans depend on a bound value, and
+/// marks the statement to be prepared again whenever that value is bound
+/// anew. Every `LIMIT ?` is such a value (sea-orm binds one for `.one()` and
+/// for every page), so the cached prepared statement was parsed and planned
+/// again on every run: on `GET /claims/{id}` each request re-prepared its
+/// statement, and the parser and planner were the largest part of SQLite's
+/// time in a profile. With the guarantee, a plan never depends on bound
+/// values and the statement cache does its work. Nothing here relied on a
+/// value-dependent plan (no `LIKE ?` on an index; text search is FTS5).
+fn stable_plans(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+    _: sea_orm::sqlx::pool::PoolConnectionMetadata,
+) -> futures_util::future::BoxFuture<'_, Result<(), sea_orm::sqlx::Error>> {
+    Box::pin(async move {
+        let mut handle = conn.lock_handle().await?;
+        let db = handle.as_raw_handle().as_ptr();
+        // SAFETY: `lock_handle` keeps the connection's worker thread off the
+        // handle for this call, and SQLITE_DBCONFIG_ENABLE_QPSG takes an
+        // int (1: on) and an optional int pointer for the new setting.
+        let rc = unsafe {
+            libsqlite3_sys::sqlite3_db_config(
+                db,
+                libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+                1 as std::ffi::c_int,
+                std::ptr::null_mut::<std::ffi::c_int>(),
+            )
+        };
+        if rc == libsqlite3_sys::SQLITE_OK {
+            Ok(())
+        } else {
+            Err(sea_orm::sqlx::Error::Configuration(
+                format!("SQLite refused the query planner stability guarantee (code {rc})").into(),
+            ))
+        }
+    })
+}
+
 /// A failed store operation: either a rule the data broke (reported to the
 /// client) or a database fault (logged, never shown).
 #[derive(Debug, thiserror::Error)]
@@ -116,21 +155,25 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .connect_timeout(Duration::from_secs(5))
         .test_before_acquire_if_idle_for(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
-        options.max_connections(8).map_sqlx_sqlite_opts(|o| {
-            o.create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
-        });
-    } else {
-        // The best plan for a full-text query depends on how common its
-        // words are. A generic plan, which PostgreSQL may settle on for a
-        // prepared statement after five runs, would read a rare word's
-        // claims by scanning the table; plan each run with its values.
         options
-            .max_connections(32)
-            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
+            .max_connections(8)
+            .map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            })
+            .map_sqlx_sqlite_pool_opts(|o| o.after_connect(stable_plans));
+    } else {
+        // Prepared statements keep PostgreSQL's default plan caching: after
+        // five runs it may reuse a generic plan, which saves planning on
+        // every run (half of PostgreSQL's time on `GET /claims/{id}` when
+        // every run was planned anew). Full-text queries, whose best plan
+        // depends on how common their words are, write their words into
+        // the statement instead (`Sql::search_words`), so they are always
+        // planned with them.
+        options.max_connections(32);
     }
     let mut db = Database::connect(options).await?;
     // Every statement's time and failures, for the metrics (a no-op until
@@ -300,6 +343,23 @@ impl Sql {
         self
     }
 
+    /// Appends `words` as a string literal written into the statement, not
+    /// bound: for PostgreSQL full-text queries, whose plan must see the
+    /// words (a generic plan, made without them, would read a rare word's
+    /// rows by scanning the table). Only letters, digits, spaces and `:`
+    /// (for `word:A`) are kept, so the literal needs no escaping under any
+    /// server setting; search words hold nothing else.
+    fn search_words(&mut self, words: &str) -> &mut Self {
+        let kept: String = words
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == ':')
+            .collect();
+        self.text.push('\'');
+        self.text.push_str(&kept);
+        self.text.push('\'');
+        self
+    }
+
     /// Appends `(?, ?, ...)` bound to `values`.
     fn bind_list<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
         self.push("(");
@@ -346,5 +406,23 @@ impl Sql {
             ))
             .await?;
         Ok(result.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_words_are_written_in_with_nothing_that_could_end_the_literal() {
+        let mut sql = Sql::new(DbBackend::Postgres);
+        sql.push("to_tsquery('english', ")
+            .search_words("kyiv's x'); DROP TABLE claims; --\\ épée:A")
+            .push(")");
+        assert_eq!(
+            sql.text,
+            "to_tsquery('english', 'kyivs x DROP TABLE claims  épée:A')"
+        );
+        assert!(sql.values.is_empty());
     }
 }

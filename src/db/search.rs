@@ -29,7 +29,11 @@ pub(super) fn claims_matching(backend: DbBackend, query: &SearchQuery) -> Simple
     let words = query.words().join(" ");
     match backend {
         DbBackend::Postgres => {
-            Expr::cust_with_values("claims.search @@ plainto_tsquery('english', $1)", [words])
+            let mut sql = Sql::new(backend);
+            sql.push("claims.search @@ plainto_tsquery('english', ")
+                .search_words(&words)
+                .push(")");
+            Expr::cust(sql.text)
         }
         _ => Expr::cust_with_values(
             "claims.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)",
@@ -140,12 +144,12 @@ fn ranked_matches(backend: DbBackend, searched: &Searched, query: &SearchQuery) 
         // common its words are.
         let words = query.words().join(" ");
         sql.push("SELECT id, rank FROM (SELECT n.id, ts_rank(n.search, plainto_tsquery('english', ")
-            .bind(words.clone())
+            .search_words(&words)
             .push(&format!(
                 "))::float8 AS rank FROM (SELECT t.id, t.search FROM {table} t \
                  WHERE t.search @@ plainto_tsquery('english', "
             ))
-            .bind(words)
+            .search_words(&words)
             .push(")");
     } else {
         sql.push(&format!(

@@ -128,7 +128,7 @@ pub async fn candidates(
         sql.push(&format!("SELECT id, {i} AS src FROM ("));
         if sql.postgres() {
             sql.push("SELECT c.id FROM claims c WHERE c.search @@ to_tsquery('english', ")
-                .bind(format!("{word}:A"))
+                .search_words(&format!("{word}:A"))
                 .push(")");
         } else {
             sql.push(
