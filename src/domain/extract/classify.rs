@@ -92,13 +92,17 @@ pub fn claims(text: &str) -> Vec<Found> {
                     .filter(|(_, at)| index - at <= PRONOUN_REACH)
                     .map(|(r, _)| r),
                 // "“He did 14 sessions a week.”": a quotation standing on its own
-                // goes on in the voice of the speaker just before it.
+                // names nobody, and the guide names a claimant only when the
+                // sentence says so (round 9; rounds 4–8 gave it the speaker of
+                // the sentence before). A "she said" after it still reaches back
+                // to the speaker it continues.
                 None if judged.quote_only => {
-                    let continued = recent.filter(|(_, at)| index - at == 1).map(|(r, _)| r);
-                    if let Some(r) = continued {
+                    if let Some((r, at)) = recent
+                        && index - at == 1
+                    {
                         recent = Some((r, index));
                     }
-                    continued
+                    None
                 }
                 None => {
                     if let Some(subject) = judged.subject {

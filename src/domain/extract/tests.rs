@@ -502,11 +502,13 @@ fn finds_the_shortest_span_that_names_the_speaker() {
 }
 
 #[test]
-fn a_quotation_on_its_own_continues_the_speaker_before_it() {
-    let text = "Pike's coach, Elif Demir, said he had trained for six weeks. “He did 14 sessions a week.”";
+fn a_quotation_on_its_own_names_no_claimant() {
+    let text = "Pike's coach, Elif Demir, said he had trained for six weeks. “He did 14 sessions a week.” \
+                “It showed in the final 50 metres,” she said.";
     let claims = extract(text);
-    assert_eq!(claims.len(), 2);
-    assert_eq!(claims[1].claimant.as_deref(), Some("Elif Demir"));
+    assert_eq!(claims.len(), 3);
+    assert_eq!(claims[1].claimant, None);
+    assert_eq!(claims[2].claimant.as_deref(), Some("Elif Demir"));
 }
 
 #[test]
