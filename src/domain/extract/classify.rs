@@ -597,6 +597,9 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
                 (start + 1..verb).find(|&k| lower(k).is_some_and(|w| lexicon::is_post_modifier(&w)))
             && phrase_ok(start, p)
             && !(start + 1..p).any(|k| lower(k).is_some_and(|w| lexicon::is_finite_verb(&w)))
+            // "Shares in Kestrel Foods fell 4.2p … after the grocer warned that":
+            // a subject with its own past-tense verb is a clause, not a speaker.
+            && !(p..verb).any(|k| classes[k] & PAST != 0)
         {
             return span(start, p).map(Speaker::Named);
         }

@@ -910,7 +910,7 @@ pub(super) const WITNESS_PARTICIPLES: &[&str] = &[
 ];
 
 /// Words that put an event on a calendar: "is due on Monday", "will meet on June 12".
-pub(super) const SCHEDULE_WORDS: &[&str] = &["due", "expected", "scheduled", "sworn"];
+pub(super) const SCHEDULE_WORDS: &[&str] = &["due", "expected", "scheduled", "sworn", "will"];
 
 /// Verbs of speech proper (not "reported sales", "found that").
 pub(super) const SPEECH_VERBS: &[&str] = &[
