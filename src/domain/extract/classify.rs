@@ -652,7 +652,8 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         let mut from = (b + 1..verb)
             .rev()
             .find(|&k| {
-                lower(k).is_some_and(|w| lexicon::is_relative(&w)) && !lexicon::is_acronym(tokens[k].text(text))
+                lower(k).is_some_and(|w| lexicon::is_relative(&w))
+                    && !lexicon::is_acronym(tokens[k].text(text))
             })
             .map_or(b + 1, |k| k + 1);
         while lower(from).is_some_and(|w| lexicon::is_clause_opener(&w)) && from + 1 < verb {
@@ -749,10 +750,21 @@ fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
             .filter(|t| t.is_word() && !lexicon::is_acronym(t.text(text)))
             .map(|t| lexicon::lc(t.text(text)))
     };
-    tokens[a..b].iter().all(|t| {
-        t.is_word() || year(t) || matches!(t.kind, tokens::Kind::Punct('.' | '’' | '\'' | '-' | '&'))
+    // "The UN's World Food Programme (WFP) said": an acronym in brackets.
+    let bracketed = |k: usize| {
+        (tokens[k].is_punct('(') && tokens.get(k + 2).is_some_and(|t| t.is_punct(')')) && k + 2 < b)
+            || (tokens[k].is_punct(')') && k >= a + 2 && tokens[k - 2].is_punct('('))
+    };
+    (a..b).all(|k| {
+        let t = &tokens[k];
+        t.is_word()
+            || year(t)
+            || matches!(t.kind, tokens::Kind::Punct('.' | '’' | '\'' | '-' | '&'))
+            || bracketed(k)
     }) && (words().any(|w| !lexicon::is_stop(&w))
-        || tokens[a..b].iter().any(|t| t.is_word() && lexicon::is_acronym(t.text(text))))
+        || tokens[a..b]
+            .iter()
+            .any(|t| t.is_word() && lexicon::is_acronym(t.text(text))))
         && !plain_words()
             .any(|w| lexicon::is_be_verb(&w) || lexicon::is_pronoun(&w) || matches!(&*w, "this" | "that"))
 }

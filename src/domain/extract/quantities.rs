@@ -69,7 +69,10 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Quantity> {
     // "stealing £1.8 million from residents' savings over six years": "over"
     // after a noun is "during" too (not "for over six years", "women over 50").
     for (q, first, _) in &mut found {
-        let prev = first.checked_sub(1).and_then(|p| word(text, tokens, p)).map(lexicon::lc);
+        let prev = first
+            .checked_sub(1)
+            .and_then(|p| word(text, tokens, p))
+            .map(lexicon::lc);
         if q.qualifier == Qualifier::MoreThan
             && is_word(text, tokens, *first, "over")
             && q.unit.as_deref().is_some_and(lexicon::is_time_unit)
@@ -160,6 +163,10 @@ fn is_age_apposition(text: &str, tokens: &[Token], first: usize, next: usize, q:
 
 /// Most tokens a unit may reach across to a number that shares it.
 const SHARE_REACH: usize = 15;
+/// How many words back from a bare number that closes its clause a
+/// conjunction may join it to its neighbour ("90 beds last week and now we
+/// have 160,"); otherwise only the last two words.
+const CONJUNCTION_REACH_CLOSING: usize = 4;
 /// Closer reach for a number joined to its neighbour only by a conjunction
 /// or a verb of winning and losing.
 const SHARE_REACH_NEAR: usize = 10;
@@ -218,11 +225,20 @@ fn shares_unit(
             .filter_map(|k| word(text, tokens, k))
             .map(lexicon::lc)
     };
-    let conjunction = gap_words()
-        .collect::<Vec<_>>()
+    let gap_list = gap_words().collect::<Vec<_>>();
+    // "We had 90 beds last week and now we have 160,": further back, when
+    // the number closes its clause.
+    let closes_clause = tokens
+        .get(next)
+        .is_none_or(|t| matches!(t.kind, Kind::Punct('.' | ',' | ';' | '”' | '"')));
+    let conjunction = gap_list
         .iter()
         .rev()
-        .take(2)
+        .take(if closes_clause {
+            CONJUNCTION_REACH_CLOSING
+        } else {
+            2
+        })
         .any(|w| lexicon::is_conjunction(w));
     let tally = lexicon::is_tally_verb(p1) || (p1 == "to" && lexicon::is_change_verb(p2));
     // "votes to 24", "votes to the challenger's 47,950", "shots to Felling's nine".
@@ -294,7 +310,8 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
         }
         let aged = i > 0 && is_word(text, tokens, i - 1, "aged");
         // "arriving at a rate of 2,000 to 3,000 a day" (not "rose from 2,000 to 3,000 a day").
-        let rate = word(text, tokens, upper.next).is_some_and(|w| matches!(&*lexicon::lc(w), "a" | "an" | "per"))
+        let rate = word(text, tokens, upper.next)
+            .is_some_and(|w| matches!(&*lexicon::lc(w), "a" | "an" | "per"))
             && word(text, tokens, upper.next + 1).is_some_and(|w| lexicon::is_rate_period(&lexicon::lc(w)))
             && !(i > 0 && is_word(text, tokens, i - 1, "from"));
         if upper.value > core.value
@@ -929,10 +946,13 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             .any(|n| is_word(text, tokens, i + 1, n));
         // "cut its bill by nearly half,", "more than half voted": a share of
         // nothing written after it.
-        let hedged = i.checked_sub(1).and_then(|p| word(text, tokens, p)).is_some_and(|w| {
-            let w = lexicon::lc(w);
-            matches!(&*w, "by" | "than") || lexicon::hedge_word(&w).is_some()
-        });
+        let hedged = i
+            .checked_sub(1)
+            .and_then(|p| word(text, tokens, p))
+            .is_some_and(|w| {
+                let w = lexicon::lc(w);
+                matches!(&*w, "by" | "than") || lexicon::hedge_word(&w).is_some()
+            });
         let alone = word(text, tokens, i + 1).is_none_or(|n| lexicon::is_stop(&lexicon::lc(n)));
         return (shared || hedged && alone).then(|| Core {
             fraction: true,

@@ -1169,5 +1169,6 @@ pub(super) const CALL_TO_ACTION_SUBJECTS: &[&str] = &["anyone", "those"];
 pub(super) const CALL_TO_ACTION_MODALS: &[&str] = &["can", "should", "must"];
 /// …and what they are told to do.
 pub(super) const CALL_TO_ACTION_VERBS: &[&str] = &[
-    "call", "contact", "check", "visit", "email", "ring", "phone", "text", "apply", "register", "report", "ask",
+    "call", "contact", "check", "visit", "email", "ring", "phone", "text", "apply", "register", "report",
+    "ask",
 ];
