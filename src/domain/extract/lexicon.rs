@@ -620,3 +620,37 @@ static DAY_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[DAYS]));
 pub fn is_speaker_trailer(w: &str) -> bool {
     SPEAKER_TRAILERS.contains(&w)
 }
+
+pub fn is_one_counted(w: &str) -> bool {
+    ONE_COUNTED.contains(&w)
+}
+
+pub fn is_one_hedge(w: &str) -> bool {
+    ONE_HEDGES.contains(&w)
+}
+
+pub fn is_kin_noun(w: &str) -> bool {
+    KIN_NOUNS.contains(&w)
+}
+
+pub fn is_over_as_more_than(w: &str) -> bool {
+    OVER_AS_MORE_THAN.contains(&w)
+}
+
+pub fn is_call_to_action_subject(w: &str) -> bool {
+    CALL_TO_ACTION_SUBJECTS.contains(&w)
+}
+
+pub fn is_call_to_action_modal(w: &str) -> bool {
+    CALL_TO_ACTION_MODALS.contains(&w)
+}
+
+pub fn is_call_to_action_verb(w: &str) -> bool {
+    CALL_TO_ACTION_VERBS.contains(&w)
+}
+
+/// An acronym written in capitals ("WHO", "UNHCR", "US"): a name, even when
+/// its lower-case spelling is a common word.
+pub fn is_acronym(w: &str) -> bool {
+    w.len() >= 2 && w.bytes().all(|b| b.is_ascii_uppercase())
+}

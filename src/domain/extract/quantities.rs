@@ -66,6 +66,27 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Quantity> {
             found[k].0.qualifier = Qualifier::Exact;
         }
     }
+    // "stealing £1.8 million from residents' savings over six years": "over"
+    // after a noun is "during" too (not "for over six years", "women over 50").
+    for (q, first, _) in &mut found {
+        let prev = first
+            .checked_sub(1)
+            .and_then(|p| word(text, tokens, p))
+            .map(lexicon::lc);
+        if q.qualifier == Qualifier::MoreThan
+            && is_word(text, tokens, *first, "over")
+            && q.unit.as_deref().is_some_and(lexicon::is_time_unit)
+            && prev.as_deref().is_some_and(|w| {
+                !lexicon::is_stop(w)
+                    && !lexicon::is_verb(w)
+                    && !lexicon::is_over_as_more_than(w)
+                    && !lexicon::is_person_noun(w)
+                    && !w.ends_with("ed")
+            })
+        {
+            q.qualifier = Qualifier::Exact;
+        }
+    }
     share_units(text, tokens, &mut found);
     found.into_iter().map(|(q, _, _)| q).collect()
 }
@@ -119,7 +140,8 @@ fn person_unit(text: &str, tokens: &[Token], first: usize, next: usize, q: &mut 
     }
 }
 
-/// "Porter, 52, is": a small whole number set off by commas right after a name.
+/// "Porter, 52, is", "his mother, 79.": a small whole number set off by
+/// commas right after a name or a relative.
 fn is_age_apposition(text: &str, tokens: &[Token], first: usize, next: usize, q: &Quantity) -> bool {
     let plain_digits = matches!(tokens[first].kind, Kind::Number { suffix_start } if suffix_start == tokens[first].range.end)
         && tokens[first].text(text).bytes().all(|b| b.is_ascii_digit());
@@ -129,14 +151,22 @@ fn is_age_apposition(text: &str, tokens: &[Token], first: usize, next: usize, q:
         && (1.0..=lexicon::MAX_AGE).contains(&q.value)
         && first >= 2
         && tokens[first - 1].is_punct(',')
-        && word(text, tokens, first - 2).is_some_and(|w| w.starts_with(char::is_uppercase))
-        && tokens
-            .get(next)
-            .is_some_and(|t| t.is_punct(',') || t.is_punct(')'))
+        && word(text, tokens, first - 2)
+            .is_some_and(|w| w.starts_with(char::is_uppercase) || lexicon::is_kin_noun(&lexicon::lc(w)))
+        && tokens.get(next).is_some_and(|t| {
+            t.is_punct(',')
+                || t.is_punct(')')
+                // "…, said Pavel Rudenko, 71.", "cared for his mother, 79."
+                || t.is_punct('.') && tokens[next + 1..].iter().all(|c| !c.is_word() && !c.is_punct('.'))
+        })
 }
 
 /// Most tokens a unit may reach across to a number that shares it.
 const SHARE_REACH: usize = 15;
+/// How many words back from a bare number that closes its clause a
+/// conjunction may join it to its neighbour ("90 beds last week and now we
+/// have 160,"); otherwise only the last two words.
+const CONJUNCTION_REACH_CLOSING: usize = 4;
 /// Closer reach for a number joined to its neighbour only by a conjunction
 /// or a verb of winning and losing.
 const SHARE_REACH_NEAR: usize = 10;
@@ -195,11 +225,20 @@ fn shares_unit(
             .filter_map(|k| word(text, tokens, k))
             .map(lexicon::lc)
     };
-    let conjunction = gap_words()
-        .collect::<Vec<_>>()
+    let gap_list = gap_words().collect::<Vec<_>>();
+    // "We had 90 beds last week and now we have 160,": further back, when
+    // the number closes its clause.
+    let closes_clause = tokens
+        .get(next)
+        .is_none_or(|t| matches!(t.kind, Kind::Punct('.' | ',' | ';' | '”' | '"')));
+    let conjunction = gap_list
         .iter()
         .rev()
-        .take(2)
+        .take(if closes_clause {
+            CONJUNCTION_REACH_CLOSING
+        } else {
+            2
+        })
         .any(|w| lexicon::is_conjunction(w));
     let tally = lexicon::is_tally_verb(p1) || (p1 == "to" && lexicon::is_change_verb(p2));
     // "votes to 24", "votes to the challenger's 47,950", "shots to Felling's nine".
@@ -270,10 +309,16 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
             ));
         }
         let aged = i > 0 && is_word(text, tokens, i - 1, "aged");
+        // "arriving at a rate of 2,000 to 3,000 a day" (not "rose from 2,000 to 3,000 a day").
+        let rate = word(text, tokens, upper.next)
+            .is_some_and(|w| matches!(&*lexicon::lc(w), "a" | "an" | "per"))
+            && word(text, tokens, upper.next + 1).is_some_and(|w| lexicon::is_rate_period(&lexicon::lc(w)))
+            && !(i > 0 && is_word(text, tokens, i - 1, "from"));
         if upper.value > core.value
             && (between
                 || dash
                 || aged
+                || rate
                 || upper.fixed_unit.is_some()
                 || unit_after(text, tokens, upper.next).is_some())
         {
@@ -716,6 +761,9 @@ fn digits_are_quantity(
     if lexicon::is_ordinal_suffix(suffix) || suffix == "s" || suffix == "am" || suffix == "pm" {
         return false;
     }
+    if !money && is_phone_number(text, tokens, i) {
+        return false;
+    }
     let next = tokens.get(i + 1);
     // Clock times "10:30", "9 a.m.".
     if next.is_some_and(|n| n.is_punct(':') && !n.spaced)
@@ -786,6 +834,23 @@ fn digits_are_quantity(
         }
     }
     true
+}
+
+/// Phone numbers: digit groups led by a zero ("01632 960 418", "0800 123 4567").
+fn is_phone_number(text: &str, tokens: &[Token], i: usize) -> bool {
+    let plain = |k: usize| {
+        matches!(tokens[k].kind, Kind::Number { suffix_start } if suffix_start == tokens[k].range.end)
+            && tokens[k].text(text).bytes().all(|b| b.is_ascii_digit())
+    };
+    if !plain(i) {
+        return false;
+    }
+    let mut first = i;
+    while first > 0 && tokens[first].spaced && plain(first - 1) {
+        first -= 1;
+    }
+    let lead = tokens[first].text(text);
+    lead.len() >= 3 && lead.starts_with('0')
 }
 
 /// Whether the number at token `i` opens a score such as "27-19" or "3–1":
@@ -879,7 +944,17 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         let shared = ["of", "the", "a", "an", "their", "its"]
             .iter()
             .any(|n| is_word(text, tokens, i + 1, n));
-        return shared.then(|| Core {
+        // "cut its bill by nearly half,", "more than half voted": a share of
+        // nothing written after it.
+        let hedged = i
+            .checked_sub(1)
+            .and_then(|p| word(text, tokens, p))
+            .is_some_and(|w| {
+                let w = lexicon::lc(w);
+                matches!(&*w, "by" | "than") || lexicon::hedge_word(&w).is_some()
+            });
+        let alone = word(text, tokens, i + 1).is_none_or(|n| lexicon::is_stop(&lexicon::lc(n)));
+        return (shared || hedged && alone).then(|| Core {
             fraction: true,
             ..core(0.5, i + 1)
         });
@@ -943,23 +1018,12 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         && word(text, tokens, i - 1).is_some_and(|w| lexicon::is_duration_preposition(&lexicon::lc(w)))
         && word(text, tokens, next).is_some_and(|w| lexicon::is_time_unit(&lexicon::plural(&lexicon::lc(w))));
     // "one point clear", "one person died", "one second quicker": a count
-    // of a singular measured or counted noun.
-    let one_counted = word(text, tokens, next).is_some_and(|w| {
-        matches!(
-            w,
-            "point"
-                | "goal"
-                | "try"
-                | "person"
-                | "child"
-                | "seat"
-                | "vote"
-                | "percent"
-                | "second"
-                | "minute"
-                | "hour"
-        )
-    });
+    // of a singular measured or counted noun; "at least one adult", "more
+    // than one vehicle": after a hedge, of any noun.
+    let one_counted = word(text, tokens, next).is_some_and(lexicon::is_one_counted)
+        || (i > 0
+            && word(text, tokens, i - 1).is_some_and(|w| lexicon::is_one_hedge(&lexicon::lc(w)))
+            && counts_something(word(text, tokens, next)));
     if value == 1.0 && !one_period && !one_counted {
         // "one" is far more often a pronoun than a count; keep it only in
         // proportions: "one in five", "one of the 12".

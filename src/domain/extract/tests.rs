@@ -502,11 +502,13 @@ fn finds_the_shortest_span_that_names_the_speaker() {
 }
 
 #[test]
-fn a_quotation_on_its_own_continues_the_speaker_before_it() {
-    let text = "Pike's coach, Elif Demir, said he had trained for six weeks. “He did 14 sessions a week.”";
+fn a_quotation_on_its_own_names_no_claimant() {
+    let text = "Pike's coach, Elif Demir, said he had trained for six weeks. “He did 14 sessions a week.” \
+                “It showed in the final 50 metres,” she said.";
     let claims = extract(text);
-    assert_eq!(claims.len(), 2);
-    assert_eq!(claims[1].claimant.as_deref(), Some("Elif Demir"));
+    assert_eq!(claims.len(), 3);
+    assert_eq!(claims[1].claimant, None);
+    assert_eq!(claims[2].claimant.as_deref(), Some("Elif Demir"));
 }
 
 #[test]
@@ -604,4 +606,91 @@ fn goals_conceded_are_not_speech() {
     let claims = extract("Marlow have conceded 58 goals, more than any other side in the division.");
     assert_eq!(claims.len(), 1);
     assert!(claims[0].claimant.is_none());
+}
+
+#[test]
+fn round_nine_speakers() {
+    let cases = [
+        (
+            "The first 40 homes will be ready in June, according to the council's housing director, Tom Okonjo-Reid.",
+            Some("Tom Okonjo-Reid"),
+        ),
+        (
+            "A former finance manager at the company, Ruth Adebayo, 36, told the jury she had raised concerns three times.",
+            Some("Ruth Adebayo"),
+        ),
+        (
+            "The WHO warned that rain could spread the disease, and said it was sending 30 tonnes of supplies.",
+            Some("The WHO"),
+        ),
+        (
+            "The UN's World Food Programme (WFP) said 2 million people needed food aid.",
+            Some("The UN's World Food Programme (WFP)"),
+        ),
+        (
+            "Shares in Kestrel Foods fell 4.2p on Thursday after the grocer warned that profits would be lower.",
+            None,
+        ),
+    ];
+    for (text, expected) in cases {
+        let claims = extract(text);
+        assert_eq!(claims.len(), 1, "{text}");
+        assert_eq!(claims[0].claimant.as_deref(), expected, "{text}");
+    }
+}
+
+#[test]
+fn calls_to_action_are_not_claims_and_dated_plans_are() {
+    assert!(extract("Residents who are worried can call the housing team on 01632 960 418 between 9am and 5pm, Monday to Friday.").is_empty());
+    assert!(extract("Anyone with information should contact police on Thursday.").is_empty());
+    let claims = extract("The full cabinet will vote on the plan on 19 February.");
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].kind, ClaimKind::Event);
+}
+
+#[test]
+fn round_nine_quantities() {
+    let cases: &[(&str, Vec<Reading>)] = &[
+        (
+            "The hotline, 0800 123 4567, opened with 40 staff.",
+            vec![q(40.0, Some("staff"), "exact")],
+        ),
+        (
+            "He cared for his mother, 79.",
+            vec![q(79.0, Some("years"), "exact")],
+        ),
+        (
+            "The oldest resident was Iris Bell, 98.",
+            vec![q(98.0, Some("years"), "exact")],
+        ),
+        (
+            "Most of these households have at least one adult in work.",
+            vec![q(1.0, Some("adult"), "at_least")],
+        ),
+        (
+            "The scheme cut its bill by nearly half, its council said.",
+            vec![q(0.5, None, "approx")],
+        ),
+        (
+            "People are arriving at a rate of 2,000 to 3,000 a day.",
+            vec![q(2000.0, None, "exact")],
+        ),
+        (
+            "They stole £1.8 million from residents' savings over six years.",
+            vec![q(1.8e6, Some("gbp"), "exact"), q(6.0, Some("years"), "exact")],
+        ),
+        (
+            "She had worked there for over six years.",
+            vec![q(6.0, Some("years"), "more_than")],
+        ),
+        (
+            "“We had 90 beds last week and now we have 160, and they are all full,” she said.",
+            vec![q(90.0, Some("beds"), "exact"), q(160.0, Some("beds"), "exact")],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&quantities(text), expected, "{text}");
+    }
+    let range = extract("People are arriving at a rate of 2,000 to 3,000 a day.");
+    assert_eq!(range[0].quantities[0].value_max, Some(3000.0));
 }

@@ -910,7 +910,7 @@ pub(super) const WITNESS_PARTICIPLES: &[&str] = &[
 ];
 
 /// Words that put an event on a calendar: "is due on Monday", "will meet on June 12".
-pub(super) const SCHEDULE_WORDS: &[&str] = &["due", "expected", "scheduled", "sworn"];
+pub(super) const SCHEDULE_WORDS: &[&str] = &["due", "expected", "scheduled", "sworn", "will"];
 
 /// Verbs of speech proper (not "reported sales", "found that").
 pub(super) const SPEECH_VERBS: &[&str] = &[
@@ -1129,4 +1129,46 @@ pub(super) const SPEAKER_TRAILERS: &[&str] = &[
     "long",
     "often",
     "reportedly",
+];
+
+/// Singular nouns "one" counts ("one point clear", "one person died", "one
+/// second quicker"); elsewhere "one" is far more often a pronoun.
+pub(super) const ONE_COUNTED: &[&str] = &[
+    "point", "goal", "try", "person", "child", "seat", "vote", "percent", "second", "minute", "hour",
+];
+
+/// Words right before "one" that make it a count of the noun after it:
+/// "at least one adult", "more than one vehicle".
+pub(super) const ONE_HEDGES: &[&str] = &["least", "than"];
+
+/// Relatives an age may follow: "cared for his mother, 79."
+pub(super) const KIN_NOUNS: &[&str] = &[
+    "mother",
+    "father",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "partner",
+    "grandmother",
+    "grandfather",
+    "widow",
+    "widower",
+];
+
+/// Words before "over" that make it "more than", not "during": "for over six
+/// years", "in over a decade" (otherwise "savings over six years" is during).
+pub(super) const OVER_AS_MORE_THAN: &[&str] = &["for", "of", "in", "after", "within", "aged"];
+
+/// Calls to action ("Residents who are worried can call the housing team on
+/// …", "Anyone with information should contact police"): who is told to act…
+pub(super) const CALL_TO_ACTION_SUBJECTS: &[&str] = &["anyone", "those"];
+/// …the modal…
+pub(super) const CALL_TO_ACTION_MODALS: &[&str] = &["can", "should", "must"];
+/// …and what they are told to do.
+pub(super) const CALL_TO_ACTION_VERBS: &[&str] = &[
+    "call", "contact", "check", "visit", "email", "ring", "phone", "text", "apply", "register", "report",
+    "ask",
 ];
