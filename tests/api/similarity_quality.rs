@@ -1,7 +1,7 @@
 //! Scores repeated-claim matching against the hand-labelled pairs in
 //! `tests/fixtures/similarity/pairs.json` and fails below the floors.
 //! Run `cargo test --test api similarity_quality -- --nocapture` for the
-//! figures and the pairs it gets wrong.
+//! figures and the pairs it gets wrong (held-out sets print figures only).
 
 use claimdesk::domain::extract::analyse;
 use claimdesk::domain::similarity::{Fingerprint, SAME_CLAIM, SAME_REVIEWED, TermCounts};
@@ -38,7 +38,7 @@ fn fingerprint(side: &Side) -> Fingerprint {
 }
 
 /// Precision and recall of "same claim" over one pair set, printing the
-/// pairs judged wrong.
+/// pairs judged wrong (except for held-out sets).
 fn measure(file: &str) -> (f64, f64) {
     let raw = std::fs::read_to_string(format!(
         "{}/tests/fixtures/similarity/{file}",
@@ -46,6 +46,9 @@ fn measure(file: &str) -> (f64, f64) {
     ))
     .unwrap();
     let set: PairSet = serde_json::from_str(&raw).unwrap();
+    // A held-out set is only ever seen as its aggregate figures: printing
+    // its pairs would let them leak into tuning.
+    let held_out = file.contains("holdout");
     let prints: Vec<(Fingerprint, Fingerprint)> = set
         .pairs
         .iter()
@@ -73,7 +76,7 @@ fn measure(file: &str) -> (f64, f64) {
         entry.0 += 1;
         if predicted == pair.same {
             entry.1 += 1;
-        } else {
+        } else if !held_out {
             println!(
                 "WRONG {} score {:.2}\n  a: {}\n  b: {}\n  {:?}",
                 pair.kind, similarity.score, pair.a.text, pair.b.text, similarity.reasons
@@ -110,8 +113,10 @@ fn measure(file: &str) -> (f64, f64) {
 /// used to tune it. The `claimreviewed*.json` sets pair article sentences
 /// with the terse `claimReviewed` of other publishers' fact-checks, each
 /// written by someone who never saw the matcher: `claimreviewed.json` and
-/// `claimreviewed_tuning.json` were then tuned on, `claimreviewed_holdout.json`
-/// never was.
+/// `claimreviewed_tuning.json` were then tuned on, as was
+/// `claimreviewed_tuning2.json` (written before its author read the matcher);
+/// `claimreviewed_holdout.json` never was, and only its aggregate figures
+/// are printed.
 #[test]
 fn same_claim_precision_and_recall_meet_the_floors() {
     let files = [
@@ -119,6 +124,7 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         "holdout.json",
         "claimreviewed.json",
         "claimreviewed_tuning.json",
+        "claimreviewed_tuning2.json",
         "claimreviewed_holdout.json",
     ];
     // Every set is measured (and printed) before any floor is checked.
@@ -135,6 +141,7 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         let (precision_floor, recall_floor) = match file {
             "claimreviewed.json" => (0.80, 0.85),
             "claimreviewed_tuning.json" => (0.75, 0.40),
+            "claimreviewed_tuning2.json" => (0.75, 0.75),
             "claimreviewed_holdout.json" => (0.90, 0.70),
             _ => (PRECISION_FLOOR, RECALL_FLOOR),
         };
