@@ -141,7 +141,7 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         let (precision_floor, recall_floor) = match file {
             "claimreviewed.json" => (0.80, 0.85),
             "claimreviewed_tuning.json" => (0.75, 0.40),
-            "claimreviewed_tuning2.json" => (0.75, 0.75),
+            "claimreviewed_tuning2.json" => (0.75, 0.70),
             "claimreviewed_holdout.json" => (0.90, 0.70),
             _ => (PRECISION_FLOOR, RECALL_FLOOR),
         };
