@@ -558,6 +558,23 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     let phrase_ok = |a: usize, b: usize| phrase_ok(text, tokens, a, b);
     let verbs: Vec<usize> = (0..tokens.len()).filter(|&i| saying(i)).collect();
     let start = tokens.iter().position(|t| t.is_word()).unwrap_or(0);
+    // "Business groups were less calm: the chamber said that …": after a
+    // colon before the first speech verb, the clause names its speaker.
+    let start = verbs
+        .first()
+        .and_then(|&v| {
+            (start..v)
+                .rev()
+                .find(|&k| tokens[k].is_punct(':'))
+                .map(|k| (k + 1, v))
+        })
+        .filter(|&(s, v)| {
+            s < v
+                && tokens[s].is_word()
+                && (tokens[s].text(text).starts_with(char::is_uppercase) || is(s, "the"))
+                && phrase_ok(s, v)
+        })
+        .map_or(start, |(s, _)| s);
 
     // "Vineyards expect their best vintage …, the cooperative said.": a
     // closing "…, X said." names the speaker over a weaker verb before it.

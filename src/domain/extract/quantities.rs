@@ -328,8 +328,12 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
             range_unit = upper.fixed_unit;
         }
     }
+    // "twice" counts times: never a proportion ("twice in the first 20
+    // minutes") nor a neighbour's unit.
+    let multiplier =
+        word(text, tokens, j).is_some_and(|w| lexicon::multiplier_word(&lexicon::lc(w)).is_some());
     // Proportions: "four of the five", "one in five".
-    if value_max.is_none() && !core.fraction {
+    if value_max.is_none() && !core.fraction && !multiplier {
         let mut p = k;
         if is_word(text, tokens, p, "out") && is_word(text, tokens, p + 1, "of") {
             p += 1;
@@ -412,7 +416,7 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
             let w = lexicon::lc(w);
             w != "of" && !lexicon::is_share_after(&w) && lexicon::is_share_verb(&w)
         });
-    let bare = unit.is_none() && of.is_none() && (!core.fraction || lone_fraction);
+    let bare = unit.is_none() && of.is_none() && (!core.fraction || lone_fraction) && !multiplier;
     let q = Quantity {
         value: core.value,
         value_max,
@@ -502,6 +506,11 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
                 .and_then(|b| word(text, tokens, b))
                 .is_some_and(|b| b.eq_ignore_ascii_case("one"))
         {
+            return Some((lower.into_owned(), p + 1));
+        }
+        // "some 30 km north-east of": a written-out unit abbreviation is the
+        // whole unit.
+        if words.is_empty() && p == k && lexicon::unit_suffix(&lower).is_some() {
             return Some((lower.into_owned(), p + 1));
         }
         if words.is_empty() && lexicon::is_skippable_modifier(&lower) && word(text, tokens, p + 1).is_some() {
@@ -904,6 +913,23 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         if let Some(scale) = lexicon::scale_word(&next).filter(|s| *s >= 100.0) {
             return Some(core(scale, i + 2));
         }
+        // "more than a decade", "nearly a century": a span of years after a
+        // hedge ("over a decade" only as "in over a decade", not "$4.5bn over
+        // a decade").
+        if let Some(years) = lexicon::year_span(&next) {
+            let before = |k: usize| {
+                i.checked_sub(k)
+                    .and_then(|p| word(text, tokens, p))
+                    .map(lexicon::lc)
+            };
+            let hedged = before(1).is_some_and(|w| lexicon::is_year_span_hedge(&w))
+                || (before(1).as_deref() == Some("over")
+                    && before(2).is_some_and(|w| lexicon::is_over_as_more_than(&w)));
+            return hedged.then(|| Core {
+                fixed_unit: Some(Cow::Borrowed(lexicon::YEAR_SPAN_UNIT)),
+                ..core(years, i + 2)
+            });
+        }
         // "a third of voters"; without "of" it is an ordinal ("a third attempt").
         // "grew by almost a quarter," (nothing counted after it) is a fraction too.
         // Without a hedge or "by" before it, "added a third from the spot" is an ordinal.
@@ -1005,6 +1031,13 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
     }
     if w == "dozen" {
         return Some(core(12.0, i + 1));
+    }
+    // "scored twice", "lost only twice since October": a count of times
+    // with no unit of its own; "twice as strong" compares, it counts nothing.
+    if let Some(value) = lexicon::multiplier_word(&w) {
+        let compared =
+            word(text, tokens, i + 1).is_some_and(|n| lexicon::is_multiplier_compared(&lexicon::lc(n)));
+        return (!compared).then(|| core(value, i + 1));
     }
     let mut value = lexicon::compound_number(&w)?;
     let mut next = i + 1;

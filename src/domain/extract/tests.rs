@@ -694,3 +694,50 @@ fn round_nine_quantities() {
     let range = extract("People are arriving at a rate of 2,000 to 3,000 a day.");
     assert_eq!(range[0].quantities[0].value_max, Some(3000.0));
 }
+
+#[test]
+fn year_spans_multipliers_and_unit_abbreviations() {
+    let cases: &[(&str, Vec<Reading>)] = &[
+        (
+            "Unemployment rose to 5.6 percent, its highest level in more than a decade.",
+            vec![
+                q(5.6, Some("percent"), "exact"),
+                q(10.0, Some("years"), "more_than"),
+            ],
+        ),
+        (
+            "It was the worst drought in over a decade.",
+            vec![q(10.0, Some("years"), "more_than")],
+        ),
+        // Without a hedge "a decade" is left alone.
+        (
+            "The plan costs $4.5bn over a decade.",
+            vec![q(4.5e9, Some("usd"), "exact")],
+        ),
+        // "twice" counts times; in a comparison it is a ratio, not a count.
+        (
+            "Brennan scored twice in the first 20 minutes.",
+            vec![q(2.0, None, "exact"), q(20.0, Some("minutes"), "exact")],
+        ),
+        (
+            "The shaking was twice as strong as in 1987, when 240 people died.",
+            vec![q(240.0, Some("people"), "exact")],
+        ),
+        (
+            "The quake struck some 30 km north-east of Varesk.",
+            vec![q(30.0, Some("km"), "approx")],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&quantities(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn a_clause_after_a_colon_names_its_speaker() {
+    let claims = extract(
+        "Business groups were less calm: the Norland Chamber of Commerce said that almost 40 percent of its members had postponed investment.",
+    );
+    let claimant = claims[0].claimant.as_deref();
+    assert_eq!(claimant, Some("the Norland Chamber of Commerce"));
+}
