@@ -527,6 +527,10 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             .and_then(lower)
             .is_some_and(|p| lexicon::is_determiner(&p) || lexicon::is_be_verb(&p) || p == "that");
         let wrote_to = is(i, "wrote") && is(i + 1, "to");
+        // "cut its growth forecast to 1.1 percent": a noun, not a verb.
+        let noun_use = lower(i)
+            .zip(lower(i + 1))
+            .is_some_and(|(w, n)| lexicon::is_reporting_noun_before(&w, &n));
         // "ruled that …", not "ruled the country".
         let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that");
         // "Hospitals admitted 63 people", "teams found about 2,000 people":
@@ -540,6 +544,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             .is_some_and(|c| c & REPORTING != 0 || (c & VERDICT != 0 && verdict_verb(text, tokens, i)))
             && !after_article_or_be
             && !wrote_to
+            && !noun_use
             && !that_missing
             && !counted_object
     };
@@ -673,7 +678,13 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
                     && !lexicon::is_acronym(tokens[k].text(text))
             })
             .map_or(b + 1, |k| k + 1);
-        while lower(from).is_some_and(|w| lexicon::is_clause_opener(&w)) && from + 1 < verb {
+        // "In Geneva, WHO spokesman … said": an acronym opens a name, not a clause.
+        while lower(from).is_some_and(|w| lexicon::is_clause_opener(&w))
+            && !tokens
+                .get(from)
+                .is_some_and(|t| lexicon::is_acronym(t.text(text)))
+            && from + 1 < verb
+        {
             from += 1;
         }
         if pronoun(from, verb) {

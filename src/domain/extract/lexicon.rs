@@ -650,6 +650,11 @@ pub fn multiplier_word(w: &str) -> Option<f64> {
     MULTIPLIER_WORDS.iter().find(|(m, _)| *m == w).map(|(_, v)| *v)
 }
 
+/// "forecast to", "estimate of": a reporting word used as a noun.
+pub fn is_reporting_noun_before(w: &str, next: &str) -> bool {
+    REPORTING_NOUNS.contains(&w) && NOUN_PREPOSITIONS.contains(&next)
+}
+
 pub fn is_multiplier_compared(w: &str) -> bool {
     MULTIPLIER_COMPARED.contains(&w)
 }

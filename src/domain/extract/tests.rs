@@ -741,3 +741,18 @@ fn a_clause_after_a_colon_names_its_speaker() {
     let claimant = claims[0].claimant.as_deref();
     assert_eq!(claimant, Some("the Norland Chamber of Commerce"));
 }
+
+#[test]
+fn a_reporting_word_before_a_preposition_is_a_noun() {
+    let claims = extract("The bank cut its growth forecast to 1.1 percent, from 1.6 percent in June.");
+    assert_eq!(claims[0].claimant, None);
+}
+
+#[test]
+fn an_acronym_after_an_opening_phrase_is_part_of_the_speaker() {
+    let claims = extract("In Geneva, WHO spokesman Tarik Jasarevic said 24 health workers had died.");
+    assert_eq!(
+        claims[0].claimant.as_deref(),
+        Some("WHO spokesman Tarik Jasarevic")
+    );
+}

@@ -1191,3 +1191,11 @@ pub(super) const MULTIPLIER_WORDS: &[(&str, f64)] = &[("twice", 2.0)];
 /// strong", "nearly twice the regional average"), not a count of times.
 pub(super) const MULTIPLIER_COMPARED: &[&str] =
     &["as", "the", "that", "than", "more", "its", "their", "his", "her"];
+
+/// Reporting words that are also nouns: before a preposition they name a
+/// thing, not what someone said ("cut its growth forecast to 1.1 percent",
+/// "the estimate of 300 deaths").
+pub(super) const REPORTING_NOUNS: &[&str] = &["forecast", "forecasts", "estimate", "estimates", "warning"];
+
+/// Prepositions after which a reporting noun is a noun.
+pub(super) const NOUN_PREPOSITIONS: &[&str] = &["to", "of", "for", "from", "by", "on", "at"];
