@@ -115,9 +115,16 @@ fn person_unit(text: &str, tokens: &[Token], first: usize, next: usize, q: &mut 
     }
     let mut unit = None;
     let mut start = None;
+    // "two children aged 4 and 9": the second number is an age too.
+    let second_age = matches!(prev.as_deref(), Some("and" | "or"))
+        && first >= 3
+        && matches!(tokens[first - 2].kind, Kind::Number { .. })
+        && before(3).as_deref() == Some("aged");
     if prev.as_deref() == Some("aged") {
         unit = Some(lexicon::AGE_UNIT);
         start = Some(tokens[first - 1].range.start);
+    } else if second_age {
+        unit = Some(lexicon::AGE_UNIT);
     } else if prev.as_deref() == Some("of")
         && let Some(children) = before(2).and_then(|w| lexicon::parent_of(&w))
     {
@@ -511,6 +518,14 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         // "some 30 km north-east of": a written-out unit abbreviation is the
         // whole unit.
         if words.is_empty() && p == k && lexicon::unit_suffix(&lower).is_some() {
+            // "140 km/h" written with a space.
+            let per_hour = tokens.get(p + 1).is_some_and(|t| t.is_punct('/') && !t.spaced)
+                && tokens
+                    .get(p + 2)
+                    .is_some_and(|t| !t.spaced && t.is_word() && t.text(text).eq_ignore_ascii_case("h"));
+            if per_hour {
+                return Some((format!("{lower}/h"), p + 3));
+            }
             return Some((lower.into_owned(), p + 1));
         }
         if words.is_empty() && lexicon::is_skippable_modifier(&lower) && word(text, tokens, p + 1).is_some() {

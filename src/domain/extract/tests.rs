@@ -727,6 +727,19 @@ fn year_spans_multipliers_and_unit_abbreviations() {
             "The quake struck some 30 km north-east of Varesk.",
             vec![q(30.0, Some("km"), "approx")],
         ),
+        (
+            "Gusts of up to 140 km/h were recorded.",
+            vec![q(140.0, Some("km/h"), "up_to")],
+        ),
+        (
+            "Six people died, including two children aged 4 and 9.",
+            vec![
+                q(6.0, Some("people"), "exact"),
+                q(2.0, Some("children"), "exact"),
+                q(4.0, Some("years"), "exact"),
+                q(9.0, Some("years"), "exact"),
+            ],
+        ),
     ];
     for (text, expected) in cases {
         assert_eq!(&quantities(text), expected, "{text}");
