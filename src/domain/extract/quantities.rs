@@ -321,7 +321,15 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
             .is_some_and(|w| matches!(&*lexicon::lc(w), "a" | "an" | "per"))
             && word(text, tokens, upper.next + 1).is_some_and(|w| lexicon::is_rate_period(&lexicon::lc(w)))
             && !(i > 0 && is_word(text, tokens, i - 1, "from"));
+        // "fell 4.2p to 310p", "rose £2 to £31": a change, then the level it
+        // reached, each with its unit written on; not a range.
+        let change_then_level = core.fixed_unit.is_some()
+            && upper.fixed_unit.is_some()
+            && i.checked_sub(1)
+                .and_then(|p| word(text, tokens, p))
+                .is_some_and(|w| lexicon::is_change_verb(&lexicon::lc(w)));
         if upper.value > core.value
+            && !change_then_level
             && (between
                 || dash
                 || aged

@@ -727,6 +727,11 @@ fn year_spans_multipliers_and_unit_abbreviations() {
             "The quake struck some 30 km north-east of Varesk.",
             vec![q(30.0, Some("km"), "approx")],
         ),
+        // A change, then the level reached: two numbers, not a range.
+        (
+            "Shares fell 4.2p to 310p.",
+            vec![q(0.042, Some("gbp"), "exact"), q(3.1, Some("gbp"), "exact")],
+        ),
         (
             "Gusts of up to 140 km/h were recorded.",
             vec![q(140.0, Some("km/h"), "up_to")],
