@@ -581,6 +581,27 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         })
         .map_or(start, |(s, _)| s);
 
+    // "Farmers reported losing lambs, and the association estimated losses
+    // at 2,000 animals": of two speakers joined by ", and", the one whose
+    // clause carries the numbers asserts them.
+    let number = |k: usize| {
+        matches!(tokens[k].kind, tokens::Kind::Number { .. })
+            || lower(k).is_some_and(|w| {
+                lexicon::compound_number(&w).is_some() || lexicon::vague_amount(&w).is_some()
+            })
+    };
+    if let [first, second, ..] = verbs[..]
+        && let Some(comma) = (first + 1..second).rev().find(|&k| tokens[k].is_punct(','))
+        && is(comma + 1, "and")
+        && comma + 2 < second
+        && (tokens[comma + 2].text(text).starts_with(char::is_uppercase) || is(comma + 2, "the"))
+        && phrase_ok(comma + 2, second)
+        && !(start..comma).any(number)
+        && (second + 1..tokens.len()).any(number)
+    {
+        return span(comma + 2, second).map(Speaker::Named);
+    }
+
     // "Vineyards expect their best vintage …, the cooperative said.": a
     // closing "…, X said." names the speaker over a weaker verb before it.
     let closing_said = verbs.iter().skip(1).any(|&v| {

@@ -774,3 +774,14 @@ fn an_acronym_after_an_opening_phrase_is_part_of_the_speaker() {
         Some("WHO spokesman Tarik Jasarevic")
     );
 }
+
+#[test]
+fn of_two_speakers_the_one_with_the_numbers_is_taken() {
+    let claims = extract(
+        "Farmers reported losing lambs to the cold, and the sheep association estimated losses at 2,000 animals.",
+    );
+    assert_eq!(claims[0].claimant.as_deref(), Some("the sheep association"));
+    let claims =
+        extract("The army said 12 drones were shot down, and the air force said 3 missiles hit targets.");
+    assert_eq!(claims[0].claimant.as_deref(), Some("The army"));
+}
