@@ -17,12 +17,12 @@ use serde::Deserialize;
 const TUNING_CLAIM_F1_FLOOR: f64 = 0.85;
 const TUNING_QUANTITY_F1_FLOOR: f64 = 0.90;
 // The blind floors the desk wants are claim F1 0.90, quantity F1 0.90 and
-// claimant accuracy 0.85 (issue 16). Claim F1 meets its floor; quantity F1
-// (0.899) and claimant accuracy (0.842) do not yet (after round 9), so these
-// two guard what the rules reached, and must only ever rise (see the
-// README's rounds).
+// claimant accuracy 0.85 (issue 16). Claim F1 (0.922) meets its floor, and
+// quantity F1 has met it since round 10 (0.902, a thin margin); claimant
+// accuracy (0.842) does not yet, so its constant guards what the rules
+// reached, and must only ever rise (see the README's rounds).
 const BLIND_CLAIM_F1_FLOOR: f64 = 0.90;
-const BLIND_QUANTITY_F1_FLOOR: f64 = 0.88;
+const BLIND_QUANTITY_F1_FLOOR: f64 = 0.90;
 const BLIND_CLAIMANT_ACCURACY_FLOOR: f64 = 0.80;
 /// A predicted claim matches a labelled one when their spans overlap this much (Jaccard).
 const SPAN_OVERLAP: f64 = 0.5;

@@ -527,6 +527,10 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             .and_then(lower)
             .is_some_and(|p| lexicon::is_determiner(&p) || lexicon::is_be_verb(&p) || p == "that");
         let wrote_to = is(i, "wrote") && is(i + 1, "to");
+        // "cut its growth forecast to 1.1 percent": a noun, not a verb.
+        let noun_use = lower(i)
+            .zip(lower(i + 1))
+            .is_some_and(|(w, n)| lexicon::is_reporting_noun_before(&w, &n));
         // "ruled that …", not "ruled the country".
         let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that");
         // "Hospitals admitted 63 people", "teams found about 2,000 people":
@@ -540,6 +544,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             .is_some_and(|c| c & REPORTING != 0 || (c & VERDICT != 0 && verdict_verb(text, tokens, i)))
             && !after_article_or_be
             && !wrote_to
+            && !noun_use
             && !that_missing
             && !counted_object
     };
@@ -558,6 +563,44 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     let phrase_ok = |a: usize, b: usize| phrase_ok(text, tokens, a, b);
     let verbs: Vec<usize> = (0..tokens.len()).filter(|&i| saying(i)).collect();
     let start = tokens.iter().position(|t| t.is_word()).unwrap_or(0);
+    // "Business groups were less calm: the chamber said that …": after a
+    // colon before the first speech verb, the clause names its speaker.
+    let start = verbs
+        .first()
+        .and_then(|&v| {
+            (start..v)
+                .rev()
+                .find(|&k| tokens[k].is_punct(':'))
+                .map(|k| (k + 1, v))
+        })
+        .filter(|&(s, v)| {
+            s < v
+                && tokens[s].is_word()
+                && (tokens[s].text(text).starts_with(char::is_uppercase) || is(s, "the"))
+                && phrase_ok(s, v)
+        })
+        .map_or(start, |(s, _)| s);
+
+    // "Farmers reported losing lambs, and the association estimated losses
+    // at 2,000 animals": of two speakers joined by ", and", the one whose
+    // clause carries the numbers asserts them.
+    let number = |k: usize| {
+        matches!(tokens[k].kind, tokens::Kind::Number { .. })
+            || lower(k).is_some_and(|w| {
+                lexicon::compound_number(&w).is_some() || lexicon::vague_amount(&w).is_some()
+            })
+    };
+    if let [first, second, ..] = verbs[..]
+        && let Some(comma) = (first + 1..second).rev().find(|&k| tokens[k].is_punct(','))
+        && is(comma + 1, "and")
+        && comma + 2 < second
+        && (tokens[comma + 2].text(text).starts_with(char::is_uppercase) || is(comma + 2, "the"))
+        && phrase_ok(comma + 2, second)
+        && !(start..comma).any(number)
+        && (second + 1..tokens.len()).any(number)
+    {
+        return span(comma + 2, second).map(Speaker::Named);
+    }
 
     // "Vineyards expect their best vintage …, the cooperative said.": a
     // closing "…, X said." names the speaker over a weaker verb before it.
@@ -656,7 +699,13 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
                     && !lexicon::is_acronym(tokens[k].text(text))
             })
             .map_or(b + 1, |k| k + 1);
-        while lower(from).is_some_and(|w| lexicon::is_clause_opener(&w)) && from + 1 < verb {
+        // "In Geneva, WHO spokesman … said": an acronym opens a name, not a clause.
+        while lower(from).is_some_and(|w| lexicon::is_clause_opener(&w))
+            && !tokens
+                .get(from)
+                .is_some_and(|t| lexicon::is_acronym(t.text(text)))
+            && from + 1 < verb
+        {
             from += 1;
         }
         if pronoun(from, verb) {

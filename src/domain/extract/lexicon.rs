@@ -343,6 +343,7 @@ pub fn may_start_quantity(text: &str, token: &Token) -> bool {
             with_lower(word, |w| {
                 starts_hedge(w)
                     || matches!(w, "a" | "an" | "between" | "half" | "dozen" | "us")
+                    || multiplier_word(w).is_some()
                     || vague_amount(w).is_some()
                     || compound_number(w).is_some()
                     || w.split_once('-')
@@ -369,6 +370,8 @@ pub fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
 
 /// The unit of ages.
 pub const AGE_UNIT: &str = "years";
+/// The unit of "a decade", "a century".
+pub const YEAR_SPAN_UNIT: &str = "years";
 /// The unit of race and result times.
 pub const DURATION_UNIT: &str = "seconds";
 /// A number set off by commas after a name is an age up to this.
@@ -631,6 +634,29 @@ pub fn is_one_hedge(w: &str) -> bool {
 
 pub fn is_kin_noun(w: &str) -> bool {
     KIN_NOUNS.contains(&w)
+}
+
+/// "decade" → 10 (years), "century" → 100.
+pub fn year_span(w: &str) -> Option<f64> {
+    YEAR_SPANS.iter().find(|(s, _)| *s == w).map(|(_, v)| *v)
+}
+
+pub fn is_year_span_hedge(w: &str) -> bool {
+    YEAR_SPAN_HEDGES.contains(&w)
+}
+
+/// "twice" → 2.
+pub fn multiplier_word(w: &str) -> Option<f64> {
+    MULTIPLIER_WORDS.iter().find(|(m, _)| *m == w).map(|(_, v)| *v)
+}
+
+/// "forecast to", "estimate of": a reporting word used as a noun.
+pub fn is_reporting_noun_before(w: &str, next: &str) -> bool {
+    REPORTING_NOUNS.contains(&w) && NOUN_PREPOSITIONS.contains(&next)
+}
+
+pub fn is_multiplier_compared(w: &str) -> bool {
+    MULTIPLIER_COMPARED.contains(&w)
 }
 
 pub fn is_over_as_more_than(w: &str) -> bool {

@@ -115,9 +115,16 @@ fn person_unit(text: &str, tokens: &[Token], first: usize, next: usize, q: &mut 
     }
     let mut unit = None;
     let mut start = None;
+    // "two children aged 4 and 9": the second number is an age too.
+    let second_age = matches!(prev.as_deref(), Some("and" | "or"))
+        && first >= 3
+        && matches!(tokens[first - 2].kind, Kind::Number { .. })
+        && before(3).as_deref() == Some("aged");
     if prev.as_deref() == Some("aged") {
         unit = Some(lexicon::AGE_UNIT);
         start = Some(tokens[first - 1].range.start);
+    } else if second_age {
+        unit = Some(lexicon::AGE_UNIT);
     } else if prev.as_deref() == Some("of")
         && let Some(children) = before(2).and_then(|w| lexicon::parent_of(&w))
     {
@@ -314,7 +321,15 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
             .is_some_and(|w| matches!(&*lexicon::lc(w), "a" | "an" | "per"))
             && word(text, tokens, upper.next + 1).is_some_and(|w| lexicon::is_rate_period(&lexicon::lc(w)))
             && !(i > 0 && is_word(text, tokens, i - 1, "from"));
+        // "fell 4.2p to 310p", "rose £2 to £31": a change, then the level it
+        // reached, each with its unit written on; not a range.
+        let change_then_level = core.fixed_unit.is_some()
+            && upper.fixed_unit.is_some()
+            && i.checked_sub(1)
+                .and_then(|p| word(text, tokens, p))
+                .is_some_and(|w| lexicon::is_change_verb(&lexicon::lc(w)));
         if upper.value > core.value
+            && !change_then_level
             && (between
                 || dash
                 || aged
@@ -328,8 +343,12 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
             range_unit = upper.fixed_unit;
         }
     }
+    // "twice" counts times: never a proportion ("twice in the first 20
+    // minutes") nor a neighbour's unit.
+    let multiplier =
+        word(text, tokens, j).is_some_and(|w| lexicon::multiplier_word(&lexicon::lc(w)).is_some());
     // Proportions: "four of the five", "one in five".
-    if value_max.is_none() && !core.fraction {
+    if value_max.is_none() && !core.fraction && !multiplier {
         let mut p = k;
         if is_word(text, tokens, p, "out") && is_word(text, tokens, p + 1, "of") {
             p += 1;
@@ -412,7 +431,7 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
             let w = lexicon::lc(w);
             w != "of" && !lexicon::is_share_after(&w) && lexicon::is_share_verb(&w)
         });
-    let bare = unit.is_none() && of.is_none() && (!core.fraction || lone_fraction);
+    let bare = unit.is_none() && of.is_none() && (!core.fraction || lone_fraction) && !multiplier;
     let q = Quantity {
         value: core.value,
         value_max,
@@ -502,6 +521,19 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
                 .and_then(|b| word(text, tokens, b))
                 .is_some_and(|b| b.eq_ignore_ascii_case("one"))
         {
+            return Some((lower.into_owned(), p + 1));
+        }
+        // "some 30 km north-east of": a written-out unit abbreviation is the
+        // whole unit.
+        if words.is_empty() && p == k && lexicon::unit_suffix(&lower).is_some() {
+            // "140 km/h" written with a space.
+            let per_hour = tokens.get(p + 1).is_some_and(|t| t.is_punct('/') && !t.spaced)
+                && tokens
+                    .get(p + 2)
+                    .is_some_and(|t| !t.spaced && t.is_word() && t.text(text).eq_ignore_ascii_case("h"));
+            if per_hour {
+                return Some((format!("{lower}/h"), p + 3));
+            }
             return Some((lower.into_owned(), p + 1));
         }
         if words.is_empty() && lexicon::is_skippable_modifier(&lower) && word(text, tokens, p + 1).is_some() {
@@ -904,6 +936,23 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         if let Some(scale) = lexicon::scale_word(&next).filter(|s| *s >= 100.0) {
             return Some(core(scale, i + 2));
         }
+        // "more than a decade", "nearly a century": a span of years after a
+        // hedge ("over a decade" only as "in over a decade", not "$4.5bn over
+        // a decade").
+        if let Some(years) = lexicon::year_span(&next) {
+            let before = |k: usize| {
+                i.checked_sub(k)
+                    .and_then(|p| word(text, tokens, p))
+                    .map(lexicon::lc)
+            };
+            let hedged = before(1).is_some_and(|w| lexicon::is_year_span_hedge(&w))
+                || (before(1).as_deref() == Some("over")
+                    && before(2).is_some_and(|w| lexicon::is_over_as_more_than(&w)));
+            return hedged.then(|| Core {
+                fixed_unit: Some(Cow::Borrowed(lexicon::YEAR_SPAN_UNIT)),
+                ..core(years, i + 2)
+            });
+        }
         // "a third of voters"; without "of" it is an ordinal ("a third attempt").
         // "grew by almost a quarter," (nothing counted after it) is a fraction too.
         // Without a hedge or "by" before it, "added a third from the spot" is an ordinal.
@@ -1005,6 +1054,13 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
     }
     if w == "dozen" {
         return Some(core(12.0, i + 1));
+    }
+    // "scored twice", "lost only twice since October": a count of times
+    // with no unit of its own; "twice as strong" compares, it counts nothing.
+    if let Some(value) = lexicon::multiplier_word(&w) {
+        let compared =
+            word(text, tokens, i + 1).is_some_and(|n| lexicon::is_multiplier_compared(&lexicon::lc(n)));
+        return (!compared).then(|| core(value, i + 1));
     }
     let mut value = lexicon::compound_number(&w)?;
     let mut next = i + 1;

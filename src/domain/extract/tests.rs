@@ -694,3 +694,94 @@ fn round_nine_quantities() {
     let range = extract("People are arriving at a rate of 2,000 to 3,000 a day.");
     assert_eq!(range[0].quantities[0].value_max, Some(3000.0));
 }
+
+#[test]
+fn year_spans_multipliers_and_unit_abbreviations() {
+    let cases: &[(&str, Vec<Reading>)] = &[
+        (
+            "Unemployment rose to 5.6 percent, its highest level in more than a decade.",
+            vec![
+                q(5.6, Some("percent"), "exact"),
+                q(10.0, Some("years"), "more_than"),
+            ],
+        ),
+        (
+            "It was the worst drought in over a decade.",
+            vec![q(10.0, Some("years"), "more_than")],
+        ),
+        // Without a hedge "a decade" is left alone.
+        (
+            "The plan costs $4.5bn over a decade.",
+            vec![q(4.5e9, Some("usd"), "exact")],
+        ),
+        // "twice" counts times; in a comparison it is a ratio, not a count.
+        (
+            "Brennan scored twice in the first 20 minutes.",
+            vec![q(2.0, None, "exact"), q(20.0, Some("minutes"), "exact")],
+        ),
+        (
+            "The shaking was twice as strong as in 1987, when 240 people died.",
+            vec![q(240.0, Some("people"), "exact")],
+        ),
+        (
+            "The quake struck some 30 km north-east of Varesk.",
+            vec![q(30.0, Some("km"), "approx")],
+        ),
+        // A change, then the level reached: two numbers, not a range.
+        (
+            "Shares fell 4.2p to 310p.",
+            vec![q(0.042, Some("gbp"), "exact"), q(3.1, Some("gbp"), "exact")],
+        ),
+        (
+            "Gusts of up to 140 km/h were recorded.",
+            vec![q(140.0, Some("km/h"), "up_to")],
+        ),
+        (
+            "Six people died, including two children aged 4 and 9.",
+            vec![
+                q(6.0, Some("people"), "exact"),
+                q(2.0, Some("children"), "exact"),
+                q(4.0, Some("years"), "exact"),
+                q(9.0, Some("years"), "exact"),
+            ],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&quantities(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn a_clause_after_a_colon_names_its_speaker() {
+    let claims = extract(
+        "Business groups were less calm: the Norland Chamber of Commerce said that almost 40 percent of its members had postponed investment.",
+    );
+    let claimant = claims[0].claimant.as_deref();
+    assert_eq!(claimant, Some("the Norland Chamber of Commerce"));
+}
+
+#[test]
+fn a_reporting_word_before_a_preposition_is_a_noun() {
+    let claims = extract("The bank cut its growth forecast to 1.1 percent, from 1.6 percent in June.");
+    assert_eq!(claims[0].claimant, None);
+}
+
+#[test]
+fn an_acronym_after_an_opening_phrase_is_part_of_the_speaker() {
+    let claims = extract("In Geneva, WHO spokesman Tarik Jasarevic said 24 health workers had died.");
+    assert_eq!(
+        claims[0].claimant.as_deref(),
+        Some("WHO spokesman Tarik Jasarevic")
+    );
+}
+
+#[test]
+fn of_two_speakers_the_one_with_the_numbers_is_taken() {
+    let claims = extract(
+        "Farmers reported losing lambs to the cold, and the sheep association estimated losses at 2,000 animals.",
+    );
+    assert_eq!(claims[0].claimant.as_deref(), Some("the sheep association"));
+    let claims =
+        extract("The army said 12 drones were shot down, and the air force said 3 missiles hit targets.");
+    assert_eq!(claims[0].claimant.as_deref(), Some("The army"));
+}

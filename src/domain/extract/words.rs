@@ -1172,3 +1172,30 @@ pub(super) const CALL_TO_ACTION_VERBS: &[&str] = &[
     "call", "contact", "check", "visit", "email", "ring", "phone", "text", "apply", "register", "report",
     "ask",
 ];
+
+/// Spans of years named by a word after "a" and a hedge: "more than a
+/// decade" (10 years), "nearly a century".
+pub(super) const YEAR_SPANS: &[(&str, f64)] = &[("decade", 10.0), ("century", 100.0)];
+
+/// Hedge words that may stand right before "a decade": "more than a decade",
+/// "nearly a decade", "at least a decade" ("over a decade" only after "for",
+/// "in" and the like, see `OVER_AS_MORE_THAN`).
+pub(super) const YEAR_SPAN_HEDGES: &[&str] = &[
+    "than", "nearly", "almost", "about", "around", "roughly", "least", "most", "to",
+];
+
+/// Words counting times, read as a bare count: "scored twice" → 2.
+pub(super) const MULTIPLIER_WORDS: &[(&str, f64)] = &[("twice", 2.0)];
+
+/// Words after "twice" that make it a ratio in a comparison ("twice as
+/// strong", "nearly twice the regional average"), not a count of times.
+pub(super) const MULTIPLIER_COMPARED: &[&str] =
+    &["as", "the", "that", "than", "more", "its", "their", "his", "her"];
+
+/// Reporting words that are also nouns: before a preposition they name a
+/// thing, not what someone said ("cut its growth forecast to 1.1 percent",
+/// "the estimate of 300 deaths").
+pub(super) const REPORTING_NOUNS: &[&str] = &["forecast", "forecasts", "estimate", "estimates", "warning"];
+
+/// Prepositions after which a reporting noun is a noun.
+pub(super) const NOUN_PREPOSITIONS: &[&str] = &["to", "of", "for", "from", "by", "on", "at"];
