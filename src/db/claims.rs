@@ -493,7 +493,7 @@ fn filtered(backend: sea_orm::DbBackend, filter: &ClaimFilter) -> sea_orm::Selec
         query = query.filter(Column::Status.eq(status.as_str()));
     }
     if let Some(search) = &filter.search {
-        query = query.filter(super::search::claims_matching(backend, search));
+        query = query.filter(super::search::matching(backend, "claims", "claims_fts", search));
     }
     if let Some(assignee) = filter.assignee {
         query = query.filter(Column::AssigneeId.eq(assignee.0));

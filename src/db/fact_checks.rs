@@ -120,25 +120,6 @@ pub async fn find(conn: &impl ConnectionTrait, id: FactCheckId) -> StoreResult<O
     Ok(Entity::find_by_id(id.0).one(conn).await?.map(to_domain))
 }
 
-/// A filter on `fact_checks` for "matches the search".
-fn matching(backend: sea_orm::DbBackend, query: &SearchQuery) -> sea_orm::sea_query::SimpleExpr {
-    use sea_orm::sea_query::Expr;
-    let words = query.words().join(" ");
-    match backend {
-        sea_orm::DbBackend::Postgres => {
-            let mut sql = super::Sql::new(backend);
-            sql.push("fact_checks.search @@ plainto_tsquery('english', ")
-                .search_words(&words)
-                .push(")");
-            Expr::cust(sql.text)
-        }
-        _ => Expr::cust_with_values(
-            "fact_checks.rowid IN (SELECT rowid FROM fact_checks_fts WHERE fact_checks_fts MATCH ?)",
-            [super::search::fts5_all(query)],
-        ),
-    }
-}
-
 /// Fact-checks newest first (by when they were last imported), optionally
 /// only those matching `search` or from `publisher` (any case).
 pub async fn list(
@@ -151,7 +132,12 @@ pub async fn list(
     use sea_orm::sea_query::{Expr, ExprTrait, Func};
     let mut query = Entity::find();
     if let Some(search) = search {
-        query = query.filter(matching(conn.get_database_backend(), search));
+        query = query.filter(super::search::matching(
+            conn.get_database_backend(),
+            "fact_checks",
+            "fact_checks_fts",
+            search,
+        ));
     }
     if let Some(publisher) = publisher {
         query = query

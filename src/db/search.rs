@@ -23,20 +23,21 @@ pub(super) fn fts5_all(query: &SearchQuery) -> String {
     quoted.join(" ")
 }
 
-/// A filter on `claims` for "matches the search", for listings in time order.
-/// (The query builder renumbers `$1` for PostgreSQL and keeps `?` for SQLite.)
-pub(super) fn claims_matching(backend: DbBackend, query: &SearchQuery) -> SimpleExpr {
-    let words = query.words().join(" ");
+/// A filter on `table` for "matches the search", for listings in time
+/// order: its `search` tsvector on PostgreSQL (the words written into the
+/// statement, see `Sql::search_words`), its FTS5 table `fts` on SQLite.
+/// Used for `claims` and `fact_checks`.
+pub(super) fn matching(backend: DbBackend, table: &str, fts: &str, query: &SearchQuery) -> SimpleExpr {
     match backend {
         DbBackend::Postgres => {
             let mut sql = Sql::new(backend);
-            sql.push("claims.search @@ plainto_tsquery('english', ")
-                .search_words(&words)
+            sql.push(&format!("{table}.search @@ plainto_tsquery('english', "))
+                .search_words(&query.words().join(" "))
                 .push(")");
             Expr::cust(sql.text)
         }
         _ => Expr::cust_with_values(
-            "claims.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)",
+            format!("{table}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"),
             [fts5_all(query)],
         ),
     }
