@@ -522,6 +522,13 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     let is = |i: usize, w: &str| lower(i).is_some_and(|l| l == w);
     // "an estimated", "was found unsealed", "wrote to the company" are not the speaker's verb.
     let saying = |i: usize| {
+        // The class look-up first: the tests below are for the few words on the lists.
+        if !classes
+            .get(i)
+            .is_some_and(|c| c & REPORTING != 0 || (c & VERDICT != 0 && verdict_verb(text, tokens, i)))
+        {
+            return false;
+        }
         let after_article_or_be = i
             .checked_sub(1)
             .and_then(lower)
@@ -539,14 +546,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             && tokens
                 .get(i + 1)
                 .is_some_and(|n| lexicon::may_start_quantity(text, n));
-        classes
-            .get(i)
-            .is_some_and(|c| c & REPORTING != 0 || (c & VERDICT != 0 && verdict_verb(text, tokens, i)))
-            && !after_article_or_be
-            && !wrote_to
-            && !noun_use
-            && !that_missing
-            && !counted_object
+        !after_article_or_be && !wrote_to && !noun_use && !that_missing && !counted_object
     };
     // "The agency also said", "Police have said": the speaker without its
     // adverbs and auxiliaries.

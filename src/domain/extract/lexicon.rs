@@ -1,7 +1,6 @@
 //! Small parsers and word tests the extractor's rules are written in; the
 //! word lists themselves are in `words`.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
@@ -9,14 +8,76 @@ use std::sync::LazyLock;
 use super::tokens::Token;
 use super::words::*;
 
-/// Lower-case, without allocating for words that already are.
-pub fn lc(w: &str) -> Cow<'_, str> {
-    if w.bytes()
-        .all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic() && b.is_ascii())
+/// Lower-case, without allocating: a word that already is lower-case is
+/// borrowed, a short ASCII word is lowered on the stack, and only longer or
+/// non-ASCII words go to the heap. The rules call this for most tokens, so
+/// it must stay cheap.
+pub fn lc(w: &str) -> Lower<'_> {
+    let bytes = w.as_bytes();
+    if bytes
+        .iter()
+        .all(|&b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic() && b.is_ascii())
     {
-        Cow::Borrowed(w)
+        Lower::Borrowed(w)
+    } else if bytes.len() <= INLINE_WORD && w.is_ascii() {
+        let mut buf = [0u8; INLINE_WORD];
+        for (lower, byte) in buf.iter_mut().zip(bytes) {
+            *lower = byte.to_ascii_lowercase();
+        }
+        Lower::Inline(buf, bytes.len() as u8)
     } else {
-        Cow::Owned(w.to_lowercase())
+        Lower::Owned(w.to_lowercase())
+    }
+}
+
+/// Words up to this many bytes are lowered on the stack.
+const INLINE_WORD: usize = 22;
+
+/// A lower-cased word (see [`lc`]); reads as a `&str`.
+#[derive(Debug, Clone)]
+pub enum Lower<'a> {
+    Borrowed(&'a str),
+    Inline([u8; INLINE_WORD], u8),
+    Owned(String),
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Lower::Borrowed(w) => w,
+            // Only ASCII is ever stored inline.
+            Lower::Inline(buf, len) => std::str::from_utf8(&buf[..*len as usize]).unwrap_or_default(),
+            Lower::Owned(w) => w,
+        }
+    }
+}
+
+impl Lower<'_> {
+    pub fn into_owned(self) -> String {
+        match self {
+            Lower::Owned(w) => w,
+            other => other.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Lower<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl PartialEq<&str> for Lower<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialEq<str> for Lower<'_> {
+    fn eq(&self, other: &str) -> bool {
+        **self == *other
     }
 }
 
