@@ -4,13 +4,15 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
+
 use super::ClaimKind;
 use super::lexicon::{self, Fnv};
 use super::quantities::{self, Quantity};
 use super::sentences::{self, Range, Sentence};
 use super::tokens::{self, Token};
 use super::words::{
-    BE_VERBS, BIO_OPENINGS, BOILERPLATE, COMPARISON, DAYS, FIRST_PERSON_WORDS, INDEFINITES, MONTHS,
+    BE_VERBS, BIO_OPENINGS, BOILERPLATE, CALL_TO_ACTION_MODALS, COMPARISON, DAYS, FIRST_PERSON_WORDS, INDEFINITES, MONTHS,
     OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS, RELATIVE_DAYS, SAYING, SCHEDULE_WORDS,
     VERDICT_VERBS,
 };
@@ -186,6 +188,7 @@ const FIRST_PERSON: u16 = 1 << 7;
 const INDEFINITE: u16 = 1 << 8;
 const BE: u16 = 1 << 9;
 const VERDICT: u16 = 1 << 10;
+const MODAL: u16 = 1 << 11;
 
 /// The lists a word is on, lower-cased on the stack: every listed word is
 /// short ASCII, so anything else is on none.
@@ -197,14 +200,11 @@ fn class_of(word: &str) -> u16 {
     for (lower, byte) in buf.iter_mut().zip(word.bytes()) {
         *lower = byte.to_ascii_lowercase();
     }
-    std::str::from_utf8(&buf[..word.len()])
-        .ok()
-        .and_then(|w| WORD_CLASSES.get(w).copied())
-        .unwrap_or(0)
+    WORD_CLASSES.get(&buf[..word.len()]).copied().unwrap_or(0)
 }
 
 /// Which of the word lists above each word is on.
-static WORD_CLASSES: LazyLock<HashMap<&'static str, u16, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
+static WORD_CLASSES: LazyLock<HashMap<&'static [u8], u16, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
     let mut classes = HashMap::default();
     for (list, class) in [
         (COMPARISON, COMPARATIVE),
@@ -220,9 +220,10 @@ static WORD_CLASSES: LazyLock<HashMap<&'static str, u16, BuildHasherDefault<Fnv>
         (INDEFINITES, INDEFINITE),
         (BE_VERBS, BE),
         (VERDICT_VERBS, VERDICT),
+        (CALL_TO_ACTION_MODALS, MODAL),
     ] {
         for word in list {
-            *classes.entry(*word).or_insert(0) |= class;
+            *classes.entry(word.as_bytes()).or_insert(0) |= class;
         }
     }
     classes
@@ -283,10 +284,10 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     } else {
         String::new()
     };
-    if BOILERPLATE.iter().any(|b| lower.contains(b)) || call_to_action(text, tokens) {
+    if BOILERPLATE_SEARCH.is_match(&lower) || (has(MODAL) && call_to_action(text, tokens)) {
         return judged;
     }
-    let opinion = has(OPINION) || OPINION_PHRASES.iter().any(|o| contains_phrase(&lower, o));
+    let opinion = has(OPINION) || contains_phrase(&OPINION_SEARCH, &lower);
 
     let quantities = quantities::find(text, tokens);
     judged.speaker = if has(REPORTING) || has(VERDICT) || lower.contains("according to") {
@@ -477,13 +478,21 @@ fn person_subject(text: &str, tokens: &[Token]) -> Option<Range> {
     })
 }
 
-fn contains_phrase(haystack: &str, phrase: &str) -> bool {
-    haystack.match_indices(phrase).any(|(i, _)| {
-        let before = haystack[..i].chars().next_back();
-        let after = haystack[i + phrase.len()..].chars().next();
+/// Whether one of the searcher's phrases stands in `haystack` as whole words.
+fn contains_phrase(phrases: &AhoCorasick, haystack: &str) -> bool {
+    phrases.find_overlapping_iter(haystack).any(|m| {
+        let before = haystack[..m.start()].chars().next_back();
+        let after = haystack[m.end()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
 }
+
+/// One pass over a sentence finds any of the boilerplate phrases…
+static BOILERPLATE_SEARCH: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(BOILERPLATE).expect("boilerplate phrases"));
+/// …or of the opinion phrases.
+static OPINION_SEARCH: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(OPINION_PHRASES).expect("opinion phrases"));
 
 /// A capitalised word that is not the sentence's first word (or the first
 /// inside a quotation): a person, place or organisation.
