@@ -68,6 +68,14 @@ fn split_line(text: &str, line: Range, paragraph: usize, out: &mut Vec<Sentence>
     let mut start = line.start;
     let mut i = line.start;
     while i < line.end {
+        // Straight to the next byte that may begin a terminator ('…' is E2 80 A6).
+        match text.as_bytes()[i..line.end]
+            .iter()
+            .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
+        {
+            Some(skip) => i += skip,
+            None => break,
+        }
         let c = text[i..].chars().next().unwrap_or(' ');
         let len = c.len_utf8();
         if matches!(c, '.' | '!' | '?' | '…') {

@@ -85,10 +85,12 @@ pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
         } else if c.is_alphabetic() {
             let mut end = i + c.len_utf8();
             while let Some(&(j, d)) = iter.peek() {
-                let joins = matches!(d, '\'' | '’' | '-' | '.')
-                    && s[j + d.len_utf8()..].starts_with(|x: char| x.is_alphabetic())
-                    && (d != '.' || s[start..j].chars().all(|x| x.is_alphabetic()) && j - start <= 2);
-                if d.is_alphanumeric() || joins {
+                let joins = || {
+                    matches!(d, '\'' | '’' | '-' | '.')
+                        && s[j + d.len_utf8()..].starts_with(|x: char| x.is_alphabetic())
+                        && (d != '.' || s[start..j].chars().all(|x| x.is_alphabetic()) && j - start <= 2)
+                };
+                if d.is_alphanumeric() || joins() {
                     end = j + d.len_utf8();
                     iter.next();
                 } else {
