@@ -284,16 +284,7 @@ pub fn scale_word(w: &str) -> Option<f64> {
 }
 
 pub fn vague_amount(w: &str) -> Option<f64> {
-    match w {
-        "dozens" => Some(12.0),
-        "scores" => Some(20.0),
-        "tens" => Some(10.0),
-        "hundreds" => Some(1e2),
-        "thousands" => Some(1e3),
-        "millions" => Some(1e6),
-        "billions" => Some(1e9),
-        _ => None,
-    }
+    VAGUE_AMOUNTS.iter().find(|(v, _)| *v == w).map(|(_, n)| *n)
 }
 
 pub fn fraction_word(w: &str) -> Option<f64> {
@@ -308,44 +299,14 @@ pub fn fraction_word(w: &str) -> Option<f64> {
 }
 
 pub fn small_number(w: &str) -> Option<f64> {
-    let n = match w {
-        "one" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        "thirteen" => 13,
-        "fourteen" => 14,
-        "fifteen" => 15,
-        "sixteen" => 16,
-        "seventeen" => 17,
-        "eighteen" => 18,
-        "nineteen" => 19,
-        _ => return None,
-    };
-    Some(f64::from(n))
+    SMALL_NUMBERS
+        .iter()
+        .find(|(n, _)| *n == w)
+        .map(|(_, v)| f64::from(*v))
 }
 
 fn tens(w: &str) -> Option<f64> {
-    let n = match w {
-        "twenty" => 20,
-        "thirty" => 30,
-        "forty" => 40,
-        "fifty" => 50,
-        "sixty" => 60,
-        "seventy" => 70,
-        "eighty" => 80,
-        "ninety" => 90,
-        _ => return None,
-    };
-    Some(f64::from(n))
+    TENS.iter().find(|(n, _)| *n == w).map(|(_, v)| f64::from(*v))
 }
 
 /// "seventeen", "forty", "twenty-four".
@@ -409,11 +370,7 @@ pub fn may_start_quantity(text: &str, token: &Token) -> bool {
                 return false;
             }
             with_lower(word, |w| {
-                starts_hedge(w)
-                    || matches!(w, "a" | "an" | "between" | "half" | "dozen" | "us")
-                    || multiplier_word(w).is_some()
-                    || vague_amount(w).is_some()
-                    || compound_number(w).is_some()
+                QUANTITY_STARTERS.contains(w)
                     || split_hyphen(w).is_some_and(|(a, b)| compound_number(a).is_some() && !b.is_empty())
             })
         }
@@ -685,6 +642,21 @@ static STOP_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[STOP]));
 static VERB_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[VERBS, PAST_IRREGULAR]));
 static MONTH_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[MONTHS]));
 static DAY_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[DAYS]));
+/// Every word that may open a quantity (`may_start_quantity`): the first
+/// words of hedges, number words, vague amounts, multipliers and the other
+/// openers.
+static QUANTITY_STARTERS: LazyLock<WordSet> = LazyLock::new(|| {
+    let words = HEDGES
+        .iter()
+        .map(|(words, _)| words[0])
+        .chain(QUANTITY_OPENERS.iter().copied())
+        .chain(MULTIPLIER_WORDS.iter().map(|(w, _)| *w))
+        .chain(VAGUE_AMOUNTS.iter().map(|(w, _)| *w))
+        .chain(SMALL_NUMBERS.iter().map(|(w, _)| *w))
+        .chain(TENS.iter().map(|(w, _)| *w))
+        .collect::<Vec<_>>();
+    word_set(&[&words])
+});
 
 /// Words between a speaker and the verb that are not part of the speaker's name.
 pub fn is_speaker_trailer(w: &str) -> bool {

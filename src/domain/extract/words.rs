@@ -1187,6 +1187,53 @@ pub(super) const YEAR_SPAN_HEDGES: &[&str] = &[
 /// Words counting times, read as a bare count: "scored twice" → 2.
 pub(super) const MULTIPLIER_WORDS: &[(&str, f64)] = &[("twice", 2.0)];
 
+/// Number words and their values…
+pub(super) const SMALL_NUMBERS: &[(&str, u8)] = &[
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+];
+/// …the tens ("twenty-one" is read from these and the above)…
+pub(super) const TENS: &[(&str, u8)] = &[
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+];
+/// …and vague amounts, each at the least it can mean.
+pub(super) const VAGUE_AMOUNTS: &[(&str, f64)] = &[
+    ("dozens", 12.0),
+    ("scores", 20.0),
+    ("tens", 10.0),
+    ("hundreds", 1e2),
+    ("thousands", 1e3),
+    ("millions", 1e6),
+    ("billions", 1e9),
+];
+/// Other words that may open a quantity ("a dozen", "between 40 and 60",
+/// "half", "US$").
+pub(super) const QUANTITY_OPENERS: &[&str] = &["a", "an", "between", "half", "dozen", "us"];
+
 /// Words after "twice" that make it a ratio in a comparison ("twice as
 /// strong", "nearly twice the regional average"), not a count of times.
 pub(super) const MULTIPLIER_COMPARED: &[&str] =
