@@ -9,6 +9,7 @@
 //! near-misses a desk cares about differ in exactly one such fact.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -16,7 +17,9 @@ use super::claim::Claim;
 use super::extract::{ExtractedQuantity, Qualifier};
 
 mod words;
-use words::{DEMONYMS, DOWN, ORDINALS, STOP_WORDS, TERM_SYNONYMS, UNIT_SYNONYMS, UP, WEEKDAYS};
+use words::{
+    DEMONYMS, DOWN, MORE_DOWN, MORE_UP, ORDINALS, STOP_WORDS, TERM_SYNONYMS, UNIT_SYNONYMS, UP, WEEKDAYS,
+};
 
 /// Score from which two claims count as the same claim.
 pub const SAME_CLAIM: f64 = 0.5;
@@ -78,6 +81,16 @@ pub struct Fingerprint {
     /// Every word's stem in order, and whether it is a content word.
     sequence: Vec<Word>,
     direction: Option<Direction>,
+    /// The direction by a longer list of verbs (`MORE_UP`, `MORE_DOWN`),
+    /// "more than" and "fewer than" not counted: read only against a
+    /// fact-checker's statement.
+    reviewed_direction: Option<Direction>,
+    /// Years that follow "since" ("the lowest since 1969"): a point of
+    /// reference, not when the claim happened.
+    reference_years: Vec<f64>,
+    /// Stems of the names in who-said-it clauses ("according to the Home
+    /// Office", ", Nationwide said."): the source, not the claim.
+    sources: BTreeSet<String>,
     claimant: Option<String>,
 }
 
@@ -227,6 +240,28 @@ fn same_name(a: &str, b: &str) -> bool {
     a == b || common >= 5 || (common >= 4 && common == a.chars().count().min(b.chars().count()))
 }
 
+/// Whether two replaced stretches are words of one direction only, the
+/// same on both sides ("shrank" and "fell").
+fn same_movement(a: &[String], b: &[String]) -> bool {
+    static MOVEMENT: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::new(|| {
+        let stems = |words: &[&[&str]]| -> BTreeSet<String> {
+            let stemmer = stemmer();
+            words
+                .iter()
+                .flat_map(|w| w.iter())
+                .map(|w| {
+                    let folded = TERM_SYNONYMS.iter().find(|(s, _)| s == w).map_or(*w, |(_, c)| c);
+                    stemmer.stem(folded).into_owned()
+                })
+                .collect()
+        };
+        (stems(&[UP, MORE_UP]), stems(&[DOWN, MORE_DOWN]))
+    });
+    let (up, down) = &*MOVEMENT;
+    let all_in = |side: &[String], set: &BTreeSet<String>| side.iter().all(|s| set.contains(s));
+    (all_in(a, up) && all_in(b, up)) || (all_in(a, down) && all_in(b, down))
+}
+
 /// Replaced stretches of two nearly identical wordings, each side's content
 /// stems: "drones hit" / "missiles hit" gives (["drone"], ["missil"]). Empty
 /// when the wordings are not near-identical (most real rewrites are not).
@@ -292,6 +327,93 @@ fn substitutions(a: &[Word], b: &[Word]) -> Vec<(Vec<String>, Vec<String>)> {
     hunks
 }
 
+/// Stems of the capitalised words in a text's attribution clauses: one
+/// that opens with "according to", or a short trailing clause that ends in
+/// a verb of saying (", the statistics office said on Tuesday.").
+fn attribution_names(text: &str, stemmer: &Stemmer) -> BTreeSet<String> {
+    const SAYING: &[&str] = &[
+        "said",
+        "says",
+        "reported",
+        "reports",
+        "announced",
+        "told",
+        "estimated",
+        "showed",
+        "shows",
+        "stated",
+        "confirmed",
+        "noted",
+        "added",
+    ];
+    let chars: Vec<char> = text.chars().collect();
+    let mut clauses: Vec<String> = vec![String::new()];
+    for (i, c) in chars.iter().enumerate() {
+        let between_digits =
+            i > 0 && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if matches!(c, ',' | ';' | ':' | '(' | ')' | '.' | '—') && !between_digits {
+            clauses.push(String::new());
+        } else if let Some(last) = clauses.last_mut() {
+            last.push(*c);
+        }
+    }
+    let mut names = BTreeSet::new();
+    for (n, clause) in clauses.iter().enumerate() {
+        let words: Vec<&str> = clause
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let according = lower.len() >= 2 && lower[0] == "according" && lower[1] == "to";
+        let trailing =
+            n > 0 && words.len() <= 8 && lower.iter().rev().take(4).any(|w| SAYING.contains(&w.as_str()));
+        if !(according || trailing) {
+            continue;
+        }
+        for (word, lower) in words.iter().zip(&lower) {
+            if word.chars().next().is_some_and(char::is_uppercase) && !STOP_WORDS.contains(&lower.as_str()) {
+                let folded = TERM_SYNONYMS
+                    .iter()
+                    .find(|(w, _)| w == lower)
+                    .map_or(lower.as_str(), |(_, c)| c);
+                names.insert(stemmer.stem(folded).into_owned());
+            }
+        }
+    }
+    names
+}
+
+/// Hours, minutes and seconds written apart ("2 hours, 0 minutes and 35
+/// seconds") as one time in seconds, as "2:00:35" is read.
+fn with_duration(amounts: Vec<Amount>) -> Vec<Amount> {
+    let part = |unit: &str| {
+        amounts
+            .iter()
+            .find(|a| a.unit.as_deref() == Some(unit))
+            .map(|a| a.value)
+    };
+    let (hours, minutes, seconds) = (part("hour"), part("minute"), part("second"));
+    if hours.is_none() || (minutes.is_none() && seconds.is_none()) {
+        return amounts;
+    }
+    let total = hours.unwrap_or(0.0) * 3600.0 + minutes.unwrap_or(0.0) * 60.0 + seconds.unwrap_or(0.0);
+    let mut amounts = amounts;
+    amounts.push(Amount {
+        value: total,
+        unit: Some("second".into()),
+        qualifier: Qualifier::Exact,
+    });
+    amounts
+}
+
+fn direction(up: bool, down: bool) -> Option<Direction> {
+    match (up, down) {
+        (true, false) => Some(Direction::Up),
+        (false, true) => Some(Direction::Down),
+        _ => None,
+    }
+}
+
 fn is_year(word: &str) -> Option<f64> {
     let value: u32 = word.parse().ok().filter(|_| word.len() == 4)?;
     (1900..=2099).contains(&value).then_some(value as f64)
@@ -335,18 +457,37 @@ impl Fingerprint {
             })
             .collect();
         let (mut up, mut down) = (false, false);
-        for (i, word) in text
+        let (mut more_up, mut more_down) = (false, false);
+        let mut reference_years = Vec::new();
+        let all: Vec<&str> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .enumerate()
-        {
+            .collect();
+        for (i, word) in all.iter().copied().enumerate() {
             let lower = word.to_lowercase();
-            if ORDINALS.contains(&lower.as_str()) {
+            let before = i.checked_sub(1).map(|j| all[j].to_lowercase());
+            let after = all.get(i + 1).map(|w| w.to_lowercase());
+            // "a third", "two fifths" are fractions and "first-time" is
+            // not a rank: neither is an ordinal that tells claims apart.
+            let fraction = !["first", "second"].contains(&lower.as_str())
+                && before
+                    .as_deref()
+                    .is_some_and(|b| ["a", "an", "one", "two", "three", "four"].contains(&b));
+            let time = after.as_deref() == Some("time");
+            if ORDINALS.contains(&lower.as_str()) && !fraction && !time {
                 ordinals.insert(lower.clone());
             }
             up |= UP.contains(&lower.as_str());
             down |= DOWN.contains(&lower.as_str());
+            // Against a fact-checker's statement: more verbs, and "more
+            // than", "fewer than" are hedges on a number, not a movement.
+            let hedge = after.as_deref() == Some("than");
+            more_up |= MORE_UP.contains(&lower.as_str()) || (UP.contains(&lower.as_str()) && !hedge);
+            more_down |= MORE_DOWN.contains(&lower.as_str()) || (DOWN.contains(&lower.as_str()) && !hedge);
             if let Some(year) = is_year(word) {
+                if before.as_deref() == Some("since") {
+                    reference_years.push(year);
+                }
                 amounts.push(Amount {
                     value: year,
                     unit: Some(CALENDAR_YEAR.into()),
@@ -389,11 +530,10 @@ impl Fingerprint {
             amounts,
             numbers: numbers(text),
             sequence,
-            direction: match (up, down) {
-                (true, false) => Some(Direction::Up),
-                (false, true) => Some(Direction::Down),
-                _ => None,
-            },
+            direction: direction(up, down),
+            reviewed_direction: direction(more_up, more_down),
+            reference_years,
+            sources: attribution_names(text, &stemmer),
             claimant: claimant.and_then(normalise_claimant),
         }
     }
@@ -438,33 +578,72 @@ impl Fingerprint {
     /// a claim in few words, round its numbers and name a country for its
     /// ministry, so: the overlap counts mostly how much of the reviewed
     /// statement the claim covers; a rounded number agrees with the precise
-    /// one it rounds ("more than 2 million" with 2.05 million); and
-    /// acronyms and weekdays are not names that contradict.
+    /// one it rounds ("more than 2 million" with 2.05 million), but not
+    /// a bound on the other side ("fewer than 600" and "more than 600");
+    /// acronyms, weekdays and the source a report names ("according to
+    /// the Home Office", ", Nationwide said") are not names that
+    /// contradict; a year of reference on one side only ("the lowest since
+    /// 1969") is not another date; "a third" is a fraction, not an ordinal;
+    /// and more verbs tell a rise from a fall ("contracted", "added"),
+    /// "more than" being a hedge, not a rise.
     pub fn compare_reviewed(&self, reviewed: &Fingerprint, rarity: &TermCounts) -> Similarity {
         self.compare_as(reviewed, rarity, Mode::Reviewed)
     }
 
+    /// What `compare_reviewed` weighs, for the offline comparison of its
+    /// rules with a learned model (`tools/train_reviewed.py`).
+    pub fn reviewed_signals(&self, reviewed: &Fingerprint, rarity: &TermCounts) -> Signals {
+        self.signals(reviewed, rarity, Mode::Reviewed).0
+    }
+
     fn compare_as(&self, other: &Fingerprint, rarity: &TermCounts, mode: Mode) -> Similarity {
+        let (signals, reasons) = self.signals(other, rarity, mode);
+        let score = signals.rule_score(mode);
+        let mut reasons = reasons;
+        if score <= 0.0 {
+            reasons.retain(|r| !matches!(r, Reason::SameClaimant(_)));
+        }
+        Similarity {
+            score: score.clamp(0.0, 1.0),
+            reasons,
+        }
+    }
+
+    /// Everything the comparison weighs, and the reasons to show for it.
+    fn signals(&self, other: &Fingerprint, rarity: &TermCounts, mode: Mode) -> (Signals, Vec<Reason>) {
         let mut reasons = Vec::new();
+        let mut signals = Signals::default();
         let weight = |terms: &BTreeSet<String>| terms.iter().map(|t| rarity.weight(t)).sum::<f64>();
         let shared: BTreeSet<String> = self.terms.intersection(&other.terms).cloned().collect();
         let total = weight(&self.terms) + weight(&other.terms);
-        let dice = if total > 0.0 {
+        signals.dice = if total > 0.0 {
             2.0 * weight(&shared) / total
         } else {
             0.0
         };
-        let mut score = match mode {
-            Mode::Claims => dice,
-            Mode::Reviewed => {
-                let theirs = weight(&other.terms);
-                let coverage = if theirs > 0.0 {
-                    weight(&shared) / theirs
-                } else {
-                    0.0
-                };
-                REVIEWED_COVERAGE_SHARE * coverage + (1.0 - REVIEWED_COVERAGE_SHARE) * dice
-            }
+        let theirs = weight(&other.terms);
+        signals.coverage = if theirs > 0.0 {
+            weight(&shared) / theirs
+        } else {
+            0.0
+        };
+        signals.term_coverage = if other.terms.is_empty() {
+            0.0
+        } else {
+            shared.len() as f64 / other.terms.len() as f64
+        };
+        // The rarest of the statement's terms the claim leaves out, against
+        // the rarest the statement has: one key word missing.
+        let rarest =
+            |terms: &mut dyn Iterator<Item = &String>| terms.map(|t| rarity.weight(t)).fold(0.0, f64::max);
+        let their_rarest = rarest(&mut other.terms.iter());
+        if their_rarest > 0.0 {
+            signals.missed_rarest = rarest(&mut other.terms.difference(&self.terms)) / their_rarest;
+        }
+        signals.length_ratio = if self.terms.is_empty() {
+            0.0
+        } else {
+            (other.terms.len() as f64 / self.terms.len() as f64).min(1.0)
         };
         if !shared.is_empty() {
             let mut key: Vec<&String> = shared.iter().collect();
@@ -480,19 +659,41 @@ impl Fingerprint {
         };
         let amounts_agree: fn(&Amount, &Amount) -> bool = match mode {
             Mode::Claims => |a, b| same_value(a.value, b.value),
-            Mode::Reviewed => |a, b| same_or_rounded(a.value, b.value) || within(a, b) || within(b, a),
+            Mode::Reviewed => |a, b| {
+                (same_or_rounded(a.value, b.value) || within(a, b) || within(b, a)) && !opposite_bounds(a, b)
+            },
         };
-        let (matched, conflict) = compare_amounts(&self.amounts, &other.amounts, amounts_agree);
+        // Against a fact-checker's statement, a year of reference on one
+        // side only ("the lowest since 1969" and "in January 2023") is
+        // not another date for the claim.
+        let dated = |f: &Fingerprint, g: &Fingerprint| -> Vec<Amount> {
+            f.amounts
+                .iter()
+                .filter(|a| {
+                    mode == Mode::Claims
+                        || !g.reference_years.is_empty()
+                        || a.unit.as_deref() != Some(CALENDAR_YEAR)
+                        || !f.reference_years.iter().any(|y| same_value(*y, a.value))
+                })
+                .cloned()
+                .collect()
+        };
+        let (mut ours, mut theirs) = (dated(self, other), dated(other, self));
+        if mode == Mode::Reviewed {
+            ours = with_duration(ours);
+            theirs = with_duration(theirs);
+        }
+        let (matched, conflict) = compare_amounts(&ours, &theirs, amounts_agree);
         if let Some(amount) = &matched {
-            let floor = match mode {
-                Mode::Claims => SHARED_AMOUNT_FLOOR,
-                Mode::Reviewed => REVIEWED_AMOUNT_FLOOR,
-            };
-            score = floor + (1.0 - floor) * score;
+            signals.shared_amount = 1.0;
             reasons.push(Reason::SharedQuantity(describe(amount)));
         }
         if let Some((ours, theirs)) = &conflict {
-            score *= DIFFERENT_QUANTITY;
+            if ours.unit.as_deref() == Some(CALENDAR_YEAR) {
+                signals.different_year = 1.0;
+            } else {
+                signals.different_quantity = 1.0;
+            }
             reasons.push(Reason::DifferentQuantity(format!(
                 "{} vs {}",
                 describe(ours),
@@ -513,7 +714,7 @@ impl Fingerprint {
                 .iter()
                 .any(|a| values(other).iter().any(|b| agree(*a, *b)));
             if !ours.is_empty() && !theirs.is_empty() && !shared {
-                score *= DIFFERENT_QUANTITY;
+                signals.different_number = 1.0;
                 reasons.push(Reason::DifferentQuantity(format!("{} vs {}", ours[0], theirs[0])));
             }
         }
@@ -524,24 +725,37 @@ impl Fingerprint {
                 .chain(opening)
                 .filter(|n| !other.iter().any(|t| same_name(n, t)))
                 .filter(|n| {
-                    mode == Mode::Claims || !(f.acronyms.contains(*n) || WEEKDAYS.contains(&n.as_str()))
+                    mode == Mode::Claims
+                        || !(f.acronyms.contains(*n)
+                            || WEEKDAYS.contains(&n.as_str())
+                            || f.sources.contains(*n))
                 })
                 .cloned()
                 .collect()
         };
         let only_ours = unexplained(self, &other.terms);
         let only_theirs = unexplained(other, &self.terms);
+        if !only_theirs.is_empty() {
+            signals.their_names_missed = 1.0;
+        }
         let mut swapped = substitutions(&self.sequence, &other.sequence);
+        if mode == Mode::Reviewed {
+            // "shrank to" for "fell to": one movement in other words.
+            swapped.retain(|(a, b)| !same_movement(a, b));
+        }
+        if !swapped.is_empty() {
+            signals.different_detail = 1.0;
+        }
         if mode == Mode::Reviewed
             && !self.ordinals.is_empty()
             && !other.ordinals.is_empty()
             && self.ordinals.is_disjoint(&other.ordinals)
         {
+            signals.different_ordinal = 1.0;
             let list = |o: &BTreeSet<String>| o.iter().cloned().collect::<Vec<_>>();
             swapped.push((list(&self.ordinals), list(&other.ordinals)));
         }
         if !swapped.is_empty() {
-            score *= DIFFERENT_DETAIL;
             reasons.push(Reason::DifferentDetail(
                 swapped
                     .into_iter()
@@ -549,31 +763,145 @@ impl Fingerprint {
                     .collect(),
             ));
         } else if !only_ours.is_empty() && !only_theirs.is_empty() {
-            score *= DIFFERENT_NAMES;
+            signals.different_names = 1.0;
             reasons.push(Reason::DifferentNames(vec![
                 self.surfaces(&only_ours),
                 other.surfaces(&only_theirs),
             ]));
         }
-        if let (Some(a), Some(b)) = (self.direction, other.direction)
+        let direction = |f: &Fingerprint| match mode {
+            Mode::Claims => f.direction,
+            Mode::Reviewed => f.reviewed_direction,
+        };
+        if let (Some(a), Some(b)) = (direction(self), direction(other))
             && a != b
         {
-            score *= OPPOSITE_DIRECTION;
+            signals.opposite_direction = 1.0;
             reasons.push(Reason::OppositeDirection);
         }
         if let (Some(a), Some(b)) = (&self.claimant, &other.claimant)
             && a == b
-            && score > 0.0
         {
-            score = (score + SAME_CLAIMANT_BONUS).min(1.0);
+            signals.same_claimant = true;
             reasons.push(Reason::SameClaimant(a.clone()));
         }
-        Similarity {
-            score: score.clamp(0.0, 1.0),
-            reasons,
-        }
+        (signals, reasons)
     }
 }
+
+/// What a comparison weighs, each 0..1 (flags are 0 or 1), scored by
+/// hand-set rules (`rule_score`). `term_coverage`, `missed_rarest`,
+/// `length_ratio` and `their_names_missed` are not read by the rules: they
+/// are there for `tools/train_reviewed.py`, which fits a logistic model
+/// over all of them to compare with the rules (on tuning sets left out of
+/// its training it found fewer repeats at every precision from 0.80 up;
+/// see docs/exchange.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Signals {
+    /// Share of the statement's term weight the claim has.
+    pub coverage: f64,
+    /// Two-way rarity-weighted overlap (Dice).
+    pub dice: f64,
+    /// Share of the statement's terms the claim has, unweighted.
+    pub term_coverage: f64,
+    /// Weight of the rarest statement term the claim lacks, against the
+    /// statement's rarest term.
+    pub missed_rarest: f64,
+    /// Statement terms per claim term, at most 1.
+    pub length_ratio: f64,
+    /// An amount both state (rounded or hedged counts).
+    pub shared_amount: f64,
+    /// Another number for the same unit.
+    pub different_quantity: f64,
+    /// Another year in a date.
+    pub different_year: f64,
+    /// Numbers the extractor did not read as amounts, none in common.
+    pub different_number: f64,
+    /// Near-identical wording with a word or two replaced, or reordered.
+    pub different_detail: f64,
+    /// Different ordinals ("first" and "fourth" quarter).
+    pub different_ordinal: f64,
+    /// Names on both sides the other does not have (when no detail swap).
+    pub different_names: f64,
+    /// A name in the statement the claim does not have.
+    pub their_names_missed: f64,
+    /// One reports a rise, the other a fall.
+    pub opposite_direction: f64,
+    pub same_claimant: bool,
+}
+
+impl Signals {
+    /// The signals as numbers, in the order of `SIGNAL_NAMES`.
+    pub fn features(&self) -> [f64; SIGNAL_NAMES.len()] {
+        [
+            self.coverage,
+            self.dice,
+            self.term_coverage,
+            self.missed_rarest,
+            self.length_ratio,
+            self.shared_amount,
+            self.different_quantity,
+            self.different_year,
+            self.different_number,
+            self.different_detail,
+            self.different_ordinal,
+            self.different_names,
+            self.their_names_missed,
+            self.opposite_direction,
+        ]
+    }
+
+    /// The hand-set rules: the term score lifted by a shared amount and
+    /// cut by each contradiction.
+    fn rule_score(&self, mode: Mode) -> f64 {
+        let mut score = match mode {
+            Mode::Claims => self.dice,
+            Mode::Reviewed => {
+                REVIEWED_COVERAGE_SHARE * self.coverage + (1.0 - REVIEWED_COVERAGE_SHARE) * self.dice
+            }
+        };
+        if self.shared_amount > 0.0 {
+            let floor = match mode {
+                Mode::Claims => SHARED_AMOUNT_FLOOR,
+                Mode::Reviewed => REVIEWED_AMOUNT_FLOOR,
+            };
+            score = floor + (1.0 - floor) * score;
+        }
+        if self.different_quantity > 0.0 || self.different_year > 0.0 || self.different_number > 0.0 {
+            score *= DIFFERENT_QUANTITY;
+        }
+        if self.different_detail > 0.0 || self.different_ordinal > 0.0 {
+            score *= DIFFERENT_DETAIL;
+        } else if self.different_names > 0.0 {
+            score *= DIFFERENT_NAMES;
+        }
+        if self.opposite_direction > 0.0 {
+            score *= OPPOSITE_DIRECTION;
+        }
+        if self.same_claimant && score > 0.0 {
+            score = (score + SAME_CLAIMANT_BONUS).min(1.0);
+        }
+        score
+    }
+}
+
+/// The names of `Signals::features`, in order.
+pub const SIGNAL_NAMES: [&str; 14] = [
+    "coverage",
+    "dice",
+    "term_coverage",
+    "missed_rarest",
+    "length_ratio",
+    "shared_amount",
+    "different_quantity",
+    "different_year",
+    "different_number",
+    "different_detail",
+    "different_ordinal",
+    "different_names",
+    "their_names_missed",
+    "opposite_direction",
+];
 
 /// Which comparison: two claims, or a claim and a fact-checker's terse
 /// statement of it.
@@ -643,6 +971,16 @@ fn within(x: &Amount, bound: &Amount) -> bool {
         Qualifier::Approx => ((v - b) / b).abs() <= HEDGE_REACH,
         Qualifier::Exact => false,
     }
+}
+
+/// "More than 600" and "fewer than 600": bounds on opposite sides.
+fn opposite_bounds(a: &Amount, b: &Amount) -> bool {
+    let side = |q: Qualifier| match q {
+        Qualifier::MoreThan | Qualifier::AtLeast => Some(Direction::Up),
+        Qualifier::LessThan | Qualifier::AtMost | Qualifier::UpTo => Some(Direction::Down),
+        Qualifier::Approx | Qualifier::Exact => None,
+    };
+    matches!((side(a.qualifier), side(b.qualifier)), (Some(x), Some(y)) if x != y)
 }
 
 /// How far past a hedged number ("more than", "nearly", "about") the

@@ -114,7 +114,8 @@ fn measure(file: &str) -> (f64, f64) {
 /// with the terse `claimReviewed` of other publishers' fact-checks, each
 /// written by someone who never saw the matcher: `claimreviewed.json` and
 /// `claimreviewed_tuning.json` were then tuned on, as was
-/// `claimreviewed_tuning2.json` (written before its author read the matcher);
+/// `claimreviewed_tuning2.json` (written before its author read the matcher)
+/// and `claimreviewed_tuning3.json` (written before it was measured);
 /// `claimreviewed_holdout.json` never was, and only its aggregate figures
 /// are printed.
 #[test]
@@ -125,6 +126,7 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         "claimreviewed.json",
         "claimreviewed_tuning.json",
         "claimreviewed_tuning2.json",
+        "claimreviewed_tuning3.json",
         "claimreviewed_holdout.json",
     ];
     // Every set is measured (and printed) before any floor is checked.
@@ -139,10 +141,11 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         // Matching against fact-checkers' terse statements does not reach
         // the floors yet (see docs/exchange.md); these guard what it does.
         let (precision_floor, recall_floor) = match file {
-            "claimreviewed.json" => (0.80, 0.85),
-            "claimreviewed_tuning.json" => (0.75, 0.40),
-            "claimreviewed_tuning2.json" => (0.75, 0.70),
-            "claimreviewed_holdout.json" => (0.90, 0.70),
+            "claimreviewed.json" => (0.80, 0.90),
+            "claimreviewed_tuning.json" => (0.80, 0.50),
+            "claimreviewed_tuning2.json" => (0.80, 0.75),
+            "claimreviewed_tuning3.json" => (0.65, 0.70),
+            "claimreviewed_holdout.json" => (0.90, 0.75),
             _ => (PRECISION_FLOOR, RECALL_FLOOR),
         };
         assert!(

@@ -76,3 +76,131 @@ fn unrelated_claims_score_nothing() {
     );
     assert!(s.score < RELEVANT, "{s:?}");
 }
+
+fn compare_reviewed(claim: &str, reviewed: &str) -> Similarity {
+    let (a, b) = (print(claim, None), print(reviewed, None));
+    let counts = TermCounts::of([&a, &b]);
+    a.compare_reviewed(&b, &counts)
+}
+
+fn contradicts(s: &Similarity) -> bool {
+    s.reasons.iter().any(|r| {
+        matches!(
+            r,
+            Reason::DifferentQuantity(_)
+                | Reason::DifferentNames(_)
+                | Reason::DifferentDetail(_)
+                | Reason::OppositeDirection
+        )
+    })
+}
+
+#[test]
+fn a_fact_checkers_terse_statement_of_the_claim_matches() {
+    let s = compare_reviewed(
+        "Russia's defence ministry said 300,000 reservists had been called up in September 2022.",
+        "Russia called up 300,000 reservists in September 2022",
+    );
+    assert!(s.score >= SAME_REVIEWED, "{s:?}");
+}
+
+#[test]
+fn the_source_a_report_names_is_not_a_name_that_contradicts() {
+    let claim = "Bicycle thefts in Leeds rose by 14 percent last year, the West Yorkshire force said.";
+    assert!(print(claim, None).sources.contains("yorkshir"));
+    let s = compare_reviewed(
+        claim,
+        "Bicycle thefts in Leeds went up 14% in 2024, according to police in Yorkshire.",
+    );
+    assert!(
+        !s.reasons.iter().any(|r| matches!(r, Reason::DifferentNames(_))),
+        "{s:?}"
+    );
+    // Another place is still another claim.
+    let s = compare_reviewed(claim, "Bicycle thefts in York rose by 14 percent last year.");
+    assert!(contradicts(&s) && s.score < SAME_REVIEWED, "{s:?}");
+}
+
+#[test]
+fn times_written_in_words_and_in_digits_agree() {
+    let s = compare_reviewed(
+        "The runner won the city marathon in 2 hours, 4 minutes and 10 seconds on Sunday.",
+        "The runner won the city marathon in 2:04:10.",
+    );
+    assert!(!contradicts(&s), "{s:?}");
+}
+
+#[test]
+fn a_year_of_reference_on_one_side_is_not_another_date() {
+    let s = compare_reviewed(
+        "Inflation in the country fell to 1.9 percent in March, the lowest since 1998.",
+        "Inflation fell to 1.9% in March 2024.",
+    );
+    assert!(!contradicts(&s), "{s:?}");
+    let s = compare_reviewed(
+        "Inflation fell to 1.9 percent, the lowest since 1998.",
+        "Inflation fell to 1.9%, the lowest since 2005.",
+    );
+    assert!(contradicts(&s), "{s:?}");
+}
+
+#[test]
+fn a_fraction_is_not_an_ordinal() {
+    let f = print(
+        "Exports fell by a third in the first-time buyers market, one fifth of the total.",
+        None,
+    );
+    assert!(f.ordinals.is_empty(), "{:?}", f.ordinals);
+    let f = print("Exports fell in the third quarter.", None);
+    assert!(f.ordinals.contains("third"));
+}
+
+#[test]
+fn bounds_on_opposite_sides_contradict() {
+    let s = compare_reviewed(
+        "The county recorded fewer than 300 road deaths last year.",
+        "The county recorded more than 300 road deaths last year.",
+    );
+    assert!(s.score < SAME_REVIEWED, "{s:?}");
+}
+
+#[test]
+fn more_verbs_tell_a_rise_from_a_fall_and_more_than_is_neither() {
+    for (claim, reviewed) in [
+        (
+            "The region lost more than 8,000 farming jobs since 2015.",
+            "The region added 8,000 farming jobs since 2015.",
+        ),
+        (
+            "The economy contracted by 1.2 percent in 2023.",
+            "The economy grew 1.2% in 2023.",
+        ),
+    ] {
+        let s = compare_reviewed(claim, reviewed);
+        assert!(
+            s.reasons.contains(&Reason::OppositeDirection),
+            "{claim} / {reviewed}: {s:?}"
+        );
+        assert!(s.score < SAME_REVIEWED, "{claim} / {reviewed}: {s:?}");
+    }
+    // Claim-to-claim matching reads its own, shorter list.
+    let s = compare(
+        "The economy contracted by 1.2 percent in 2023.",
+        "The economy grew 1.2% in 2023.",
+    );
+    assert!(!s.reasons.contains(&Reason::OppositeDirection), "{s:?}");
+}
+
+#[test]
+fn one_movement_in_other_words_is_not_another_detail() {
+    let s = compare_reviewed(
+        "Lake ice on the reservoir shrank to 12 square kilometres in March.",
+        "Lake ice on the reservoir fell to 12 square kilometres in March.",
+    );
+    assert!(!contradicts(&s), "{s:?}");
+    let s = compare_reviewed(
+        "Lake ice on the reservoir shrank to 12 square kilometres in March.",
+        "Lake ice on the reservoir grew to 12 square kilometres in March.",
+    );
+    assert!(contradicts(&s), "{s:?}");
+}

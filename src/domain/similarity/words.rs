@@ -269,6 +269,42 @@ pub(super) const DOWN: &[&str] = &[
     "lost",
 ];
 
+/// More verbs of rising and falling, read only when a claim is compared
+/// with a fact-checker's statement ("the economy contracted" against "the
+/// economy grew"; "lost 40,000 jobs" against "added 40,000 jobs").
+pub(super) const MORE_UP: &[&str] = &[
+    "added",
+    "adds",
+    "boosted",
+    "expanded",
+    "expands",
+    "hiked",
+    "raised",
+    "raises",
+    "climbs",
+    "jumps",
+    "increasing",
+];
+
+pub(super) const MORE_DOWN: &[&str] = &[
+    "contracted",
+    "contracts",
+    "eased",
+    "eases",
+    "slowed",
+    "slows",
+    "reduced",
+    "reduces",
+    "lowered",
+    "lowers",
+    "slashed",
+    "declining",
+    "dropping",
+    "shrinks",
+    "lose",
+    "loses",
+];
+
 /// Units that count the same thing under another name.
 pub(super) const UNIT_SYNONYMS: &[(&str, &str)] = &[
     ("soldier", "troop"),
