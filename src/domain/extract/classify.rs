@@ -194,7 +194,7 @@ const MODAL: u16 = 1 << 11;
 /// short ASCII, so anything else is on none.
 fn class_of(word: &str) -> u16 {
     let mut buf = [0u8; 16];
-    if word.len() > buf.len() || !word.is_ascii() {
+    if word.len() > buf.len() || !word.is_ascii() || !CLASS_SHAPES.may_contain(word.as_bytes()) {
         return 0;
     }
     for (lower, byte) in buf.iter_mut().zip(word.bytes()) {
@@ -228,6 +228,11 @@ static WORD_CLASSES: LazyLock<HashMap<&'static [u8], u16, BuildHasherDefault<Fnv
     }
     classes
 });
+
+/// The shapes of the words in `WORD_CLASSES`, to turn most other words away
+/// before hashing.
+static CLASS_SHAPES: LazyLock<lexicon::Shapes> =
+    LazyLock::new(|| lexicon::Shapes::new(WORD_CLASSES.keys().copied()));
 
 /// What one sentence (or clause) yields: the claim, if it is one, and who
 /// speaks in it, which later sentences may refer back to.

@@ -631,10 +631,57 @@ impl Hasher for Fnv {
     }
 }
 
-type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+/// A first test, cheaper than hashing, of whether a word may be on a list:
+/// which lengths occur for each pair of first and last letter (case
+/// folded). Most words of a text are on no list and fail it.
+pub struct Shapes([u32; 27 * 27]);
+
+impl Shapes {
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        let mut shapes = Shapes([0; 27 * 27]);
+        for word in words {
+            if let Some((slot, length)) = Self::key(word) {
+                shapes.0[slot] |= length;
+            }
+        }
+        shapes
+    }
+
+    pub fn may_contain(&self, word: &[u8]) -> bool {
+        Self::key(word).is_some_and(|(slot, length)| self.0[slot] & length != 0)
+    }
+
+    fn key(word: &[u8]) -> Option<(usize, u32)> {
+        let letter = |b: u8| {
+            if b.is_ascii_alphabetic() {
+                usize::from(b.to_ascii_lowercase() - b'a')
+            } else {
+                26
+            }
+        };
+        let (first, last) = (*word.first()?, *word.last()?);
+        Some((letter(first) * 27 + letter(last), 1 << word.len().min(31)))
+    }
+}
+
+/// A word list for look-ups of lower-case words.
+struct WordSet {
+    shapes: Shapes,
+    words: HashSet<&'static str, BuildHasherDefault<Fnv>>,
+}
+
+impl WordSet {
+    fn contains(&self, word: &str) -> bool {
+        self.shapes.may_contain(word.as_bytes()) && self.words.contains(word)
+    }
+}
 
 fn word_set(lists: &[&[&'static str]]) -> WordSet {
-    lists.iter().flat_map(|l| l.iter().copied()).collect()
+    let words: HashSet<_, _> = lists.iter().flat_map(|l| l.iter().copied()).collect();
+    WordSet {
+        shapes: Shapes::new(words.iter().map(|w| w.as_bytes())),
+        words,
+    }
 }
 
 /// The long lists, looked up once per word on most words of a text.
