@@ -851,3 +851,49 @@ fn round_eleven_speakers() {
         assert_eq!(claims[0].claimant.as_deref(), expected, "{text}");
     }
 }
+
+#[test]
+fn quoted_speakers_long_names_and_runs_of_pronouns() {
+    let cases = [
+        (
+            "The governor was quoted by state media as saying 40 people had died.",
+            Some("The governor"),
+        ),
+        (
+            "State media quoted the governor as saying 40 people had died.",
+            Some("the governor"),
+        ),
+        (
+            "The UN Office for the Coordination of Humanitarian Affairs (OCHA) said 40,000 people had fled.",
+            Some("The UN Office for the Coordination of Humanitarian Affairs (OCHA)"),
+        ),
+        (
+            "Jane Okoro, chief executive of Halvard, commented: “Profits doubled to £40m this year.”",
+            Some("Jane Okoro"),
+        ),
+        (
+            "Analysts expect rates to rise to 5 percent, the bank's chief economist told reporters.",
+            Some("the bank's chief economist"),
+        ),
+        (
+            "Forty people died in the attack, as confirmed by the health ministry.",
+            Some("the health ministry"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let claims = extract(text);
+        assert_eq!(claims.len(), 1, "{text}");
+        assert_eq!(claims[0].claimant.as_deref(), expected, "{text}");
+    }
+    // "she said" three and four sentences after the name still stands for it.
+    let claims = extract(
+        "Dr. Amara Osei said 40 beds had been added. She said 12 more would follow. \
+         She said a further 6 were planned. She said 3 wards had closed.",
+    );
+    assert_eq!(claims.len(), 4);
+    assert!(
+        claims
+            .iter()
+            .all(|c| c.claimant.as_deref() == Some("Dr. Amara Osei"))
+    );
+}

@@ -736,6 +736,10 @@ pub(super) const SAYING: &[&str] = &[
     "shows",
     "show",
     "concluded",
+    "commented",
+    "tweeted",
+    "reiterated",
+    "remarked",
 ];
 
 /// Who an age can describe: "children under five", "women over 50".
