@@ -533,6 +533,11 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     let is = |i: usize, w: &str| lower(i).is_some_and(|l| l == w);
     // "an estimated", "was found unsealed", "wrote to the company" are not the speaker's verb.
     let saying = |i: usize| {
+        // Only a listed word can be a verb of speech: the checks below look
+        // at its neighbours, so they run for those words alone.
+        if classes.get(i).is_none_or(|c| c & (REPORTING | VERDICT) == 0) {
+            return false;
+        }
         let after_article_or_be = i
             .checked_sub(1)
             .and_then(lower)
