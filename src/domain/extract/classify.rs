@@ -47,8 +47,11 @@ const BONUS_NAMED_ACTOR: f64 = 0.05;
 const PENALTY_OPINION: f64 = 0.2;
 /// An unterminated line with fewer words than this is not a sentence.
 const FRAGMENT_WORDS: usize = 4;
-/// A speaker's name or role is at most this many tokens.
+/// A speaker's name or role is at most this many tokens…
 const MAX_CLAIMANT_TOKENS: usize = 8;
+/// …or this many when it is a proper name ("the International Federation of
+/// Red Cross and Red Crescent Societies").
+const LONG_NAME_TOKENS: usize = 14;
 
 /// Judges a text given as one claim (typed in by hand): its kind and
 /// checkworthiness if the rules find it check-worthy, and its quantities.
@@ -90,9 +93,17 @@ pub fn claims(text: &str) -> Vec<Found> {
                     recent = Some((r, index));
                     Some(r)
                 }
-                Some(Speaker::Pronoun) => recent
-                    .filter(|(_, at)| index - at <= PRONOUN_REACH)
-                    .map(|(r, _)| r),
+                // A run of "she said" keeps its speaker alive from one
+                // sentence to the next.
+                Some(Speaker::Pronoun) => {
+                    let r = recent
+                        .filter(|(_, at)| index - at <= PRONOUN_REACH)
+                        .map(|(r, _)| r);
+                    if let Some(r) = r {
+                        recent = Some((r, index));
+                    }
+                    r
+                }
                 // "“He did 14 sessions a week.”": a quotation standing on its own
                 // names nobody, and the guide names a claimant only when the
                 // sentence says so (round 9; rounds 4–8 gave it the speaker of
@@ -536,7 +547,8 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     let is = |i: usize, w: &str| lower(i).is_some_and(|l| l == w);
     // "an estimated", "was found unsealed", "wrote to the company" are not the speaker's verb.
     let saying = |i: usize| {
-        // The class look-up first: the tests below are for the few words on the lists.
+        // Only a listed word can be a verb of speech: the checks below look
+        // at its neighbours, so they run for those words alone.
         if !classes
             .get(i)
             .is_some_and(|c| c & REPORTING != 0 || (c & VERDICT != 0 && verdict_verb(text, tokens, i)))
@@ -548,19 +560,35 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             .and_then(lower)
             .is_some_and(|p| lexicon::is_determiner(&p) || lexicon::is_be_verb(&p) || p == "that");
         let wrote_to = is(i, "wrote") && is(i + 1, "to");
+        // "the cuts, first reported by the Gazette": a passive, its speaker after "by".
+        let passive = is(i + 1, "by");
         // "cut its growth forecast to 1.1 percent": a noun, not a verb.
         let noun_use = lower(i)
             .zip(lower(i + 1))
             .is_some_and(|(w, n)| lexicon::is_reporting_noun_before(&w, &n));
         // "ruled that …", not "ruled the country".
         let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that");
+        // "Court records show …", "…, court records show.", "figures show
+        // that": not "the standings now show Natt on 143 points".
+        let shown = !is(i, "show")
+            || tokens.get(i + 1).is_none_or(|n| !n.is_word())
+            || is(i + 1, "that")
+            || i.checked_sub(1)
+                .and_then(lower)
+                .is_some_and(|p| lexicon::is_source_document(&p));
         // "Hospitals admitted 63 people", "teams found about 2,000 people":
         // a count as the object is what was done, not what was said.
         let counted_object = lower(i).is_some_and(|w| lexicon::is_count_taking(&w))
             && tokens
                 .get(i + 1)
                 .is_some_and(|n| lexicon::may_start_quantity(text, n));
-        !after_article_or_be && !wrote_to && !noun_use && !that_missing && !counted_object
+        !after_article_or_be
+            && !wrote_to
+            && !passive
+            && !noun_use
+            && !that_missing
+            && !counted_object
+            && shown
     };
     // "The agency also said", "Police have said": the speaker without its
     // adverbs and auxiliaries.
@@ -575,7 +603,13 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     };
     let pronoun = |a: usize, b: usize| b == a + 1 && lower(a).is_some_and(|w| lexicon::is_pronoun(&w));
     let phrase_ok = |a: usize, b: usize| phrase_ok(text, tokens, a, b);
-    let verbs: Vec<usize> = (0..tokens.len()).filter(|&i| saying(i)).collect();
+    let mut verbs: Vec<usize> = (0..tokens.len()).filter(|&i| saying(i)).collect();
+    // "“We found the same fault …,” Vang told NRT.": a verb inside the
+    // quotation is the speaker's own words, not who speaks, when a verb
+    // outside it names the speaker.
+    if verbs.iter().any(|&v| !inside_quotation(tokens, v)) {
+        verbs.retain(|&v| !inside_quotation(tokens, v));
+    }
     let start = tokens.iter().position(|t| t.is_word()).unwrap_or(0);
     // "Business groups were less calm: the chamber said that …": after a
     // colon before the first speech verb, the clause names its speaker.
@@ -594,6 +628,24 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
                 && phrase_ok(s, v)
         })
         .map_or(start, |(s, _)| s);
+
+    // "The governor was quoted as saying …", "State media quoted the governor
+    // as saying …": who is quoted speaks.
+    if let Some(&v) = verbs
+        .iter()
+        .find(|&&v| v > start + 1 && is(v, "saying") && is(v - 1, "as"))
+        && let Some(q) = (start..v - 1).rev().find(|&k| is(k, "quoted"))
+    {
+        let be = (q > start).then(|| q - 1).filter(|&k| classes[k] & BE != 0);
+        if let Some(be) = be
+            && phrase_ok(start, be)
+        {
+            return span(start, be).map(Speaker::Named);
+        }
+        if be.is_none() && phrase_ok(q + 1, v - 1) {
+            return span(q + 1, v - 1).map(Speaker::Named);
+        }
+    }
 
     // "Farmers reported losing lambs, and the association estimated losses
     // at 2,000 animals": of two speakers joined by ", and", the one whose
@@ -618,10 +670,17 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
 
     // "Vineyards expect their best vintage …, the cooperative said.": a
     // closing "…, X said." names the speaker over a weaker verb before it.
+    // "…, the bank's chief economist told reporters." closes a sentence too.
     let closing_said = verbs.iter().skip(1).any(|&v| {
-        lower(v).is_some_and(|w| matches!(&*w, "said" | "says"))
-            && tokens.get(v + 1).is_none_or(|n| !n.is_word())
-            && (v.saturating_sub(MAX_CLAIMANT_TOKENS + 1)..v).any(|k| tokens[k].is_punct(','))
+        lower(v).is_some_and(|w| match &*w {
+            "said" | "says" => tokens.get(v + 1).is_none_or(|n| !n.is_word()),
+            "told" | "tells" => {
+                tokens.len() - v <= 6
+                    && tokens.get(v + 1).is_some_and(|n| n.is_word())
+                    && tokens[v + 1..].iter().all(|t| t.is_word() || t.is_punct('.'))
+            }
+            _ => false,
+        }) && (v.saturating_sub(MAX_CLAIMANT_TOKENS + 1)..v).any(|k| tokens[k].is_punct(','))
     }) && verbs
         .first()
         .and_then(|&v| lower(v))
@@ -666,15 +725,33 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             && lower(verb).is_some_and(|v| lexicon::is_speech_verb(&v))
             && let Some(k) =
                 (start + 1..verb).find(|&k| lower(k).is_some_and(|w| lexicon::is_finite_verb(&w)))
-            && phrase_ok(start, k)
         {
-            return span(start, k).map(Speaker::Named);
+            if phrase_ok(start, k) {
+                return span(start, k).map(Speaker::Named);
+            }
+            // "The company's chief executive, Tor Hagen, apologised … and said":
+            // a role and a name before the first verb.
+            if tokens[k - 1].is_punct(',')
+                && let Some(name) = appositive_speaker(text, tokens, start, k - 1, k, &phrase_ok)
+            {
+                return Some(Speaker::Named(name));
+            }
         }
     }
     if let Some(source) = according_to(text, tokens, &phrase_ok) {
         return Some(Speaker::Named(source));
     }
-    for &verb in &verbs {
+    for &said in &verbs {
+        // "Vit's spokesman, Lukas Perl, later told": the speaker ends before
+        // the adverbs and auxiliaries in front of the verb.
+        let mut verb = said;
+        while verb > start + 1
+            && lower(verb - 1).is_some_and(|w| {
+                lexicon::is_speaker_trailer(&w) && !matches!(&*w, "has" | "have" | "had" | "will" | "would")
+            })
+        {
+            verb -= 1;
+        }
         let boundary = (0..verb).rev().find(
             |&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | '”' | '"' | ';')),
         );
@@ -689,9 +766,19 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             && tokens[b].is_punct(',')
             && matches!(tokens[b - 1].kind, tokens::Kind::Number { .. })
             && tokens[b - 2].is_punct(',')
-            && let Some(name) = appositive_speaker(text, tokens, start, b - 2, b - 1, &phrase_ok)
         {
-            return Some(Speaker::Named(name));
+            if let Some(name) = appositive_speaker(text, tokens, start, b - 2, b - 1, &phrase_ok) {
+                return Some(Speaker::Named(name));
+            }
+            // "“Turnout was 61 percent,” Kandel, 58, told supporters.": the
+            // name right before the age.
+            let from = (start..b - 2)
+                .rev()
+                .find(|&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | ';' | '“' | '”' | '"')))
+                .map_or(start, |k| k + 1);
+            if phrase_ok(from, b - 2) && tokens[from].text(text).starts_with(char::is_uppercase) {
+                return span(from, b - 2).map(Speaker::Named);
+            }
         }
         // "Porter Dennis Akande, 58, who has worked there for 31 years, said":
         // the name before the first comma.
@@ -729,7 +816,8 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             return span(from, verb).map(Speaker::Named);
         }
         // "…, said Dr. Amara Osei." / "…,” said Léa Moreau, the Greens' lead candidate."
-        if b + 1 == verb {
+        // ("…, Kandel told supporters": what follows "told" is who was told.)
+        if b + 1 == verb && verb == said && !lower(verb).is_some_and(|w| matches!(&*w, "told" | "tells")) {
             let mut end = (verb + 1..tokens.len())
                 .find(|&k| tokens[k].is_punct(','))
                 .unwrap_or(tokens.len());
@@ -745,7 +833,92 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             }
         }
     }
-    None
+    passive_source(text, tokens, classes, &phrase_ok).map(Speaker::Named)
+}
+
+/// Whether token `i` lies inside a quotation opened in the same sentence.
+fn inside_quotation(tokens: &[Token], i: usize) -> bool {
+    let (mut depth, mut straight) = (0i32, false);
+    for t in &tokens[..i] {
+        match t.kind {
+            tokens::Kind::Punct('“') => depth += 1,
+            tokens::Kind::Punct('”') => depth -= 1,
+            tokens::Kind::Punct('"') => straight = !straight,
+            _ => {}
+        }
+    }
+    depth > 0 || straight
+}
+
+/// Who is named as the source of a passive or of a relative clause:
+/// "The arrests were confirmed by the interior ministry", "… was confirmed in
+/// October by the audit office", "… was supplied by the German firm
+/// Stellwerk Systems, which said …".
+fn passive_source(
+    text: &str,
+    tokens: &[Token],
+    classes: &[u16],
+    phrase_ok: &dyn Fn(usize, usize) -> bool,
+) -> Option<Range> {
+    let is = |i: usize, w: &str| {
+        tokens
+            .get(i)
+            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
+    };
+    let reporting = |i: usize| classes.get(i).is_some_and(|c| c & REPORTING != 0);
+    let name_punct = |t: &Token| matches!(t.kind, tokens::Kind::Punct('.' | '’' | '\'' | '-' | '&'));
+    (0..tokens.len()).filter(|&k| is(k, "by")).find_map(|by| {
+        // The agent runs to the next punctuation, without when or where it spoke.
+        let mut end = (by + 1..tokens.len())
+            .find(|&k| !tokens[k].is_word() && !name_punct(&tokens[k]))
+            .unwrap_or(tokens.len());
+        if end == tokens.len() && tokens.last().is_some_and(|t| t.is_punct('.')) {
+            end -= 1;
+        }
+        // ("in parliament", "on Tuesday", "in a statement"; not "the port
+        // authority in Gdynia").
+        if let Some(cut) = (by + 2..end).find(|&k| {
+            is(k, "at")
+                || is(k, "as")
+                || is(k, "to")
+                || is(k, "that")
+                || (is(k, "on") || is(k, "in"))
+                    && tokens.get(k + 1).is_some_and(|n| {
+                        n.is_word() && {
+                            let w = lexicon::lc(n.text(text));
+                            lexicon::is_determiner(&w)
+                                || lexicon::is_month_or_day(&w)
+                                || n.text(text).starts_with(char::is_lowercase)
+                        }
+                    })
+        }) {
+            end = cut;
+        }
+        // "was confirmed (in October) by": a reporting participle after a form
+        // of "to be", a few words before "by" ("was found by a walker" is not speech).
+        let passive = (by.saturating_sub(4)..by).any(|j| {
+            reporting(j)
+                // "…, as confirmed by the ministry."
+                && (j >= 1 && (classes[j - 1] & BE != 0 || is(j - 1, "as"))
+                    || j >= 2 && classes[j - 2] & BE != 0)
+                && !lexicon::is_not_passive_speech(&lexicon::lc(tokens[j].text(text)))
+                && tokens[j + 1..by].iter().all(|t| t.is_word())
+        });
+        // "by the German firm Stellwerk Systems, which said": the relative's speaker.
+        let relative = tokens.get(end).is_some_and(|t| t.is_punct(','))
+            && (is(end + 1, "which") || is(end + 1, "who"))
+            && (reporting(end + 2) || reporting(end + 3) && lower_is_trailer(text, tokens, end + 2));
+        ((passive || relative) && phrase_ok(by + 1, end)).then(|| Range {
+            start: tokens[by + 1].range.start,
+            end: tokens[end - 1].range.end,
+        })
+    })
+}
+
+fn lower_is_trailer(text: &str, tokens: &[Token], i: usize) -> bool {
+    tokens
+        .get(i)
+        .is_some_and(|t| t.is_word() && lexicon::is_speaker_trailer(&lexicon::lc(t.text(text))))
 }
 
 /// Verbs that give a speaker's figure or verdict without a verb of speech:
@@ -780,7 +953,19 @@ fn verdict_verb(text: &str, tokens: &[Token], i: usize) -> bool {
 /// A speaker's words: a short run of words (with the dots, apostrophes,
 /// hyphens and ampersands of names), not a pronoun, with no verb "to be".
 fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
-    if b <= a || b - a > MAX_CLAIMANT_TOKENS {
+    // "the UN Office for the Coordination of Humanitarian Affairs (OCHA)":
+    // a proper name may run longer than a role.
+    let long_name = || {
+        b - a <= LONG_NAME_TOKENS
+            && tokens[a..b].iter().filter(|t| t.is_word()).all(|t| {
+                let w = t.text(text);
+                w.starts_with(char::is_uppercase)
+                    || ["of", "for", "the", "and", "on", "in"]
+                        .iter()
+                        .any(|s| w.eq_ignore_ascii_case(s))
+            })
+    };
+    if b <= a || b - a > MAX_CLAIMANT_TOKENS && !long_name() {
         return false;
     }
     let words = || {
@@ -789,6 +974,11 @@ fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
             .filter(|t| t.is_word())
             .map(|t| lexicon::lc(t.text(text)))
     };
+    // "…, Tor Hagen, apologised to passengers and said": a clause, not a name.
+    let last = tokens[b - 1].text(text);
+    if ["and", "or", "but"].iter().any(|c| last.eq_ignore_ascii_case(c)) {
+        return false;
+    }
     // "None of the authors reported links": nobody in particular.
     let first = tokens[a..b].iter().find(|t| t.is_word());
     if first.is_some_and(|t| {
@@ -818,10 +1008,15 @@ fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
         (tokens[k].is_punct('(') && tokens.get(k + 2).is_some_and(|t| t.is_punct(')')) && k + 2 < b)
             || (tokens[k].is_punct(')') && k >= a + 2 && tokens[k - 2].is_punct('('))
     };
+    // "the 29-year-old said": a number in a compound adjective.
+    let compound = |k: usize| {
+        matches!(tokens[k].kind, tokens::Kind::Number { .. }) && k + 1 < b && tokens[k + 1].is_punct('-')
+    };
     (a..b).all(|k| {
         let t = &tokens[k];
         t.is_word()
             || year(t)
+            || compound(k)
             || matches!(t.kind, tokens::Kind::Punct('.' | '’' | '\'' | '-' | '&'))
             || bracketed(k)
     }) && (words().any(|w| !lexicon::is_stop(&w))
@@ -948,10 +1143,19 @@ fn appositive_speaker(
         start: tokens[a].range.start,
         end: tokens[z - 1].range.end,
     };
-    if is_name(inner + 1, b) && phrase_ok(outer, inner) {
+    // The role may run longer than a name: "The head of the regional health
+    // authority's emergency department, Dr. Lena Varga, said".
+    let role_ok = |a: usize, z: usize| {
+        phrase_ok(a, z)
+            || z > a + MAX_CLAIMANT_TOKENS
+                && z - a <= 2 * MAX_CLAIMANT_TOKENS
+                && phrase_ok(a, a + MAX_CLAIMANT_TOKENS)
+                && phrase_ok(z - MAX_CLAIMANT_TOKENS, z)
+    };
+    if is_name(inner + 1, b) && role_ok(outer, inner) {
         return Some(span(inner + 1, b));
     }
-    if is_name(outer, inner) && phrase_ok(inner + 1, b) {
+    if is_name(outer, inner) && role_ok(inner + 1, b) {
         return Some(span(outer, inner));
     }
     None

@@ -527,6 +527,11 @@ pub fn is_source_document(w: &str) -> bool {
     SOURCE_DOCUMENTS.contains(&w)
 }
 
+/// Reporting participles that are not speech in a passive: "was found by a walker".
+pub fn is_not_passive_speech(w: &str) -> bool {
+    NOT_PASSIVE_SPEECH.contains(&w)
+}
+
 pub fn is_speech_verb(w: &str) -> bool {
     SPEECH_VERBS.contains(&w)
 }
@@ -588,9 +593,13 @@ pub fn is_race_event(w: &str) -> bool {
 }
 
 /// Verbs of speech that, with a count as the object, report an action:
-/// "admitted 63 people", "found about 2,000 people", "have conceded 58 goals".
+/// "admitted 63 people", "found about 2,000 people", "have conceded 58 goals",
+/// "the economy added 150,000 jobs".
 pub fn is_count_taking(w: &str) -> bool {
-    matches!(w, "admitted" | "admits" | "found" | "conceded" | "concedes")
+    matches!(
+        w,
+        "admitted" | "admits" | "found" | "conceded" | "concedes" | "added"
+    )
 }
 
 /// Auxiliaries and verbs a lone fraction may lead into a clause with:

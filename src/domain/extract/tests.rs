@@ -785,3 +785,115 @@ fn of_two_speakers_the_one_with_the_numbers_is_taken() {
         extract("The army said 12 drones were shot down, and the air force said 3 missiles hit targets.");
     assert_eq!(claims[0].claimant.as_deref(), Some("The army"));
 }
+
+#[test]
+fn round_eleven_speakers() {
+    let cases = [
+        (
+            "The arrests were confirmed by the interior ministry, which said officers had seized 46 trucks.",
+            Some("the interior ministry"),
+        ),
+        (
+            "The shortfall was confirmed in October by the state audit office on Tuesday.",
+            Some("the state audit office"),
+        ),
+        (
+            "The plan was announced by Finance Minister Tomas Heller in parliament on Wednesday.",
+            Some("Finance Minister Tomas Heller"),
+        ),
+        (
+            "The software was supplied by the German firm Stellwerk Systems, which said 12 lines used it.",
+            Some("the German firm Stellwerk Systems"),
+        ),
+        (
+            "The 3,000 job cuts, first reported by the Kell Gazette on Monday, were confirmed by the company on Tuesday.",
+            Some("the company"),
+        ),
+        ("The body of a man, 41, was found by a walker on Sunday.", None),
+        (
+            "Vit's spokesman, Lukas Perl, later told the news agency MNA that 11 MPs favoured leaving.",
+            Some("Lukas Perl"),
+        ),
+        (
+            "The company's chief executive, Tor Hagen, apologised to passengers and said 12 lines were affected.",
+            Some("Tor Hagen"),
+        ),
+        (
+            "“We found the same fault on three more units,” Vang told NRT.",
+            Some("Vang"),
+        ),
+        (
+            "“Turnout was 61 percent,” Kandel, 58, told supporters.",
+            Some("Kandel"),
+        ),
+        (
+            "“I lost 3 kilograms out there,” the 29-year-old said.",
+            Some("the 29-year-old"),
+        ),
+        (
+            "The seizure of 46 trucks was approved by a judge in Dresk, court records show.",
+            Some("court records"),
+        ),
+        ("The championship standings now show Natt on 143 points.", None),
+        ("The economy added 150,000 jobs in March.", None),
+        (
+            "Kyiv and Moscow both said more than 40 drones had been shot down.",
+            Some("Kyiv and Moscow"),
+        ),
+        (
+            "The head of the regional health authority's emergency department, Dr. Lena Varga, said 40 beds had been added.",
+            Some("Dr. Lena Varga"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let claims = extract(text);
+        assert_eq!(claims.len(), 1, "{text}");
+        assert_eq!(claims[0].claimant.as_deref(), expected, "{text}");
+    }
+}
+
+#[test]
+fn quoted_speakers_long_names_and_runs_of_pronouns() {
+    let cases = [
+        (
+            "The governor was quoted by state media as saying 40 people had died.",
+            Some("The governor"),
+        ),
+        (
+            "State media quoted the governor as saying 40 people had died.",
+            Some("the governor"),
+        ),
+        (
+            "The UN Office for the Coordination of Humanitarian Affairs (OCHA) said 40,000 people had fled.",
+            Some("The UN Office for the Coordination of Humanitarian Affairs (OCHA)"),
+        ),
+        (
+            "Jane Okoro, chief executive of Halvard, commented: “Profits doubled to £40m this year.”",
+            Some("Jane Okoro"),
+        ),
+        (
+            "Analysts expect rates to rise to 5 percent, the bank's chief economist told reporters.",
+            Some("the bank's chief economist"),
+        ),
+        (
+            "Forty people died in the attack, as confirmed by the health ministry.",
+            Some("the health ministry"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let claims = extract(text);
+        assert_eq!(claims.len(), 1, "{text}");
+        assert_eq!(claims[0].claimant.as_deref(), expected, "{text}");
+    }
+    // "she said" three and four sentences after the name still stands for it.
+    let claims = extract(
+        "Dr. Amara Osei said 40 beds had been added. She said 12 more would follow. \
+         She said a further 6 were planned. She said 3 wards had closed.",
+    );
+    assert_eq!(claims.len(), 4);
+    assert!(
+        claims
+            .iter()
+            .all(|c| c.claimant.as_deref() == Some("Dr. Amara Osei"))
+    );
+}

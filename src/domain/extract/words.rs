@@ -734,7 +734,12 @@ pub(super) const SAYING: &[&str] = &[
     "found",
     "showed",
     "shows",
+    "show",
     "concluded",
+    "commented",
+    "tweeted",
+    "reiterated",
+    "remarked",
 ];
 
 /// Who an age can describe: "children under five", "women over 50".
@@ -916,6 +921,10 @@ pub(super) const SCHEDULE_WORDS: &[&str] = &["due", "expected", "scheduled", "sw
 pub(super) const SPEECH_VERBS: &[&str] = &[
     "said", "says", "told", "added", "warned", "insisted", "argued", "claimed", "stated", "noted", "stressed",
 ];
+
+/// Reporting participles that name no speaker after "by" in a passive: "the
+/// body was found by a walker", "the title was held by Kessler".
+pub(super) const NOT_PASSIVE_SPEECH: &[&str] = &["found", "held", "ruled", "showed", "shown", "admitted"];
 
 /// Verbs that give a speaker's figure or verdict: "put the cost at £1.2m",
 /// "called it a disgrace" (see `verdict_verb`).
@@ -1106,7 +1115,8 @@ pub(super) const RELATIVE_DAYS: &[&str] = &["yesterday", "today", "tonight"];
 pub(super) const FIRST_PERSON_WORDS: &[&str] = &["we", "i", "us", "our"];
 
 /// Adverbs and auxiliaries between a speaker and the verb: "The agency also
-/// said", "Police have said", "Valcor, however, said".
+/// said", "Police have said", "Valcor, however, said", "Kyiv and Moscow both
+/// said".
 pub(super) const SPEAKER_TRAILERS: &[&str] = &[
     "also",
     "has",
@@ -1129,6 +1139,7 @@ pub(super) const SPEAKER_TRAILERS: &[&str] = &[
     "long",
     "often",
     "reportedly",
+    "both",
 ];
 
 /// Singular nouns "one" counts ("one point clear", "one person died", "one
