@@ -121,7 +121,10 @@ pub async fn candidates(
         }
     };
     // One statement: a short index read per rare word (no ranking function,
-    // whose cost would grow with the postings) and per amount. `src` tells
+    // whose cost would grow with the postings) and per amount (no DISTINCT
+    // there: it would read every claim with a common amount before the
+    // LIMIT, 17,000 rows and 60 ms for "12 percent" in the load benchmark;
+    // repeated ids are dropped below). `src` tells
     // them apart: a word's position, or -1 for an amount.
     let mut sql = Sql::new(conn.get_database_backend());
     for (i, word) in words.iter().enumerate() {
@@ -145,7 +148,7 @@ pub async fn candidates(
     for (i, amount) in amounts.iter().enumerate() {
         let margin = 1e-9 * amount.value.abs().max(1.0);
         sql.push(
-            "SELECT id, -1 AS src FROM (SELECT DISTINCT q.claim_id AS id FROM claim_quantities q \
+            "SELECT id, -1 AS src FROM (SELECT q.claim_id AS id FROM claim_quantities q \
              JOIN claims c ON c.id = q.claim_id WHERE q.unit_key = ",
         )
         .bind(amount.unit.clone())
