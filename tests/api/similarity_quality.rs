@@ -129,9 +129,13 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         "claimreviewed_tuning3.json",
         "claimreviewed_holdout.json",
     ];
+    // While tuning, `SIMILARITY_TUNING_ONLY=1` leaves the held-out sets
+    // out altogether: not even their figures or a failed floor show.
+    let tuning_only = std::env::var_os("SIMILARITY_TUNING_ONLY").is_some();
     // Every set is measured (and printed) before any floor is checked.
     let measured: Vec<(&str, f64, f64)> = files
         .iter()
+        .filter(|file| !(tuning_only && file.contains("holdout")))
         .map(|file| {
             let (precision, recall) = measure(file);
             (*file, precision, recall)
