@@ -614,8 +614,10 @@ impl Fingerprint {
     /// the Home Office", ", Nationwide said") are not names that
     /// contradict; a year of reference on one side only ("the lowest since
     /// 1969") is not another date; "a third" is a fraction, not an ordinal;
-    /// and more verbs tell a rise from a fall ("contracted", "added"),
-    /// "more than" being a hedge, not a rise.
+    /// more verbs tell a rise from a fall ("contracted", "added"),
+    /// "more than" being a hedge, not a rise; words of one sense and more
+    /// general words (WordNet, `lexicon`) count as shared and antonyms as
+    /// a contradiction; and unit abbreviations are written out ("TWh").
     pub fn compare_reviewed(&self, reviewed: &Fingerprint, rarity: &TermCounts) -> Similarity {
         self.compare_as(reviewed, rarity, Mode::Reviewed)
     }
