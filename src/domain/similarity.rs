@@ -8,6 +8,7 @@
 //! same unit, another place or name, the opposite direction — because the
 //! near-misses a desk cares about differ in exactly one such fact.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
 
@@ -16,7 +17,9 @@ use rust_stemmers::{Algorithm, Stemmer};
 use super::claim::Claim;
 use super::extract::{ExtractedQuantity, Qualifier};
 
+mod lexicon;
 mod words;
+use lexicon::{LEXICON, spelled_unit};
 use words::{
     DEMONYMS, DOWN, MORE_DOWN, MORE_UP, ORDINALS, STOP_WORDS, TERM_SYNONYMS, UNIT_SYNONYMS, UP, WEEKDAYS,
 };
@@ -240,26 +243,53 @@ fn same_name(a: &str, b: &str) -> bool {
     a == b || common >= 5 || (common >= 4 && common == a.chars().count().min(b.chars().count()))
 }
 
+/// Stems of the words of rising and of falling, folded as terms are.
+static MOVEMENT: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::new(|| {
+    let stems = |words: &[&[&str]]| -> BTreeSet<String> {
+        let stemmer = stemmer();
+        words
+            .iter()
+            .flat_map(|w| w.iter())
+            .map(|w| {
+                let folded = TERM_SYNONYMS.iter().find(|(s, _)| s == w).map_or(*w, |(_, c)| c);
+                stemmer.stem(folded).into_owned()
+            })
+            .collect()
+    };
+    (stems(&[UP, MORE_UP]), stems(&[DOWN, MORE_DOWN]))
+});
+
 /// Whether two replaced stretches are words of one direction only, the
 /// same on both sides ("shrank" and "fell").
 fn same_movement(a: &[String], b: &[String]) -> bool {
-    static MOVEMENT: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::new(|| {
-        let stems = |words: &[&[&str]]| -> BTreeSet<String> {
-            let stemmer = stemmer();
-            words
-                .iter()
-                .flat_map(|w| w.iter())
-                .map(|w| {
-                    let folded = TERM_SYNONYMS.iter().find(|(s, _)| s == w).map_or(*w, |(_, c)| c);
-                    stemmer.stem(folded).into_owned()
-                })
-                .collect()
-        };
-        (stems(&[UP, MORE_UP]), stems(&[DOWN, MORE_DOWN]))
-    });
     let (up, down) = &*MOVEMENT;
     let all_in = |side: &[String], set: &BTreeSet<String>| side.iter().all(|s| set.contains(s));
     (all_in(a, up) && all_in(b, up)) || (all_in(a, down) && all_in(b, down))
+}
+
+/// Whether a stem is a word of rising or falling (which the direction
+/// already weighs).
+fn movement_word(stem: &str) -> bool {
+    let (up, down) = &*MOVEMENT;
+    up.contains(stem) || down.contains(stem)
+}
+
+/// Whether a replaced stretch says the same in other words (WordNet): each
+/// of the statement's words is one of the claim's, or a word of one sense
+/// with it, or a more general word for it ("purchased" and "bought"), or
+/// a unit written out.
+fn same_meaning(ours: &[String], theirs: &[String]) -> bool {
+    let set = |side: &[String]| side.iter().cloned().collect::<BTreeSet<String>>();
+    let (ours, theirs) = (set(ours), set(theirs));
+    // Not the same words in another order ("record September").
+    if ours == theirs {
+        return false;
+    }
+    // Units written out: "km²" for "square kilometres".
+    let (ours, theirs) = (LEXICON.spelled_out(&ours), LEXICON.spelled_out(&theirs));
+    theirs
+        .iter()
+        .all(|t| ours.iter().any(|s| s == t || LEXICON.covers(s, t)))
 }
 
 /// Replaced stretches of two nearly identical wordings, each side's content
@@ -584,8 +614,10 @@ impl Fingerprint {
     /// the Home Office", ", Nationwide said") are not names that
     /// contradict; a year of reference on one side only ("the lowest since
     /// 1969") is not another date; "a third" is a fraction, not an ordinal;
-    /// and more verbs tell a rise from a fall ("contracted", "added"),
-    /// "more than" being a hedge, not a rise.
+    /// more verbs tell a rise from a fall ("contracted", "added"),
+    /// "more than" being a hedge, not a rise; words of one sense and more
+    /// general words (WordNet, `lexicon`) count as shared and antonyms as
+    /// a contradiction; and unit abbreviations are written out ("TWh").
     pub fn compare_reviewed(&self, reviewed: &Fingerprint, rarity: &TermCounts) -> Similarity {
         self.compare_as(reviewed, rarity, Mode::Reviewed)
     }
@@ -614,42 +646,70 @@ impl Fingerprint {
         let mut reasons = Vec::new();
         let mut signals = Signals::default();
         let weight = |terms: &BTreeSet<String>| terms.iter().map(|t| rarity.weight(t)).sum::<f64>();
-        let shared: BTreeSet<String> = self.terms.intersection(&other.terms).cloned().collect();
-        let total = weight(&self.terms) + weight(&other.terms);
+        // Against a fact-checker's statement, unit abbreviations are
+        // written out ("TWh" as "terawatt hour").
+        let (our_terms, their_terms) = match mode {
+            Mode::Claims => (Cow::Borrowed(&self.terms), Cow::Borrowed(&other.terms)),
+            Mode::Reviewed => (
+                Cow::Owned(LEXICON.spelled_out(&self.terms)),
+                Cow::Owned(LEXICON.spelled_out(&other.terms)),
+            ),
+        };
+        let (our_terms, their_terms): (&BTreeSet<String>, &BTreeSet<String>) = (&our_terms, &their_terms);
+        let mut shared: BTreeSet<String> = our_terms.intersection(their_terms).cloned().collect();
+        // Against a fact-checker's statement, a word of the statement the
+        // claim says in other words (WordNet: "purchase" for "buy", "killer"
+        // for "murderer") counts as shared.
+        let ours_only: Vec<&String> = our_terms.difference(their_terms).collect();
+        let theirs_only: Vec<&String> = their_terms.difference(our_terms).collect();
+        if mode == Mode::Reviewed {
+            for t in &theirs_only {
+                if ours_only.iter().any(|s| LEXICON.covers(s, t)) {
+                    shared.insert((*t).clone());
+                }
+            }
+        }
+        let total = weight(our_terms) + weight(their_terms);
         signals.dice = if total > 0.0 {
             2.0 * weight(&shared) / total
         } else {
             0.0
         };
-        let theirs = weight(&other.terms);
+        let theirs = weight(their_terms);
         signals.coverage = if theirs > 0.0 {
             weight(&shared) / theirs
         } else {
             0.0
         };
-        signals.term_coverage = if other.terms.is_empty() {
+        signals.term_coverage = if their_terms.is_empty() {
             0.0
         } else {
-            shared.len() as f64 / other.terms.len() as f64
+            shared.len() as f64 / their_terms.len() as f64
         };
         // The rarest of the statement's terms the claim leaves out, against
         // the rarest the statement has: one key word missing.
         let rarest =
             |terms: &mut dyn Iterator<Item = &String>| terms.map(|t| rarity.weight(t)).fold(0.0, f64::max);
-        let their_rarest = rarest(&mut other.terms.iter());
+        let their_rarest = rarest(&mut their_terms.iter());
         if their_rarest > 0.0 {
-            signals.missed_rarest = rarest(&mut other.terms.difference(&self.terms)) / their_rarest;
+            signals.missed_rarest = rarest(&mut their_terms.difference(our_terms)) / their_rarest;
         }
-        signals.length_ratio = if self.terms.is_empty() {
+        signals.length_ratio = if our_terms.is_empty() {
             0.0
         } else {
-            (other.terms.len() as f64 / self.terms.len() as f64).min(1.0)
+            (their_terms.len() as f64 / our_terms.len() as f64).min(1.0)
         };
         if !shared.is_empty() {
             let mut key: Vec<&String> = shared.iter().collect();
             key.sort_by(|a, b| rarity.weight(b).total_cmp(&rarity.weight(a)).then(a.cmp(b)));
             reasons.push(Reason::SharedTerms(
-                key.into_iter().take(6).map(|t| self.surface(t)).collect(),
+                key.into_iter()
+                    .take(6)
+                    .map(|t| match self.terms.contains(t) {
+                        true => self.surface(t),
+                        false => other.surface(t),
+                    })
+                    .collect(),
             ));
         }
 
@@ -676,6 +736,13 @@ impl Fingerprint {
                         || !f.reference_years.iter().any(|y| same_value(*y, a.value))
                 })
                 .cloned()
+                // "TWh" and "terawatt-hours" are one unit.
+                .map(|mut a| {
+                    if mode == Mode::Reviewed {
+                        a.unit = a.unit.as_deref().map(spelled_unit);
+                    }
+                    a
+                })
                 .collect()
         };
         let (mut ours, mut theirs) = (dated(self, other), dated(other, self));
@@ -741,7 +808,18 @@ impl Fingerprint {
         let mut swapped = substitutions(&self.sequence, &other.sequence);
         if mode == Mode::Reviewed {
             // "shrank to" for "fell to": one movement in other words.
-            swapped.retain(|(a, b)| !same_movement(a, b));
+            // "purchased" for "bought": one thing in other words.
+            swapped.retain(|(a, b)| !same_movement(a, b) && !same_meaning(a, b));
+            // Antonyms anywhere ("acquitted" and "convicted"), the words
+            // of rising and falling left to the direction.
+            for s in &ours_only {
+                for t in &theirs_only {
+                    let opposite = LEXICON.opposite(s, t) && !movement_word(s) && !movement_word(t);
+                    if opposite && !shared.contains(*t) {
+                        swapped.push((vec![(*s).clone()], vec![(*t).clone()]));
+                    }
+                }
+            }
         }
         if !swapped.is_empty() {
             signals.different_detail = 1.0;

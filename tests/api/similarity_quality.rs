@@ -129,9 +129,13 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         "claimreviewed_tuning3.json",
         "claimreviewed_holdout.json",
     ];
+    // While tuning, `SIMILARITY_TUNING_ONLY=1` leaves the held-out sets
+    // out altogether: not even their figures or a failed floor show.
+    let tuning_only = std::env::var_os("SIMILARITY_TUNING_ONLY").is_some();
     // Every set is measured (and printed) before any floor is checked.
     let measured: Vec<(&str, f64, f64)> = files
         .iter()
+        .filter(|file| !(tuning_only && file.contains("holdout")))
         .map(|file| {
             let (precision, recall) = measure(file);
             (*file, precision, recall)
@@ -142,10 +146,10 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         // the floors yet (see docs/exchange.md); these guard what it does.
         let (precision_floor, recall_floor) = match file {
             "claimreviewed.json" => (0.80, 0.90),
-            "claimreviewed_tuning.json" => (0.80, 0.50),
-            "claimreviewed_tuning2.json" => (0.80, 0.75),
+            "claimreviewed_tuning.json" => (0.85, 0.57),
+            "claimreviewed_tuning2.json" => (0.83, 0.79),
             "claimreviewed_tuning3.json" => (0.65, 0.70),
-            "claimreviewed_holdout.json" => (0.90, 0.75),
+            "claimreviewed_holdout.json" => (0.91, 0.78),
             _ => (PRECISION_FLOOR, RECALL_FLOOR),
         };
         assert!(

@@ -204,3 +204,45 @@ fn one_movement_in_other_words_is_not_another_detail() {
     );
     assert!(contradicts(&s), "{s:?}");
 }
+
+#[test]
+fn units_written_two_ways_are_one_unit() {
+    let s = compare_reviewed(
+        "The country's wind farms generated 81.4 terawatt-hours of electricity in 2022, the grid operator said.",
+        "Wind farms produced 81.4 TWh of power in 2022.",
+    );
+    assert!(
+        s.reasons
+            .contains(&Reason::SharedQuantity("81.4 terawatt hour".into())),
+        "{s:?}"
+    );
+    assert!(!contradicts(&s), "{s:?}");
+    let s = compare_reviewed(
+        "The reserve covers 4,200 square kilometres of forest.",
+        "The reserve covers 4,200 km² of forest.",
+    );
+    assert!(!contradicts(&s) && s.score >= SAME_REVIEWED, "{s:?}");
+    // Another number in the same unit, written the other way, still differs.
+    let s = compare_reviewed(
+        "The reserve covers 4,200 square kilometres of forest.",
+        "The reserve covers 9,000 km² of forest.",
+    );
+    assert!(contradicts(&s), "{s:?}");
+}
+
+#[test]
+fn words_of_one_sense_count_and_antonyms_contradict() {
+    // WordNet: "purchase" and "buy" are one sense.
+    let with = compare_reviewed(
+        "The city council will purchase 40 electric buses for its routes next year.",
+        "The council will buy 40 electric buses.",
+    );
+    assert!(with.score >= SAME_REVIEWED, "{with:?}");
+    assert!(!contradicts(&with), "{with:?}");
+    // WordNet: "acquit" and "convict" are antonyms.
+    let s = compare_reviewed(
+        "A jury in the capital convicted the former mayor of taking bribes on Friday.",
+        "A jury acquitted the former mayor of taking bribes.",
+    );
+    assert!(contradicts(&s) && s.score < SAME_REVIEWED, "{s:?}");
+}
