@@ -47,7 +47,9 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-fn time(at: DateTime<Utc>) -> String {
+/// A time as the CSV export and the ClaimReview feed write it: RFC 3339 in
+/// UTC with microseconds, so that `since=` round-trips exactly.
+pub fn rfc3339_micros(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
@@ -71,9 +73,9 @@ impl ClaimRow {
             verdict.map(|v| v.summary.clone()).unwrap_or_default(),
             self.assignee_email.clone().unwrap_or_default(),
             self.source_urls.join(" "),
-            time(c.created_at),
-            time(c.updated_at),
-            verified_at.map(time).unwrap_or_default(),
+            rfc3339_micros(c.created_at),
+            rfc3339_micros(c.updated_at),
+            verified_at.map(rfc3339_micros).unwrap_or_default(),
         ]
     }
 }

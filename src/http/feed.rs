@@ -5,7 +5,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
@@ -18,6 +18,7 @@ use super::error::{AppError, Problem};
 use super::extract::Query;
 use super::paging::page_request;
 use crate::domain::claimreview::{ClaimReview, SchemaOrg, to_script_safe_json};
+use crate::domain::export::rfc3339_micros;
 use crate::domain::page::Cursor;
 use crate::service::claims;
 
@@ -97,10 +98,6 @@ pub struct FeedElement<Item> {
     pub item: Item,
 }
 
-fn time(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
 /// The ClaimReview feed
 ///
 /// Every verified claim's published ClaimReview as a schema.org `DataFeed`
@@ -128,7 +125,7 @@ async fn claim_review_feed(
     for entry in &page.items {
         elements.push(FeedElement {
             kind: DataFeedItemType::DataFeedItem,
-            date_modified: time(entry.published_at),
+            date_modified: rfc3339_micros(entry.published_at),
             item: RawValue::from_string(entry.body.clone()).map_err(|e| {
                 tracing::error!(claim = %entry.claim_id, error = %e, "a published ClaimReview is not JSON");
                 AppError::Internal
@@ -140,7 +137,7 @@ async fn claim_review_feed(
         kind: DataFeedType::DataFeed,
         name: format!("{} fact-checks", state.publisher.name),
         url: state.publisher.url.clone(),
-        date_modified: time(page.items.first().map_or_else(Utc::now, |e| e.published_at)),
+        date_modified: rfc3339_micros(page.items.first().map_or_else(Utc::now, |e| e.published_at)),
         data_feed_element: elements,
     };
     let mut response = (
@@ -155,7 +152,7 @@ async fn claim_review_feed(
             limit.get()
         );
         if let Some(since) = query.since {
-            link.push_str(&format!("&since={}", urlencode(&time(since))));
+            link.push_str(&format!("&since={}", urlencode(&rfc3339_micros(since))));
         }
         if let Ok(value) = HeaderValue::from_str(&format!("<{link}>; rel=\"next\"")) {
             response.headers_mut().insert(header::LINK, value);
