@@ -364,9 +364,10 @@ pub fn may_start_quantity(text: &str, token: &Token) -> bool {
         super::tokens::Kind::Punct(c) => currency_symbol(c).is_some(),
         super::tokens::Kind::Word => {
             let word = token.text(text);
-            let first = word.as_bytes()[0].to_ascii_lowercase();
-            // Every starter (hedge, number word, fraction, vague amount) begins with one of these.
-            if !matches!(first, b'a'..=b'h' | b'j' | b'l'..=b'o' | b'r'..=b'u' | b'w') {
+            // Shapes fold case, so most words are turned away before lowering;
+            // a hyphenated number ("twenty-one") has a shape of its own.
+            let hyphenated = word.bytes().any(|b| b == b'-');
+            if !hyphenated && !QUANTITY_STARTERS.shapes.may_contain(word.as_bytes()) {
                 return false;
             }
             with_lower(word, |w| {
