@@ -14,7 +14,7 @@ use super::tokens::{self, Token};
 use super::words::{
     BE_VERBS, BIO_OPENINGS, BOILERPLATE, CALL_TO_ACTION_MODALS, COMPARISON, DAYS, FIRST_PERSON_WORDS,
     INDEFINITES, MONTHS, OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS, RELATIVE_DAYS,
-    SAYING, SCHEDULE_WORDS, VERDICT_VERBS,
+    RELEASE_PARTICIPLES, SAYING, SCHEDULE_WORDS, VERDICT_VERBS,
 };
 
 /// A claim in byte offsets.
@@ -120,6 +120,14 @@ pub fn claims(text: &str) -> Vec<Found> {
                 None => {
                     if let Some(subject) = judged.subject {
                         recent = Some((subject, index));
+                    } else if let Some((name, appositive)) = judged.lone_name
+                        && (appositive || named_before(&text[..range.start], &text[name.start..name.end]))
+                    {
+                        // "Brenner, the opposition's employment spokesman,
+                        // voted …", or the surname of someone named before
+                        // ("… from Lena Brandt. Brandt crashed twice …"): a
+                        // "she said" after it stands for this person.
+                        recent = Some((name, index));
                     }
                     None
                 }
@@ -131,6 +139,22 @@ pub fn claims(text: &str) -> Vec<Found> {
         }
     }
     out
+}
+
+/// Whether `before` names someone with the surname `word`: "Lena Brandt",
+/// "Councillor Derek Hume" (a capitalised word, not a stop word, before it).
+fn named_before(before: &str, word: &str) -> bool {
+    before.match_indices(word).any(|(at, _)| {
+        let after = before[at + word.len()..].chars().next();
+        let Some(head) = before[..at].strip_suffix(' ') else {
+            return false;
+        };
+        let previous = head.rsplit([' ', '\n']).next().unwrap_or_default();
+        !after.is_some_and(char::is_alphanumeric)
+            && previous.len() > 1
+            && previous.starts_with(char::is_uppercase)
+            && !lexicon::is_stop(&lexicon::lc(previous))
+    })
 }
 
 /// Paragraphs at the end that are about the author, not the news.
@@ -200,6 +224,7 @@ const INDEFINITE: u16 = 1 << 8;
 const BE: u16 = 1 << 9;
 const VERDICT: u16 = 1 << 10;
 const MODAL: u16 = 1 << 11;
+const RELEASE: u16 = 1 << 12;
 
 /// The lists a word is on, lower-cased on the stack: every listed word is
 /// short ASCII, so anything else is on none.
@@ -232,6 +257,7 @@ static WORD_CLASSES: LazyLock<HashMap<&'static [u8], u16, BuildHasherDefault<Fnv
         (BE_VERBS, BE),
         (VERDICT_VERBS, VERDICT),
         (CALL_TO_ACTION_MODALS, MODAL),
+        (RELEASE_PARTICIPLES, RELEASE),
     ] {
         for word in list {
             *classes.entry(word.as_bytes()).or_insert(0) |= class;
@@ -255,6 +281,10 @@ struct Judged {
     subject: Option<Range>,
     /// The sentence is a quotation and nothing else.
     quote_only: bool,
+    /// One capitalised word opening the sentence before its verb
+    /// ("Brandt crashed …", "Kovalenko, 26, covered …"), and whether a role
+    /// set off by commas follows it ("Brenner, the opposition's spokesman, voted").
+    lone_name: Option<(Range, bool)>,
 }
 
 /// Who asserts a sentence.
@@ -271,6 +301,7 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
         speaker: None,
         subject: None,
         quote_only: is_quote_only(tokens),
+        lone_name: None,
     };
     let sentence = &text[range.start..range.end];
     let last = sentence
@@ -306,13 +337,16 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     let opinion = has(OPINION) || contains_phrase(&OPINION_SEARCH, &lower);
 
     let quantities = quantities::find(text, tokens);
-    judged.speaker = if has(REPORTING) || has(VERDICT) || lower.contains("according to") {
+    judged.speaker = if has(REPORTING) || has(VERDICT) || has(RELEASE) || lower.contains("according to") {
         speaker(text, tokens, &classes)
     } else {
         None
     };
     if judged.speaker.is_none() {
         judged.subject = person_subject(text, tokens);
+        if judged.subject.is_none() {
+            judged.lone_name = lone_name(text, tokens, &classes);
+        }
     }
     // A quotation with nothing checkable in it is colour, whoever says it:
     // "“We did not take this lightly,” she said."
@@ -324,7 +358,11 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     }
     let attributed = judged.speaker.is_some();
     let comparison = has(COMPARATIVE);
-    let named = named_actor(text, tokens);
+    // "Mayhew conceded defeat …": a surname named earlier opening the sentence.
+    let named = named_actor(text, tokens)
+        || judged
+            .lone_name
+            .is_some_and(|(r, _)| named_before(&text[..range.start], &text[r.start..r.end]));
     // Numbers left once quantities are taken are years, dates or times.
     let dated = has(CALENDAR)
         || tokens
@@ -494,6 +532,42 @@ fn person_subject(text: &str, tokens: &[Token]) -> Option<Range> {
     })
 }
 
+/// One capitalised word opening the sentence as its subject: followed by a
+/// verb ("Hume won his seat"), by an age or a relative clause set off by
+/// commas and then a verb ("Kovalenko, 26, covered", "Brandt, who won the
+/// race in 2023, had led"), or by a role set off by commas ("Brenner, the
+/// opposition's employment spokesman, voted" — the flag).
+fn lone_name(text: &str, tokens: &[Token], classes: &[u16]) -> Option<(Range, bool)> {
+    let first = tokens.first().filter(|t| t.is_word())?;
+    let w = first.text(text);
+    if !w.starts_with(char::is_uppercase) || lexicon::is_acronym(w) || classes[0] != 0 {
+        return None;
+    }
+    let lower = lexicon::lc(w);
+    if lexicon::is_stop(&lower) || lexicon::is_month_or_day(&lower) || lexicon::is_pronoun(&lower) {
+        return None;
+    }
+    let verb = |k: usize| {
+        tokens.get(k).is_some_and(|t| {
+            t.is_word()
+                && t.text(text).starts_with(char::is_lowercase)
+                && (classes[k] & PAST != 0 || lexicon::is_finite_verb(&lexicon::lc(t.text(text))))
+        })
+    };
+    let next = tokens.get(1)?;
+    let (ok, appositive) = if next.is_punct(',') {
+        let close = (2..tokens.len().min(2 + LONG_NAME_TOKENS)).find(|&k| tokens[k].is_punct(','))?;
+        let opener = tokens[2].is_word() && {
+            let o = lexicon::lc(tokens[2].text(text));
+            lexicon::is_determiner(&o) || lexicon::is_possessive(&o)
+        };
+        (verb(close + 1), opener)
+    } else {
+        (verb(1), false)
+    };
+    ok.then_some((first.range, appositive))
+}
+
 /// Whether one of the searcher's phrases stands in `haystack` as whole words.
 fn contains_phrase(phrases: &AhoCorasick, haystack: &str) -> bool {
     phrases.find_overlapping_iter(haystack).any(|m| {
@@ -582,8 +656,12 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             && tokens
                 .get(i + 1)
                 .is_some_and(|n| lexicon::may_start_quantity(text, n));
+        // "Mayhew conceded defeat", "conceded the race": a concession, not speech.
+        let conceded_thing = lower(i).is_some_and(|w| matches!(&*w, "conceded" | "concedes"))
+            && lower(i + 1).is_some_and(|n| lexicon::is_determiner(&n) || lexicon::is_conceded_thing(&n));
         !after_article_or_be
             && !wrote_to
+            && !conceded_thing
             && !passive
             && !noun_use
             && !that_missing
@@ -756,6 +834,19 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             |&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | '”' | '"' | ';')),
         );
         let Some(b) = boundary else { continue };
+        // "The office also revised its estimate …, putting the number at 3.41
+        // million", "Police fired tear gas, saying …": a participle after a
+        // comma speaks for the subject of the clause before it.
+        if b + 1 == verb
+            && tokens[b].is_punct(',')
+            && lower(verb).is_some_and(|w| w.ends_with("ing"))
+            && (tokens[start].text(text).starts_with(char::is_uppercase) || is(start, "the"))
+            && let Some(k) = (start + 1..b)
+                .find(|&k| classes[k] & PAST != 0 || lower(k).is_some_and(|w| lexicon::is_finite_verb(&w)))
+            && phrase_ok(start, k)
+        {
+            return span(start, k).map(Speaker::Named);
+        }
         if let Some(name) = appositive_speaker(text, tokens, start, b, verb, &phrase_ok) {
             return Some(Speaker::Named(name));
         }
@@ -880,6 +971,10 @@ fn passive_source(
         if let Some(cut) = (by + 2..end).find(|&k| {
             is(k, "at")
                 || is(k, "as")
+                || is(k, "after")
+                || is(k, "before")
+                || is(k, "because")
+                || is(k, "amid")
                 || is(k, "to")
                 || is(k, "that")
                 || (is(k, "on") || is(k, "in"))
@@ -904,11 +999,21 @@ fn passive_source(
                 && !lexicon::is_not_passive_speech(&lexicon::lc(tokens[j].text(text)))
                 && tokens[j + 1..by].iter().all(|t| t.is_word())
         });
+        // "The quarterly figures were released by the statistics office": a
+        // document put out by someone (not "the man was released by police").
+        let released = by >= 3
+            && classes[by - 1] & RELEASE != 0
+            && classes[by - 2] & BE != 0
+            && tokens[by - 3].is_word()
+            && {
+                let w = lexicon::lc(tokens[by - 3].text(text));
+                lexicon::is_source_document(&w) && !matches!(&*w, "a" | "the" | "new" | "latest" | "official")
+            };
         // "by the German firm Stellwerk Systems, which said": the relative's speaker.
         let relative = tokens.get(end).is_some_and(|t| t.is_punct(','))
             && (is(end + 1, "which") || is(end + 1, "who"))
             && (reporting(end + 2) || reporting(end + 3) && lower_is_trailer(text, tokens, end + 2));
-        ((passive || relative) && phrase_ok(by + 1, end)).then(|| Range {
+        ((passive || released || relative) && phrase_ok(by + 1, end)).then(|| Range {
             start: tokens[by + 1].range.start,
             end: tokens[end - 1].range.end,
         })
@@ -933,7 +1038,7 @@ fn verdict_verb(text: &str, tokens: &[Token], i: usize) -> bool {
     };
     let Some(w) = lower(i) else { return false };
     match &*w {
-        "put" | "puts" => (i + 2..(i + 9).min(tokens.len())).any(|k| {
+        "put" | "puts" | "putting" => (i + 2..(i + 9).min(tokens.len())).any(|k| {
             lower(k).is_some_and(|a| a == "at")
                 && tokens.get(k + 1).is_some_and(|n| {
                     lexicon::may_start_quantity(text, n)
@@ -1044,9 +1149,16 @@ fn according_to(text: &str, tokens: &[Token], phrase_ok: &dyn Fn(usize, usize) -
         to -= 1;
     }
     // The source behind the figures, without when they came out.
+    // ("figures released on Wednesday by the statistics office": when they
+    // came out may stand before "by".)
     if let Some(by) = (from..to).find(|&k| is(k, "by") || is(k, "from"))
         && tokens[from..by].iter().all(|t| {
-            t.is_word() && lexicon::is_source_document(&lexicon::lc(t.text(text))) || is_participle(text, t)
+            t.is_word() && {
+                let w = lexicon::lc(t.text(text));
+                lexicon::is_source_document(&w)
+                    || lexicon::is_month_or_day(&w)
+                    || matches!(&*w, "on" | "in" | "last" | "this" | "earlier" | "week" | "month")
+            } || is_participle(text, t)
         })
         && by + 1 < to
     {

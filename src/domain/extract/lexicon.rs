@@ -612,6 +612,11 @@ pub fn is_share_verb(w: &str) -> bool {
         )
 }
 
+/// What "conceded" takes when it is not speech: "conceded defeat".
+pub fn is_conceded_thing(w: &str) -> bool {
+    CONCEDED_THINGS.contains(&w)
+}
+
 pub fn needs_that(w: &str) -> bool {
     NEEDS_THAT.contains(&w)
 }

@@ -928,7 +928,7 @@ pub(super) const NOT_PASSIVE_SPEECH: &[&str] = &["found", "held", "ruled", "show
 
 /// Verbs that give a speaker's figure or verdict: "put the cost at £1.2m",
 /// "called it a disgrace" (see `verdict_verb`).
-pub(super) const VERDICT_VERBS: &[&str] = &["put", "puts", "called", "calls"];
+pub(super) const VERDICT_VERBS: &[&str] = &["put", "puts", "putting", "called", "calls"];
 
 /// Objects of "called" when it gives a verdict: "called it", "called the figure".
 pub(super) const VERDICT_OBJECTS: &[&str] =
@@ -1103,6 +1103,14 @@ pub(super) const RACE_EVENTS: &[&str] = &[
     "heats",
     "semi-final",
 ];
+
+/// Participles of putting out a document, which name its source after "by"
+/// in a passive: "The figures were released by the statistics office".
+pub(super) const RELEASE_PARTICIPLES: &[&str] = &["released", "published", "issued", "compiled"];
+
+/// Objects of "conceded" that make it a concession, not speech: "conceded
+/// defeat", "conceded victory to" (a determiner counts too: "conceded the race").
+pub(super) const CONCEDED_THINGS: &[&str] = &["defeat", "victory", "ground", "nothing", "possession"];
 
 /// Speech verbs only when "that" follows: "the judge ruled that …" (not
 /// "ruled the country", "held talks").
