@@ -73,6 +73,10 @@ pub fn claims(text: &str) -> Vec<Found> {
     // The last speaker or person named, and the index of its sentence, for
     // "…,” she said." a sentence or two later.
     let mut recent: Option<(Range, usize)> = None;
+    // A capitalised word alone as a subject ("Tennant won 52 percent …"),
+    // which may be a name or not: a "she said" takes it only when nobody
+    // else was named within reach.
+    let mut lone: Option<(Range, usize)> = None;
     for (index, sentence) in sentences.iter().enumerate() {
         if bio_paragraphs.contains(&sentence.paragraph) {
             continue;
@@ -98,6 +102,7 @@ pub fn claims(text: &str) -> Vec<Found> {
                 Some(Speaker::Pronoun) => {
                     let r = recent
                         .filter(|(_, at)| index - at <= PRONOUN_REACH)
+                        .or(lone.filter(|(_, at)| index - at <= PRONOUN_REACH))
                         .map(|(r, _)| r);
                     if let Some(r) = r {
                         recent = Some((r, index));
@@ -128,6 +133,8 @@ pub fn claims(text: &str) -> Vec<Found> {
                         // ("… from Lena Brandt. Brandt crashed twice …"): a
                         // "she said" after it stands for this person.
                         recent = Some((name, index));
+                    } else if let Some((name, _)) = judged.lone_name {
+                        lone = Some((name, index));
                     }
                     None
                 }
@@ -641,7 +648,16 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             .zip(lower(i + 1))
             .is_some_and(|(w, n)| lexicon::is_reporting_noun_before(&w, &n));
         // "ruled that …", not "ruled the country".
-        let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that");
+        let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that")
+            // "posted on Facebook that …", "posted on social media", not
+            // "posted a loss" or "a video posted on the operator's website".
+            || lower(i).is_some_and(|w| matches!(&*w, "posted" | "posts"))
+                && !is(i + 1, "that")
+                && !(is(i + 1, "on")
+                    && (is(i + 2, "social")
+                        || tokens
+                            .get(i + 2)
+                            .is_some_and(|t| t.is_word() && t.text(text).starts_with(char::is_uppercase))));
         // "Court records show …", "…, court records show.", "figures show
         // that": not "the standings now show Natt on 143 points".
         let shown = !is(i, "show")
@@ -649,16 +665,27 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             || is(i + 1, "that")
             || i.checked_sub(1)
                 .and_then(lower)
-                .is_some_and(|p| lexicon::is_source_document(&p));
+                .is_some_and(|p| lexicon::is_source_document(&p))
+            // "Figures released by the statistics office on Tuesday show …"
+            || (i.saturating_sub(MAX_CLAIMANT_TOKENS)..i).any(|k| {
+                lower(k).is_some_and(|p| {
+                    lexicon::is_source_document(&p) && !matches!(&*p, "a" | "the" | "new" | "latest" | "official")
+                }) && classes.get(k + 1).is_some_and(|c| c & RELEASE != 0)
+            });
         // "Hospitals admitted 63 people", "teams found about 2,000 people":
         // a count as the object is what was done, not what was said.
         let counted_object = lower(i).is_some_and(|w| lexicon::is_count_taking(&w))
             && tokens
                 .get(i + 1)
                 .is_some_and(|n| lexicon::may_start_quantity(text, n));
-        // "Mayhew conceded defeat", "conceded the race": a concession, not speech.
-        let conceded_thing = lower(i).is_some_and(|w| matches!(&*w, "conceded" | "concedes"))
-            && lower(i + 1).is_some_and(|n| lexicon::is_determiner(&n) || lexicon::is_conceded_thing(&n));
+        // "Mayhew conceded defeat", "conceded the race", "Hale claimed
+        // victory": a concession or a win, not speech.
+        let conceded_thing = lower(i).is_some_and(|w| matches!(&*w, "conceded" | "concedes" | "claimed" | "claims"))
+            && lower(i + 1).is_some_and(|n| {
+                lexicon::is_conceded_thing(&n) || lexicon::is_determiner(&n) && (is(i, "conceded") || is(i, "concedes"))
+            })
+            // "The storm claimed 12 lives".
+            || lower(i).is_some_and(|w| matches!(&*w, "claimed" | "claims")) && is(i + 2, "lives");
         !after_article_or_be
             && !wrote_to
             && !conceded_thing
@@ -773,6 +800,19 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     {
         if pronoun(start, verb) {
             return Some(Speaker::Pronoun);
+        }
+        // "Figures released by the statistics office on Tuesday show …",
+        // "Data compiled by Reuters show …": the source behind the document.
+        // ("A UN report published on Monday said" → "A UN report".)
+        let (a, z) = document_source(text, tokens, start, verb);
+        if (a > start
+            || z < verb
+                && lower(z - 1).is_some_and(|w| {
+                    lexicon::is_source_document(&w) && !matches!(&*w, "a" | "the" | "new" | "latest" | "official")
+                }))
+            && phrase_ok(a, z)
+        {
+            return span(a, z).map(Speaker::Named);
         }
         // "The company raised its revenue forecast": a verb with its object is not a speaker.
         let has_verb = (start + 1..verb).any(|k| {
@@ -919,6 +959,26 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             if pronoun(verb + 1, end) {
                 return Some(Speaker::Pronoun);
             }
+            // "…,” said one inspector, Ana Lopez.": a role, then the name
+            // closing the sentence (the comma convention: the name).
+            if tokens.get(end).is_some_and(|t| t.is_punct(','))
+                && tokens[verb + 1].text(text).starts_with(char::is_lowercase)
+                && phrase_ok(verb + 1, end)
+            {
+                let mut last = tokens.len();
+                while last > end + 1 && matches!(tokens[last - 1].kind, tokens::Kind::Punct(_)) {
+                    last -= 1;
+                }
+                if last > end + 1
+                    && phrase_ok(end + 1, last)
+                    && tokens[end + 1..last]
+                        .iter()
+                        .filter(|t| t.is_word())
+                        .all(|t| t.text(text).starts_with(char::is_uppercase))
+                {
+                    return span(end + 1, last).map(Speaker::Named);
+                }
+            }
             if phrase_ok(verb + 1, end) {
                 return span(verb + 1, end).map(Speaker::Named);
             }
@@ -975,6 +1035,9 @@ fn passive_source(
                 || is(k, "before")
                 || is(k, "because")
                 || is(k, "amid")
+                // "by the audit office and found 12 failings" (not "the
+                // Department for Work and Pensions").
+                || is(k, "and") && tokens.get(k + 1).is_some_and(|n| n.is_word() && n.text(text).starts_with(char::is_lowercase) && (classes[k + 1] & (REPORTING | PAST) != 0 || lexicon::lc(n.text(text)).ends_with("ed")))
                 || is(k, "to")
                 || is(k, "that")
                 || (is(k, "on") || is(k, "in"))
@@ -1001,14 +1064,22 @@ fn passive_source(
         });
         // "The quarterly figures were released by the statistics office": a
         // document put out by someone (not "the man was released by police").
-        let released = by >= 3
-            && classes[by - 1] & RELEASE != 0
-            && classes[by - 2] & BE != 0
-            && tokens[by - 3].is_word()
-            && {
-                let w = lexicon::lc(tokens[by - 3].text(text));
-                lexicon::is_source_document(&w) && !matches!(&*w, "a" | "the" | "new" | "latest" | "official")
-            };
+        // ("The report was released on Monday by the audit office".)
+        let released = (by.saturating_sub(4).max(2)..by).any(|j| {
+            classes[j] & RELEASE != 0
+                && classes[j - 1] & BE != 0
+                && tokens[j - 2].is_word()
+                && {
+                    let w = lexicon::lc(tokens[j - 2].text(text));
+                    lexicon::is_source_document(&w) && !matches!(&*w, "a" | "the" | "new" | "latest" | "official")
+                }
+                && tokens[j + 1..by].iter().all(|t| {
+                    t.is_word() && {
+                        let w = lexicon::lc(t.text(text));
+                        lexicon::is_month_or_day(&w) || matches!(&*w, "on" | "in" | "last" | "this" | "earlier")
+                    }
+                })
+        });
         // "by the German firm Stellwerk Systems, which said": the relative's speaker.
         let relative = tokens.get(end).is_some_and(|t| t.is_punct(','))
             && (is(end + 1, "which") || is(end + 1, "who"))
@@ -1141,14 +1212,53 @@ fn according_to(text: &str, tokens: &[Token], phrase_ok: &dyn Fn(usize, usize) -
             .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
     };
     let i = (0..tokens.len()).find(|&i| is(i, "according") && is(i + 1, "to"))?;
-    let mut from = i + 2;
+    let from = i + 2;
     let mut to = (from..tokens.len())
         .find(|&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if !matches!(c, '.' | '’' | '\'' | '-' | '&')))
         .unwrap_or(tokens.len());
     if to == tokens.len() && tokens.last().is_some_and(|t| t.is_punct('.')) {
         to -= 1;
     }
-    // The source behind the figures, without when they came out.
+    let (from, to) = document_source(text, tokens, from, to);
+    if !phrase_ok(from, to) {
+        return None;
+    }
+    // "according to the council's housing director, Tom Okonjo-Reid.": a
+    // name closing the sentence after the role is the speaker.
+    if tokens.get(to).is_some_and(|t| t.is_punct(',')) {
+        let mut end = tokens.len();
+        while end > to + 1 && matches!(tokens[end - 1].kind, tokens::Kind::Punct(_)) {
+            end -= 1;
+        }
+        let name = &tokens[to + 1..end];
+        if end > to + 1
+            && phrase_ok(to + 1, end)
+            && name
+                .iter()
+                .filter(|t| t.is_word())
+                .all(|t| t.text(text).starts_with(char::is_uppercase))
+        {
+            return Some(Range {
+                start: name[0].range.start,
+                end: name[name.len() - 1].range.end,
+            });
+        }
+    }
+    Some(Range {
+        start: tokens[from].range.start,
+        end: tokens[to - 1].range.end,
+    })
+}
+
+/// The source behind a document named in `from..to`, without when or where
+/// it came out: "figures released on Wednesday by the statistics office" →
+/// "the statistics office"; "a study published on Wednesday in …" → "a study".
+fn document_source(text: &str, tokens: &[Token], mut from: usize, mut to: usize) -> (usize, usize) {
+    let is = |i: usize, w: &str| {
+        tokens
+            .get(i)
+            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
+    };
     // ("figures released on Wednesday by the statistics office": when they
     // came out may stand before "by".)
     if let Some(by) = (from..to).find(|&k| is(k, "by") || is(k, "from"))
@@ -1181,34 +1291,7 @@ fn according_to(text: &str, tokens: &[Token], phrase_ok: &dyn Fn(usize, usize) -
     }) {
         to = on;
     }
-    if !phrase_ok(from, to) {
-        return None;
-    }
-    // "according to the council's housing director, Tom Okonjo-Reid.": a
-    // name closing the sentence after the role is the speaker.
-    if tokens.get(to).is_some_and(|t| t.is_punct(',')) {
-        let mut end = tokens.len();
-        while end > to + 1 && matches!(tokens[end - 1].kind, tokens::Kind::Punct(_)) {
-            end -= 1;
-        }
-        let name = &tokens[to + 1..end];
-        if end > to + 1
-            && phrase_ok(to + 1, end)
-            && name
-                .iter()
-                .filter(|t| t.is_word())
-                .all(|t| t.text(text).starts_with(char::is_uppercase))
-        {
-            return Some(Range {
-                start: name[0].range.start,
-                end: name[name.len() - 1].range.end,
-            });
-        }
-    }
-    Some(Range {
-        start: tokens[from].range.start,
-        end: tokens[to - 1].range.end,
-    })
+    (from, to)
 }
 
 fn is_participle(text: &str, t: &Token) -> bool {

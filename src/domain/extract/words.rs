@@ -740,6 +740,8 @@ pub(super) const SAYING: &[&str] = &[
     "tweeted",
     "reiterated",
     "remarked",
+    "posted",
+    "posts",
 ];
 
 /// Who an age can describe: "children under five", "women over 50".
@@ -1108,9 +1110,12 @@ pub(super) const RACE_EVENTS: &[&str] = &[
 /// in a passive: "The figures were released by the statistics office".
 pub(super) const RELEASE_PARTICIPLES: &[&str] = &["released", "published", "issued", "compiled"];
 
-/// Objects of "conceded" that make it a concession, not speech: "conceded
-/// defeat", "conceded victory to" (a determiner counts too: "conceded the race").
-pub(super) const CONCEDED_THINGS: &[&str] = &["defeat", "victory", "ground", "nothing", "possession"];
+/// Objects of "conceded" or "claimed" that make it a concession or a win, not
+/// speech: "conceded defeat", "claimed victory" (after "conceded" a
+/// determiner counts too: "conceded the race").
+pub(super) const CONCEDED_THINGS: &[&str] = &[
+    "defeat", "victory", "ground", "nothing", "possession", "gold", "silver", "bronze", "lives", "title",
+];
 
 /// Speech verbs only when "that" follows: "the judge ruled that …" (not
 /// "ruled the country", "held talks").
