@@ -678,6 +678,18 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             && tokens
                 .get(i + 1)
                 .is_some_and(|n| lexicon::may_start_quantity(text, n));
+        // Speech only in one use: "…, the statement read." (not "read 40
+        // books"); "…,” she replied." / "she continued." (not "replied through
+        // Lindqvist", "continued to fall"); "pointed out that" (not "pointed to").
+        let other_use = lower(i).is_some_and(|w| match &*w {
+            "read" | "reads" => !i
+                .checked_sub(1)
+                .and_then(lower)
+                .is_some_and(|p| lexicon::is_statement_noun(&p)),
+            "replied" | "continued" | "answered" => tokens.get(i + 1).is_some_and(|n| n.is_word()),
+            "pointed" => !is(i + 1, "out"),
+            _ => false,
+        });
         // "Mayhew conceded defeat", "conceded the race", "Hale claimed
         // victory": a concession or a win, not speech.
         let conceded_thing = lower(i).is_some_and(|w| matches!(&*w, "conceded" | "concedes" | "claimed" | "claims"))
@@ -687,6 +699,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             // "The storm claimed 12 lives".
             || lower(i).is_some_and(|w| matches!(&*w, "claimed" | "claims")) && is(i + 2, "lives");
         !after_article_or_be
+            && !other_use
             && !wrote_to
             && !conceded_thing
             && !passive
@@ -819,8 +832,10 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             lower(k).is_some_and(|w| w.len() > 4 && w.ends_with("ed"))
                 && lower(k + 1).is_some_and(|n| lexicon::is_determiner(&n) || lexicon::is_possessive(&n))
         });
-        if phrase_ok(start, verb) && !has_verb {
-            return span(start, verb).map(Speaker::Named);
+        // "Police on Sunday said": the speaker without when or how it spoke.
+        let end = when_start(text, tokens, start, verb);
+        if phrase_ok(start, end) && !has_verb {
+            return span(start, end).map(Speaker::Named);
         }
         // "A 2019 analysis of 15 studies involving 50,000 people found …": the
         // head of a long subject, up to its first preposition.
@@ -870,6 +885,8 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         {
             verb -= 1;
         }
+        // "The governor …, Oleh Syn, on Telegram said".
+        let verb = when_start(text, tokens, start, verb);
         let boundary = (0..verb).rev().find(
             |&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | '”' | '"' | ';')),
         );
@@ -985,6 +1002,89 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         }
     }
     passive_source(text, tokens, classes, &phrase_ok).map(Speaker::Named)
+}
+
+/// Where a when-or-how phrase between a speaker and the verb starts ("Police
+/// on Sunday said", "The ministry in a statement said", "Oleh Syn, on
+/// Telegram said", "The bank last week said"): the first `k` in `a+1..verb`
+/// from which only such phrases run up to the verb, or `verb`.
+fn when_start(text: &str, tokens: &[Token], a: usize, verb: usize) -> usize {
+    (a + 1..verb)
+        .find(|&k| {
+            let mut at = k;
+            while at < verb {
+                match when_unit(text, tokens, at) {
+                    Some(next) if next <= verb => at = next,
+                    _ => return false,
+                }
+            }
+            true
+        })
+        .unwrap_or(verb)
+}
+
+/// One phrase of when or how someone spoke, starting at token `k`: the index
+/// after it ("on Tuesday", "late on Friday", "last week", "earlier this
+/// month", "yesterday", "in a statement", "on Telegram", "on state television").
+fn when_unit(text: &str, tokens: &[Token], k: usize) -> Option<usize> {
+    let lower = |i: usize| {
+        tokens
+            .get(i)
+            .filter(|t| t.is_word())
+            .map(|t| lexicon::lc(t.text(text)))
+    };
+    let w = lower(k)?;
+    let period = |i: usize| {
+        lower(i).is_some_and(|p| {
+            lexicon::is_month_or_day(&p)
+                || matches!(&*p, "week" | "month" | "year" | "weekend" | "morning" | "afternoon" | "evening" | "night")
+        })
+    };
+    let date_end = |i: usize| {
+        // "on March 3": the day's number goes with the month.
+        if tokens
+            .get(i)
+            .is_some_and(|t| matches!(t.kind, tokens::Kind::Number { .. }))
+        {
+            i + 1
+        } else {
+            i
+        }
+    };
+    match &*w {
+        "yesterday" | "today" | "tonight" => Some(k + 1),
+        "late" | "early" | "earlier" | "later" => {
+            if lower(k + 1).is_some_and(|n| matches!(&*n, "on" | "this" | "last" | "in")) {
+                when_unit(text, tokens, k + 1)
+            } else {
+                None
+            }
+        }
+        "last" | "this" | "next" => period(k + 1).then_some(k + 2),
+        "on" => {
+            let n = lower(k + 1)?;
+            if lexicon::is_month_or_day(&n) {
+                Some(date_end(k + 2))
+            } else if lexicon::is_platform(&n) {
+                Some(k + 2)
+            } else if matches!(&*n, "social" | "state") && lower(k + 2).is_some_and(|m| lexicon::is_platform(&m)) {
+                Some(k + 3)
+            } else {
+                None
+            }
+        }
+        "in" => {
+            let n = lower(k + 1)?;
+            if matches!(&*n, "a" | "an")
+                && lower(k + 2).is_some_and(|m| lexicon::is_statement_noun(&m) || matches!(&*m, "interview" | "speech"))
+            {
+                Some(k + 3)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Whether token `i` lies inside a quotation opened in the same sentence.

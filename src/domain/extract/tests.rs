@@ -948,6 +948,27 @@ fn round_twelve_speakers() {
             "“We found 40 cracks,” said one inspector, Ana Lopez.",
             Some("Ana Lopez"),
         ),
+        ("“Forty homes were lost,” the statement read.", Some("the statement")),
+        ("Pupils read 40 books a year on average.", None),
+        ("Felling replied through Lindqvist in the 70th minute.", None),
+        ("Sales continued to fall in March, dropping 4 percent.", None),
+        ("Rao pointed out that sales had risen 4 percent.", Some("Rao")),
+        ("Rao pointed to a 4 percent rise in sales.", None),
+        ("Police on Sunday said 12 people had been arrested.", Some("Police")),
+        (
+            "The ministry in a statement on Tuesday said 40 people had died.",
+            Some("The ministry"),
+        ),
+        (
+            "Health Minister Ana Ruiz earlier this week said 40 beds would be added.",
+            Some("Health Minister Ana Ruiz"),
+        ),
+        (
+            "The governor of Kharkiv region, Oleh Syn, on Telegram said 14 drones were downed.",
+            Some("Oleh Syn"),
+        ),
+        ("The agency late on Friday said 300 flights had been cancelled.", Some("The agency")),
+        ("Officials on Crete said 40 homes had burned.", Some("Officials on Crete")),
     ];
     for (text, expected) in cases {
         let claims = extract(text);
@@ -994,6 +1015,11 @@ fn a_surname_alone_as_subject_is_remembered_for_a_pronoun() {
             None,
             Some("Mayhew".to_owned())
         ]
+    );
+    // "he replied" and "she continued" after a quotation are speech.
+    assert_eq!(
+        claimants("Rao said sales rose 4 percent. “Forty homes were lost,” he replied."),
+        [Some("Rao".to_owned()), Some("Rao".to_owned())]
     );
     // A capitalised word alone that may not be a name is taken only when
     // nobody else was named within reach.

@@ -742,6 +742,23 @@ pub(super) const SAYING: &[&str] = &[
     "remarked",
     "posted",
     "posts",
+    "read",
+    "reads",
+    "replied",
+    "continued",
+    "answered",
+    "pointed",
+];
+
+/// Where someone speaks "on" (see `classify::when_unit`).
+pub(super) const PLATFORMS: &[&str] = &[
+    "telegram", "facebook", "twitter", "x", "instagram", "tiktok", "youtube", "television", "tv", "radio", "media",
+];
+
+/// Writings that can "read" as a speaker: "…, the statement read."
+pub(super) const STATEMENT_NOUNS: &[&str] = &[
+    "statement", "letter", "notice", "message", "post", "note", "email", "caption", "sign", "report", "ruling",
+    "judgment", "filing",
 ];
 
 /// Who an age can describe: "children under five", "women over 50".
@@ -1108,7 +1125,7 @@ pub(super) const RACE_EVENTS: &[&str] = &[
 
 /// Participles of putting out a document, which name its source after "by"
 /// in a passive: "The figures were released by the statistics office".
-pub(super) const RELEASE_PARTICIPLES: &[&str] = &["released", "published", "issued", "compiled"];
+pub(super) const RELEASE_PARTICIPLES: &[&str] = &["released", "published", "issued", "compiled", "provided"];
 
 /// Objects of "conceded" or "claimed" that make it a concession or a win, not
 /// speech: "conceded defeat", "claimed victory" (after "conceded" a
