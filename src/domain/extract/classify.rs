@@ -365,11 +365,7 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     }
     let attributed = judged.speaker.is_some();
     let comparison = has(COMPARATIVE);
-    // "Mayhew conceded defeat …": a surname named earlier opening the sentence.
-    let named = named_actor(text, tokens)
-        || judged
-            .lone_name
-            .is_some_and(|(r, _)| named_before(&text[..range.start], &text[r.start..r.end]));
+    let named = named_actor(text, tokens);
     // Numbers left once quantities are taken are years, dates or times.
     let dated = has(CALENDAR)
         || tokens
@@ -729,6 +725,14 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         verbs.retain(|&v| !inside_quotation(tokens, v));
     }
     let start = tokens.iter().position(|t| t.is_word()).unwrap_or(0);
+    // "GENEVA — The World Health Organization said …", "KYIV, Ukraine (AP) —
+    // The governor said …": a dateline is not part of the sentence's speaker.
+    let start = dateline_end(text, tokens, start).unwrap_or(start);
+    // "But the ministry said …", "As the IMF has noted, …": a conjunction
+    // opening the sentence is not part of its speaker.
+    let opened = lower(start).is_some_and(|w| matches!(&*w, "but" | "and" | "as" | "yet" | "so" | "while" | "or"))
+        && tokens.get(start + 1).is_some_and(|t| t.is_word());
+    let start = if opened { start + 1 } else { start };
     // "Business groups were less calm: the chamber said that …": after a
     // colon before the first speech verb, the clause names its speaker.
     let start = verbs
@@ -809,7 +813,8 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         && verb > start
         && !closing_said
         && (tokens[start].text(text).starts_with(char::is_uppercase)
-            || lower(start).is_some_and(|w| w == "the"))
+            || lower(start).is_some_and(|w| w == "the")
+            || opened)
     {
         if pronoun(start, verb) {
             return Some(Speaker::Pronoun);
@@ -1002,6 +1007,25 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         }
     }
     passive_source(text, tokens, classes, &phrase_ok).map(Speaker::Named)
+}
+
+/// The first word after a dateline opening the sentence: a place in capitals,
+/// perhaps with a region, a date and a news agency in brackets, then a dash
+/// ("GENEVA —", "KYIV, Ukraine (AP) —", "LONDON, March 3, 2026 -").
+fn dateline_end(text: &str, tokens: &[Token], start: usize) -> Option<usize> {
+    let first = tokens.get(start)?;
+    if !(first.is_word() && lexicon::is_acronym(first.text(text))) {
+        return None;
+    }
+    let dash = (start + 1..tokens.len().min(start + 12)).find(|&k| {
+        matches!(tokens[k].kind, tokens::Kind::Punct('—' | '–')) || tokens[k].is_punct('-') && tokens[k].spaced
+    })?;
+    let dateline = tokens[start..dash].iter().all(|t| match t.kind {
+        tokens::Kind::Word => t.text(text).starts_with(char::is_uppercase),
+        tokens::Kind::Number { .. } => true,
+        tokens::Kind::Punct(c) => matches!(c, ',' | '(' | ')' | '.'),
+    });
+    (dateline && tokens.get(dash + 1).is_some_and(|t| t.is_word())).then_some(dash + 1)
 }
 
 /// Where a when-or-how phrase between a speaker and the verb starts ("Police
