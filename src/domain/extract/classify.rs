@@ -73,10 +73,11 @@ pub fn claims(text: &str) -> Vec<Found> {
     // The last speaker or person named, and the index of its sentence, for
     // "…,” she said." a sentence or two later.
     let mut recent: Option<(Range, usize)> = None;
-    // A capitalised word alone as a subject ("Tennant won 52 percent …"),
-    // which may be a name or not: a "she said" takes it only when nobody
-    // else was named within reach.
-    let mut lone: Option<(Range, usize)> = None;
+    // The last capitalised word alone as a subject ("Brandt crashed twice …",
+    // "Tennant won 52 percent …"), its sentence, and whether a role set off
+    // by commas followed it; whether it is a name is decided only when a
+    // "she said" needs it.
+    let mut lone: Option<(Range, usize, bool)> = None;
     for (index, sentence) in sentences.iter().enumerate() {
         if bio_paragraphs.contains(&sentence.paragraph) {
             continue;
@@ -100,10 +101,23 @@ pub fn claims(text: &str) -> Vec<Found> {
                 // A run of "she said" keeps its speaker alive from one
                 // sentence to the next.
                 Some(Speaker::Pronoun) => {
-                    let r = recent
-                        .filter(|(_, at)| index - at <= PRONOUN_REACH)
-                        .or(lone.filter(|(_, at)| index - at <= PRONOUN_REACH))
-                        .map(|(r, _)| r);
+                    let reach = |at: usize| index - at <= PRONOUN_REACH;
+                    let named = recent.filter(|&(_, at)| reach(at));
+                    // The word alone is the person meant when it is the
+                    // latest subject and a name: with its role ("Brenner, the
+                    // opposition's employment spokesman, voted …") or the
+                    // surname of someone named before ("… from Lena Brandt.
+                    // Brandt crashed twice …"). Else, as a last resort, when
+                    // nobody else was named within reach.
+                    let surname = lone.filter(|&(name, at, role)| {
+                        reach(at)
+                            && named.is_none_or(|(_, before)| at > before)
+                            && (role || named_before(&text[..name.start], &text[name.start..name.end]))
+                    });
+                    let r = surname
+                        .map(|(name, _, _)| name)
+                        .or(named.map(|(r, _)| r))
+                        .or(lone.filter(|&(_, at, _)| reach(at)).map(|(name, _, _)| name));
                     if let Some(r) = r {
                         recent = Some((r, index));
                     }
@@ -125,16 +139,8 @@ pub fn claims(text: &str) -> Vec<Found> {
                 None => {
                     if let Some(subject) = judged.subject {
                         recent = Some((subject, index));
-                    } else if let Some((name, appositive)) = judged.lone_name
-                        && (appositive || named_before(&text[..range.start], &text[name.start..name.end]))
-                    {
-                        // "Brenner, the opposition's employment spokesman,
-                        // voted …", or the surname of someone named before
-                        // ("… from Lena Brandt. Brandt crashed twice …"): a
-                        // "she said" after it stands for this person.
-                        recent = Some((name, index));
-                    } else if let Some((name, _)) = judged.lone_name {
-                        lone = Some((name, index));
+                    } else if let Some((name, role)) = judged.lone_name {
+                        lone = Some((name, index, role));
                     }
                     None
                 }
