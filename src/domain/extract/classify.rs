@@ -14,7 +14,7 @@ use super::tokens::{self, Token};
 use super::words::{
     BE_VERBS, BIO_OPENINGS, BOILERPLATE, CALL_TO_ACTION_MODALS, COMPARISON, DAYS, FIRST_PERSON_WORDS,
     INDEFINITES, MONTHS, OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS, RELATIVE_DAYS,
-    RELEASE_PARTICIPLES, SAYING, SCHEDULE_WORDS, VERDICT_VERBS,
+    PLATFORMS, RELEASE_PARTICIPLES, SAYING, STATEMENT_NOUNS, WHEN_ENDS, SCHEDULE_WORDS, VERDICT_VERBS,
 };
 
 /// A claim in byte offsets.
@@ -154,9 +154,18 @@ pub fn claims(text: &str) -> Vec<Found> {
     out
 }
 
-/// Whether `before` names someone with the surname `word`: "Lena Brandt",
-/// "Councillor Derek Hume" (a capitalised word, not a stop word, before it).
+/// How far back (in bytes) a full name is looked for: about a long article.
+const NAME_WINDOW: usize = 6000;
+
+/// Whether `before` names someone with the surname `word` within the last
+/// `NAME_WINDOW` bytes: "Lena Brandt", "Councillor Derek Hume" (a
+/// capitalised word, not a stop word, before it).
 fn named_before(before: &str, word: &str) -> bool {
+    let mut from = before.len().saturating_sub(NAME_WINDOW);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &before[from..];
     before.match_indices(word).any(|(at, _)| {
         let after = before[at + word.len()..].chars().next();
         let Some(head) = before[..at].strip_suffix(' ') else {
@@ -238,6 +247,7 @@ const BE: u16 = 1 << 9;
 const VERDICT: u16 = 1 << 10;
 const MODAL: u16 = 1 << 11;
 const RELEASE: u16 = 1 << 12;
+const WHEN_END: u16 = 1 << 13;
 
 /// The lists a word is on, lower-cased on the stack: every listed word is
 /// short ASCII, so anything else is on none.
@@ -271,6 +281,9 @@ static WORD_CLASSES: LazyLock<HashMap<&'static [u8], u16, BuildHasherDefault<Fnv
         (VERDICT_VERBS, VERDICT),
         (CALL_TO_ACTION_MODALS, MODAL),
         (RELEASE_PARTICIPLES, RELEASE),
+        (WHEN_ENDS, WHEN_END),
+        (PLATFORMS, WHEN_END),
+        (STATEMENT_NOUNS, WHEN_END),
     ] {
         for word in list {
             *classes.entry(word.as_bytes()).or_insert(0) |= class;
@@ -638,6 +651,8 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         {
             return false;
         }
+        let word = lower(i);
+        let word = word.as_deref().unwrap_or_default();
         let after_article_or_be = i
             .checked_sub(1)
             .and_then(lower)
@@ -653,7 +668,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that")
             // "posted on Facebook that …", "posted on social media", not
             // "posted a loss" or "a video posted on the operator's website".
-            || lower(i).is_some_and(|w| matches!(&*w, "posted" | "posts"))
+            || matches!(word, "posted" | "posts")
                 && !is(i + 1, "that")
                 && !(is(i + 1, "on")
                     && (is(i + 2, "social")
@@ -683,7 +698,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         // Speech only in one use: "…, the statement read." (not "read 40
         // books"); "…,” she replied." / "she continued." (not "replied through
         // Lindqvist", "continued to fall"); "pointed out that" (not "pointed to").
-        let other_use = lower(i).is_some_and(|w| match &*w {
+        let other_use = match word {
             "read" | "reads" => !i
                 .checked_sub(1)
                 .and_then(lower)
@@ -691,15 +706,17 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             "replied" | "continued" | "answered" => tokens.get(i + 1).is_some_and(|n| n.is_word()),
             "pointed" => !is(i + 1, "out"),
             _ => false,
-        });
+        };
         // "Mayhew conceded defeat", "conceded the race", "Hale claimed
         // victory": a concession or a win, not speech.
-        let conceded_thing = lower(i).is_some_and(|w| matches!(&*w, "conceded" | "concedes" | "claimed" | "claims"))
-            && lower(i + 1).is_some_and(|n| {
-                lexicon::is_conceded_thing(&n) || lexicon::is_determiner(&n) && (is(i, "conceded") || is(i, "concedes"))
-            })
+        let conceded_thing = match word {
+            "conceded" | "concedes" => {
+                lower(i + 1).is_some_and(|n| lexicon::is_conceded_thing(&n) || lexicon::is_determiner(&n))
+            }
             // "The storm claimed 12 lives".
-            || lower(i).is_some_and(|w| matches!(&*w, "claimed" | "claims")) && is(i + 2, "lives");
+            "claimed" | "claims" => lower(i + 1).is_some_and(|n| lexicon::is_conceded_thing(&n)) || is(i + 2, "lives"),
+            _ => false,
+        };
         !after_article_or_be
             && !other_use
             && !wrote_to
@@ -828,7 +845,12 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         // "Figures released by the statistics office on Tuesday show …",
         // "Data compiled by Reuters show …": the source behind the document.
         // ("A UN report published on Monday said" → "A UN report".)
-        let (a, z) = document_source(text, tokens, start, verb);
+        // (Only a subject with a "released"-like participle is looked at.)
+        let (a, z) = if classes[start..verb].iter().any(|c| c & RELEASE != 0) {
+            document_source(text, tokens, start, verb)
+        } else {
+            (start, verb)
+        };
         if (a > start
             || z < verb
                 && lower(z - 1).is_some_and(|w| {
@@ -844,7 +866,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
                 && lower(k + 1).is_some_and(|n| lexicon::is_determiner(&n) || lexicon::is_possessive(&n))
         });
         // "Police on Sunday said": the speaker without when or how it spoke.
-        let end = when_start(text, tokens, start, verb);
+        let end = when_start(text, tokens, classes, start, verb);
         if phrase_ok(start, end) && !has_verb {
             return span(start, end).map(Speaker::Named);
         }
@@ -897,7 +919,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             verb -= 1;
         }
         // "The governor …, Oleh Syn, on Telegram said".
-        let verb = when_start(text, tokens, start, verb);
+        let verb = when_start(text, tokens, classes, start, verb);
         let boundary = (0..verb).rev().find(
             |&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | '”' | '"' | ';')),
         );
@@ -1038,7 +1060,15 @@ fn dateline_end(text: &str, tokens: &[Token], start: usize) -> Option<usize> {
 /// on Sunday said", "The ministry in a statement said", "Oleh Syn, on
 /// Telegram said", "The bank last week said"): the first `k` in `a+1..verb`
 /// from which only such phrases run up to the verb, or `verb`.
-fn when_start(text: &str, tokens: &[Token], a: usize, verb: usize) -> usize {
+fn when_start(text: &str, tokens: &[Token], classes: &[u16], a: usize, verb: usize) -> usize {
+    // Most speakers end in a name or a noun no such phrase ends in: one look
+    // at the word classes.
+    let ends_when = verb > a + 1
+        && (classes[verb - 1] & (CALENDAR | WHEN_END) != 0
+            || matches!(tokens[verb - 1].kind, tokens::Kind::Number { .. }));
+    if !ends_when {
+        return verb;
+    }
     (a + 1..verb)
         .find(|&k| {
             let mut at = k;

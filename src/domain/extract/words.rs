@@ -750,6 +750,13 @@ pub(super) const SAYING: &[&str] = &[
     "pointed",
 ];
 
+/// Last words of a phrase of when someone spoke, besides months, days,
+/// platforms and statements ("last week", "yesterday", "in an interview").
+pub(super) const WHEN_ENDS: &[&str] = &[
+    "yesterday", "today", "tonight", "week", "month", "year", "weekend", "morning", "afternoon", "evening", "night",
+    "interview", "speech",
+];
+
 /// Where someone speaks "on" (see `classify::when_unit`).
 pub(super) const PLATFORMS: &[&str] = &[
     "telegram", "facebook", "twitter", "x", "instagram", "tiktok", "youtube", "television", "tv", "radio", "media",
