@@ -13,8 +13,8 @@ use super::sentences::{self, Range, Sentence};
 use super::tokens::{self, Token};
 use super::words::{
     BE_VERBS, BIO_OPENINGS, BOILERPLATE, CALL_TO_ACTION_MODALS, COMPARISON, DAYS, FIRST_PERSON_WORDS,
-    INDEFINITES, MONTHS, OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS, RELATIVE_DAYS,
-    PLATFORMS, RELEASE_PARTICIPLES, SAYING, STATEMENT_NOUNS, WHEN_ENDS, SCHEDULE_WORDS, VERDICT_VERBS,
+    INDEFINITES, MONTHS, OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS, PLATFORMS,
+    RELATIVE_DAYS, RELEASE_PARTICIPLES, SAYING, SCHEDULE_WORDS, STATEMENT_NOUNS, VERDICT_VERBS, WHEN_ENDS,
 };
 
 /// A claim in byte offsets.
@@ -714,7 +714,9 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
                 lower(i + 1).is_some_and(|n| lexicon::is_conceded_thing(&n) || lexicon::is_determiner(&n))
             }
             // "The storm claimed 12 lives".
-            "claimed" | "claims" => lower(i + 1).is_some_and(|n| lexicon::is_conceded_thing(&n)) || is(i + 2, "lives"),
+            "claimed" | "claims" => {
+                lower(i + 1).is_some_and(|n| lexicon::is_conceded_thing(&n)) || is(i + 2, "lives")
+            }
             _ => false,
         };
         !after_article_or_be
@@ -753,7 +755,8 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
     let start = dateline_end(text, tokens, start).unwrap_or(start);
     // "But the ministry said …", "As the IMF has noted, …": a conjunction
     // opening the sentence is not part of its speaker.
-    let opened = lower(start).is_some_and(|w| matches!(&*w, "but" | "and" | "as" | "yet" | "so" | "while" | "or"))
+    let opened = lower(start)
+        .is_some_and(|w| matches!(&*w, "but" | "and" | "as" | "yet" | "so" | "while" | "or"))
         && tokens.get(start + 1).is_some_and(|t| t.is_word());
     let start = if opened { start + 1 } else { start };
     // "Business groups were less calm: the chamber said that …": after a
@@ -854,7 +857,8 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         if (a > start
             || z < verb
                 && lower(z - 1).is_some_and(|w| {
-                    lexicon::is_source_document(&w) && !matches!(&*w, "a" | "the" | "new" | "latest" | "official")
+                    lexicon::is_source_document(&w)
+                        && !matches!(&*w, "a" | "the" | "new" | "latest" | "official")
                 }))
             && phrase_ok(a, z)
         {
@@ -1046,7 +1050,8 @@ fn dateline_end(text: &str, tokens: &[Token], start: usize) -> Option<usize> {
         return None;
     }
     let dash = (start + 1..tokens.len().min(start + 12)).find(|&k| {
-        matches!(tokens[k].kind, tokens::Kind::Punct('—' | '–')) || tokens[k].is_punct('-') && tokens[k].spaced
+        matches!(tokens[k].kind, tokens::Kind::Punct('—' | '–'))
+            || tokens[k].is_punct('-') && tokens[k].spaced
     })?;
     let dateline = tokens[start..dash].iter().all(|t| match t.kind {
         tokens::Kind::Word => t.text(text).starts_with(char::is_uppercase),
@@ -1097,7 +1102,10 @@ fn when_unit(text: &str, tokens: &[Token], k: usize) -> Option<usize> {
     let period = |i: usize| {
         lower(i).is_some_and(|p| {
             lexicon::is_month_or_day(&p)
-                || matches!(&*p, "week" | "month" | "year" | "weekend" | "morning" | "afternoon" | "evening" | "night")
+                || matches!(
+                    &*p,
+                    "week" | "month" | "year" | "weekend" | "morning" | "afternoon" | "evening" | "night"
+                )
         })
     };
     let date_end = |i: usize| {
@@ -1127,7 +1135,9 @@ fn when_unit(text: &str, tokens: &[Token], k: usize) -> Option<usize> {
                 Some(date_end(k + 2))
             } else if lexicon::is_platform(&n) {
                 Some(k + 2)
-            } else if matches!(&*n, "social" | "state") && lower(k + 2).is_some_and(|m| lexicon::is_platform(&m)) {
+            } else if matches!(&*n, "social" | "state")
+                && lower(k + 2).is_some_and(|m| lexicon::is_platform(&m))
+            {
                 Some(k + 3)
             } else {
                 None
@@ -1136,7 +1146,8 @@ fn when_unit(text: &str, tokens: &[Token], k: usize) -> Option<usize> {
         "in" => {
             let n = lower(k + 1)?;
             if matches!(&*n, "a" | "an")
-                && lower(k + 2).is_some_and(|m| lexicon::is_statement_noun(&m) || matches!(&*m, "interview" | "speech"))
+                && lower(k + 2)
+                    .is_some_and(|m| lexicon::is_statement_noun(&m) || matches!(&*m, "interview" | "speech"))
             {
                 Some(k + 3)
             } else {

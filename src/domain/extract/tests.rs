@@ -948,13 +948,19 @@ fn round_twelve_speakers() {
             "“We found 40 cracks,” said one inspector, Ana Lopez.",
             Some("Ana Lopez"),
         ),
-        ("“Forty homes were lost,” the statement read.", Some("the statement")),
+        (
+            "“Forty homes were lost,” the statement read.",
+            Some("the statement"),
+        ),
         ("Pupils read 40 books a year on average.", None),
         ("Felling replied through Lindqvist in the 70th minute.", None),
         ("Sales continued to fall in March, dropping 4 percent.", None),
         ("Rao pointed out that sales had risen 4 percent.", Some("Rao")),
         ("Rao pointed to a 4 percent rise in sales.", None),
-        ("Police on Sunday said 12 people had been arrested.", Some("Police")),
+        (
+            "Police on Sunday said 12 people had been arrested.",
+            Some("Police"),
+        ),
         (
             "The ministry in a statement on Tuesday said 40 people had died.",
             Some("The ministry"),
@@ -967,8 +973,14 @@ fn round_twelve_speakers() {
             "The governor of Kharkiv region, Oleh Syn, on Telegram said 14 drones were downed.",
             Some("Oleh Syn"),
         ),
-        ("The agency late on Friday said 300 flights had been cancelled.", Some("The agency")),
-        ("Officials on Crete said 40 homes had burned.", Some("Officials on Crete")),
+        (
+            "The agency late on Friday said 300 flights had been cancelled.",
+            Some("The agency"),
+        ),
+        (
+            "Officials on Crete said 40 homes had burned.",
+            Some("Officials on Crete"),
+        ),
         (
             "GENEVA — The World Health Organization said on Friday that 40 people had died.",
             Some("The World Health Organization"),
@@ -1012,7 +1024,9 @@ fn a_surname_alone_as_subject_is_remembered_for_a_pronoun() {
         [None, None, Some("Brandt".to_owned())]
     );
     assert_eq!(
-        claimants("Daria Kovalenko won the stage. Kovalenko, 26, covered 142 km. She said the climb was hard."),
+        claimants(
+            "Daria Kovalenko won the stage. Kovalenko, 26, covered 142 km. She said the climb was hard."
+        ),
         [None, None, Some("Kovalenko".to_owned())]
     );
     // A role set off by commas marks a name never written in full.
@@ -1047,6 +1061,10 @@ fn a_surname_alone_as_subject_is_remembered_for_a_pronoun() {
         claimants(
             "The ministry said 40 people had died. Prices rose 3 percent in March. It said the rise was temporary."
         ),
-        [Some("The ministry".to_owned()), None, Some("The ministry".to_owned())]
+        [
+            Some("The ministry".to_owned()),
+            None,
+            Some("The ministry".to_owned())
+        ]
     );
 }

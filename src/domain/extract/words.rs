@@ -753,19 +753,51 @@ pub(super) const SAYING: &[&str] = &[
 /// Last words of a phrase of when someone spoke, besides months, days,
 /// platforms and statements ("last week", "yesterday", "in an interview").
 pub(super) const WHEN_ENDS: &[&str] = &[
-    "yesterday", "today", "tonight", "week", "month", "year", "weekend", "morning", "afternoon", "evening", "night",
-    "interview", "speech",
+    "yesterday",
+    "today",
+    "tonight",
+    "week",
+    "month",
+    "year",
+    "weekend",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "interview",
+    "speech",
 ];
 
 /// Where someone speaks "on" (see `classify::when_unit`).
 pub(super) const PLATFORMS: &[&str] = &[
-    "telegram", "facebook", "twitter", "x", "instagram", "tiktok", "youtube", "television", "tv", "radio", "media",
+    "telegram",
+    "facebook",
+    "twitter",
+    "x",
+    "instagram",
+    "tiktok",
+    "youtube",
+    "television",
+    "tv",
+    "radio",
+    "media",
 ];
 
 /// Writings that can "read" as a speaker: "…, the statement read."
 pub(super) const STATEMENT_NOUNS: &[&str] = &[
-    "statement", "letter", "notice", "message", "post", "note", "email", "caption", "sign", "report", "ruling",
-    "judgment", "filing",
+    "statement",
+    "letter",
+    "notice",
+    "message",
+    "post",
+    "note",
+    "email",
+    "caption",
+    "sign",
+    "report",
+    "ruling",
+    "judgment",
+    "filing",
 ];
 
 /// Who an age can describe: "children under five", "women over 50".
@@ -1138,7 +1170,16 @@ pub(super) const RELEASE_PARTICIPLES: &[&str] = &["released", "published", "issu
 /// speech: "conceded defeat", "claimed victory" (after "conceded" a
 /// determiner counts too: "conceded the race").
 pub(super) const CONCEDED_THINGS: &[&str] = &[
-    "defeat", "victory", "ground", "nothing", "possession", "gold", "silver", "bronze", "lives", "title",
+    "defeat",
+    "victory",
+    "ground",
+    "nothing",
+    "possession",
+    "gold",
+    "silver",
+    "bronze",
+    "lives",
+    "title",
 ];
 
 /// Speech verbs only when "that" follows: "the judge ruled that …" (not
