@@ -17,14 +17,13 @@ use serde::Deserialize;
 const TUNING_CLAIM_F1_FLOOR: f64 = 0.85;
 const TUNING_QUANTITY_F1_FLOOR: f64 = 0.90;
 // The blind floors the desk wants are claim F1 0.90, quantity F1 0.90 and
-// claimant accuracy 0.85 (issue 16). Claim F1 (0.922) meets its floor, and
-// quantity F1 has met it since round 10 (0.902, a thin margin); claimant
-// accuracy does not yet: after round 11 it is 215 of 253 matched claims,
-// 0.8498 (printed 0.850), one claim short of 0.85. Its constant guards the
-// reached level rounded down, and must only ever rise (see the README's rounds).
+// claimant accuracy 0.85 (issue 16), and all three are met: claim F1 0.922,
+// quantity F1 0.902 since round 10 (a thin margin), claimant accuracy 0.858
+// since round 12 (217 of 253 matched claims; two claims above the floor).
+// The constants must only ever rise (see the README's rounds).
 const BLIND_CLAIM_F1_FLOOR: f64 = 0.90;
 const BLIND_QUANTITY_F1_FLOOR: f64 = 0.90;
-const BLIND_CLAIMANT_ACCURACY_FLOOR: f64 = 0.84;
+const BLIND_CLAIMANT_ACCURACY_FLOOR: f64 = 0.85;
 /// A predicted claim matches a labelled one when their spans overlap this much (Jaccard).
 const SPAN_OVERLAP: f64 = 0.5;
 /// A predicted quantity matches a labelled one within this relative distance (and the same unit).

@@ -13,8 +13,8 @@ use super::sentences::{self, Range, Sentence};
 use super::tokens::{self, Token};
 use super::words::{
     BE_VERBS, BIO_OPENINGS, BOILERPLATE, CALL_TO_ACTION_MODALS, COMPARISON, DAYS, FIRST_PERSON_WORDS,
-    INDEFINITES, MONTHS, OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS, RELATIVE_DAYS,
-    SAYING, SCHEDULE_WORDS, VERDICT_VERBS,
+    INDEFINITES, MONTHS, OPINION_PHRASES, OPINION_WORDS, PAST_IRREGULAR, PHRASE_TRIGGERS, PLATFORMS,
+    RELATIVE_DAYS, RELEASE_PARTICIPLES, SAYING, SCHEDULE_WORDS, STATEMENT_NOUNS, VERDICT_VERBS, WHEN_ENDS,
 };
 
 /// A claim in byte offsets.
@@ -73,6 +73,11 @@ pub fn claims(text: &str) -> Vec<Found> {
     // The last speaker or person named, and the index of its sentence, for
     // "…,” she said." a sentence or two later.
     let mut recent: Option<(Range, usize)> = None;
+    // The last capitalised word alone as a subject ("Brandt crashed twice …",
+    // "Tennant won 52 percent …"), its sentence, and whether a role set off
+    // by commas followed it; whether it is a name is decided only when a
+    // "she said" needs it.
+    let mut lone: Option<(Range, usize, bool)> = None;
     for (index, sentence) in sentences.iter().enumerate() {
         if bio_paragraphs.contains(&sentence.paragraph) {
             continue;
@@ -96,9 +101,23 @@ pub fn claims(text: &str) -> Vec<Found> {
                 // A run of "she said" keeps its speaker alive from one
                 // sentence to the next.
                 Some(Speaker::Pronoun) => {
-                    let r = recent
-                        .filter(|(_, at)| index - at <= PRONOUN_REACH)
-                        .map(|(r, _)| r);
+                    let reach = |at: usize| index - at <= PRONOUN_REACH;
+                    let named = recent.filter(|&(_, at)| reach(at));
+                    // The word alone is the person meant when it is the
+                    // latest subject and a name: with its role ("Brenner, the
+                    // opposition's employment spokesman, voted …") or the
+                    // surname of someone named before ("… from Lena Brandt.
+                    // Brandt crashed twice …"). Else, as a last resort, when
+                    // nobody else was named within reach.
+                    let surname = lone.filter(|&(name, at, role)| {
+                        reach(at)
+                            && named.is_none_or(|(_, before)| at > before)
+                            && (role || named_before(&text[..name.start], &text[name.start..name.end]))
+                    });
+                    let r = surname
+                        .map(|(name, _, _)| name)
+                        .or(named.map(|(r, _)| r))
+                        .or(lone.filter(|&(_, at, _)| reach(at)).map(|(name, _, _)| name));
                     if let Some(r) = r {
                         recent = Some((r, index));
                     }
@@ -120,6 +139,8 @@ pub fn claims(text: &str) -> Vec<Found> {
                 None => {
                     if let Some(subject) = judged.subject {
                         recent = Some((subject, index));
+                    } else if let Some((name, role)) = judged.lone_name {
+                        lone = Some((name, index, role));
                     }
                     None
                 }
@@ -131,6 +152,31 @@ pub fn claims(text: &str) -> Vec<Found> {
         }
     }
     out
+}
+
+/// How far back (in bytes) a full name is looked for: about a long article.
+const NAME_WINDOW: usize = 6000;
+
+/// Whether `before` names someone with the surname `word` within the last
+/// `NAME_WINDOW` bytes: "Lena Brandt", "Councillor Derek Hume" (a
+/// capitalised word, not a stop word, before it).
+fn named_before(before: &str, word: &str) -> bool {
+    let mut from = before.len().saturating_sub(NAME_WINDOW);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &before[from..];
+    before.match_indices(word).any(|(at, _)| {
+        let after = before[at + word.len()..].chars().next();
+        let Some(head) = before[..at].strip_suffix(' ') else {
+            return false;
+        };
+        let previous = head.rsplit([' ', '\n']).next().unwrap_or_default();
+        !after.is_some_and(char::is_alphanumeric)
+            && previous.len() > 1
+            && previous.starts_with(char::is_uppercase)
+            && !lexicon::is_stop(&lexicon::lc(previous))
+    })
 }
 
 /// Paragraphs at the end that are about the author, not the news.
@@ -200,6 +246,8 @@ const INDEFINITE: u16 = 1 << 8;
 const BE: u16 = 1 << 9;
 const VERDICT: u16 = 1 << 10;
 const MODAL: u16 = 1 << 11;
+const RELEASE: u16 = 1 << 12;
+const WHEN_END: u16 = 1 << 13;
 
 /// The lists a word is on, lower-cased on the stack: every listed word is
 /// short ASCII, so anything else is on none.
@@ -232,6 +280,10 @@ static WORD_CLASSES: LazyLock<HashMap<&'static [u8], u16, BuildHasherDefault<Fnv
         (BE_VERBS, BE),
         (VERDICT_VERBS, VERDICT),
         (CALL_TO_ACTION_MODALS, MODAL),
+        (RELEASE_PARTICIPLES, RELEASE),
+        (WHEN_ENDS, WHEN_END),
+        (PLATFORMS, WHEN_END),
+        (STATEMENT_NOUNS, WHEN_END),
     ] {
         for word in list {
             *classes.entry(word.as_bytes()).or_insert(0) |= class;
@@ -255,6 +307,10 @@ struct Judged {
     subject: Option<Range>,
     /// The sentence is a quotation and nothing else.
     quote_only: bool,
+    /// One capitalised word opening the sentence before its verb
+    /// ("Brandt crashed …", "Kovalenko, 26, covered …"), and whether a role
+    /// set off by commas follows it ("Brenner, the opposition's spokesman, voted").
+    lone_name: Option<(Range, bool)>,
 }
 
 /// Who asserts a sentence.
@@ -271,6 +327,7 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
         speaker: None,
         subject: None,
         quote_only: is_quote_only(tokens),
+        lone_name: None,
     };
     let sentence = &text[range.start..range.end];
     let last = sentence
@@ -306,13 +363,16 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     let opinion = has(OPINION) || contains_phrase(&OPINION_SEARCH, &lower);
 
     let quantities = quantities::find(text, tokens);
-    judged.speaker = if has(REPORTING) || has(VERDICT) || lower.contains("according to") {
+    judged.speaker = if has(REPORTING) || has(VERDICT) || has(RELEASE) || lower.contains("according to") {
         speaker(text, tokens, &classes)
     } else {
         None
     };
     if judged.speaker.is_none() {
         judged.subject = person_subject(text, tokens);
+        if judged.subject.is_none() {
+            judged.lone_name = lone_name(text, tokens, &classes);
+        }
     }
     // A quotation with nothing checkable in it is colour, whoever says it:
     // "“We did not take this lightly,” she said."
@@ -494,6 +554,42 @@ fn person_subject(text: &str, tokens: &[Token]) -> Option<Range> {
     })
 }
 
+/// One capitalised word opening the sentence as its subject: followed by a
+/// verb ("Hume won his seat"), by an age or a relative clause set off by
+/// commas and then a verb ("Kovalenko, 26, covered", "Brandt, who won the
+/// race in 2023, had led"), or by a role set off by commas ("Brenner, the
+/// opposition's employment spokesman, voted" — the flag).
+fn lone_name(text: &str, tokens: &[Token], classes: &[u16]) -> Option<(Range, bool)> {
+    let first = tokens.first().filter(|t| t.is_word())?;
+    let w = first.text(text);
+    if !w.starts_with(char::is_uppercase) || lexicon::is_acronym(w) || classes[0] != 0 {
+        return None;
+    }
+    let lower = lexicon::lc(w);
+    if lexicon::is_stop(&lower) || lexicon::is_month_or_day(&lower) || lexicon::is_pronoun(&lower) {
+        return None;
+    }
+    let verb = |k: usize| {
+        tokens.get(k).is_some_and(|t| {
+            t.is_word()
+                && t.text(text).starts_with(char::is_lowercase)
+                && (classes[k] & PAST != 0 || lexicon::is_finite_verb(&lexicon::lc(t.text(text))))
+        })
+    };
+    let next = tokens.get(1)?;
+    let (ok, appositive) = if next.is_punct(',') {
+        let close = (2..tokens.len().min(2 + LONG_NAME_TOKENS)).find(|&k| tokens[k].is_punct(','))?;
+        let opener = tokens[2].is_word() && {
+            let o = lexicon::lc(tokens[2].text(text));
+            lexicon::is_determiner(&o) || lexicon::is_possessive(&o)
+        };
+        (verb(close + 1), opener)
+    } else {
+        (verb(1), false)
+    };
+    ok.then_some((first.range, appositive))
+}
+
 /// Whether one of the searcher's phrases stands in `haystack` as whole words.
 fn contains_phrase(phrases: &AhoCorasick, haystack: &str) -> bool {
     phrases.find_overlapping_iter(haystack).any(|m| {
@@ -555,6 +651,8 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         {
             return false;
         }
+        let word = lower(i);
+        let word = word.as_deref().unwrap_or_default();
         let after_article_or_be = i
             .checked_sub(1)
             .and_then(lower)
@@ -567,7 +665,16 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             .zip(lower(i + 1))
             .is_some_and(|(w, n)| lexicon::is_reporting_noun_before(&w, &n));
         // "ruled that …", not "ruled the country".
-        let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that");
+        let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that")
+            // "posted on Facebook that …", "posted on social media", not
+            // "posted a loss" or "a video posted on the operator's website".
+            || matches!(word, "posted" | "posts")
+                && !is(i + 1, "that")
+                && !(is(i + 1, "on")
+                    && (is(i + 2, "social")
+                        || tokens
+                            .get(i + 2)
+                            .is_some_and(|t| t.is_word() && t.text(text).starts_with(char::is_uppercase))));
         // "Court records show …", "…, court records show.", "figures show
         // that": not "the standings now show Natt on 143 points".
         let shown = !is(i, "show")
@@ -575,15 +682,47 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             || is(i + 1, "that")
             || i.checked_sub(1)
                 .and_then(lower)
-                .is_some_and(|p| lexicon::is_source_document(&p));
+                .is_some_and(|p| lexicon::is_source_document(&p))
+            // "Figures released by the statistics office on Tuesday show …"
+            || (i.saturating_sub(MAX_CLAIMANT_TOKENS)..i).any(|k| {
+                lower(k).is_some_and(|p| {
+                    lexicon::is_source_document(&p) && !matches!(&*p, "a" | "the" | "new" | "latest" | "official")
+                }) && classes.get(k + 1).is_some_and(|c| c & RELEASE != 0)
+            });
         // "Hospitals admitted 63 people", "teams found about 2,000 people":
         // a count as the object is what was done, not what was said.
         let counted_object = lower(i).is_some_and(|w| lexicon::is_count_taking(&w))
             && tokens
                 .get(i + 1)
                 .is_some_and(|n| lexicon::may_start_quantity(text, n));
+        // Speech only in one use: "…, the statement read." (not "read 40
+        // books"); "…,” she replied." / "she continued." (not "replied through
+        // Lindqvist", "continued to fall"); "pointed out that" (not "pointed to").
+        let other_use = match word {
+            "read" | "reads" => !i
+                .checked_sub(1)
+                .and_then(lower)
+                .is_some_and(|p| lexicon::is_statement_noun(&p)),
+            "replied" | "continued" | "answered" => tokens.get(i + 1).is_some_and(|n| n.is_word()),
+            "pointed" => !is(i + 1, "out"),
+            _ => false,
+        };
+        // "Mayhew conceded defeat", "conceded the race", "Hale claimed
+        // victory": a concession or a win, not speech.
+        let conceded_thing = match word {
+            "conceded" | "concedes" => {
+                lower(i + 1).is_some_and(|n| lexicon::is_conceded_thing(&n) || lexicon::is_determiner(&n))
+            }
+            // "The storm claimed 12 lives".
+            "claimed" | "claims" => {
+                lower(i + 1).is_some_and(|n| lexicon::is_conceded_thing(&n)) || is(i + 2, "lives")
+            }
+            _ => false,
+        };
         !after_article_or_be
+            && !other_use
             && !wrote_to
+            && !conceded_thing
             && !passive
             && !noun_use
             && !that_missing
@@ -611,6 +750,15 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         verbs.retain(|&v| !inside_quotation(tokens, v));
     }
     let start = tokens.iter().position(|t| t.is_word()).unwrap_or(0);
+    // "GENEVA — The World Health Organization said …", "KYIV, Ukraine (AP) —
+    // The governor said …": a dateline is not part of the sentence's speaker.
+    let start = dateline_end(text, tokens, start).unwrap_or(start);
+    // "But the ministry said …", "As the IMF has noted, …": a conjunction
+    // opening the sentence is not part of its speaker.
+    let opened = lower(start)
+        .is_some_and(|w| matches!(&*w, "but" | "and" | "as" | "yet" | "so" | "while" | "or"))
+        && tokens.get(start + 1).is_some_and(|t| t.is_word());
+    let start = if opened { start + 1 } else { start };
     // "Business groups were less calm: the chamber said that …": after a
     // colon before the first speech verb, the clause names its speaker.
     let start = verbs
@@ -691,18 +839,40 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         && verb > start
         && !closing_said
         && (tokens[start].text(text).starts_with(char::is_uppercase)
-            || lower(start).is_some_and(|w| w == "the"))
+            || lower(start).is_some_and(|w| w == "the")
+            || opened)
     {
         if pronoun(start, verb) {
             return Some(Speaker::Pronoun);
+        }
+        // "Figures released by the statistics office on Tuesday show …",
+        // "Data compiled by Reuters show …": the source behind the document.
+        // ("A UN report published on Monday said" → "A UN report".)
+        // (Only a subject with a "released"-like participle is looked at.)
+        let (a, z) = if classes[start..verb].iter().any(|c| c & RELEASE != 0) {
+            document_source(text, tokens, start, verb)
+        } else {
+            (start, verb)
+        };
+        if (a > start
+            || z < verb
+                && lower(z - 1).is_some_and(|w| {
+                    lexicon::is_source_document(&w)
+                        && !matches!(&*w, "a" | "the" | "new" | "latest" | "official")
+                }))
+            && phrase_ok(a, z)
+        {
+            return span(a, z).map(Speaker::Named);
         }
         // "The company raised its revenue forecast": a verb with its object is not a speaker.
         let has_verb = (start + 1..verb).any(|k| {
             lower(k).is_some_and(|w| w.len() > 4 && w.ends_with("ed"))
                 && lower(k + 1).is_some_and(|n| lexicon::is_determiner(&n) || lexicon::is_possessive(&n))
         });
-        if phrase_ok(start, verb) && !has_verb {
-            return span(start, verb).map(Speaker::Named);
+        // "Police on Sunday said": the speaker without when or how it spoke.
+        let end = when_start(text, tokens, classes, start, verb);
+        if phrase_ok(start, end) && !has_verb {
+            return span(start, end).map(Speaker::Named);
         }
         // "A 2019 analysis of 15 studies involving 50,000 people found …": the
         // head of a long subject, up to its first preposition.
@@ -752,10 +922,25 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         {
             verb -= 1;
         }
+        // "The governor …, Oleh Syn, on Telegram said".
+        let verb = when_start(text, tokens, classes, start, verb);
         let boundary = (0..verb).rev().find(
             |&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if matches!(c, ',' | '”' | '"' | ';')),
         );
         let Some(b) = boundary else { continue };
+        // "The office also revised its estimate …, putting the number at 3.41
+        // million", "Police fired tear gas, saying …": a participle after a
+        // comma speaks for the subject of the clause before it.
+        if b + 1 == verb
+            && tokens[b].is_punct(',')
+            && lower(verb).is_some_and(|w| w.ends_with("ing"))
+            && (tokens[start].text(text).starts_with(char::is_uppercase) || is(start, "the"))
+            && let Some(k) = (start + 1..b)
+                .find(|&k| classes[k] & PAST != 0 || lower(k).is_some_and(|w| lexicon::is_finite_verb(&w)))
+            && phrase_ok(start, k)
+        {
+            return span(start, k).map(Speaker::Named);
+        }
         if let Some(name) = appositive_speaker(text, tokens, start, b, verb, &phrase_ok) {
             return Some(Speaker::Named(name));
         }
@@ -828,12 +1013,149 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             if pronoun(verb + 1, end) {
                 return Some(Speaker::Pronoun);
             }
+            // "…,” said one inspector, Ana Lopez.": a role, then the name
+            // closing the sentence (the comma convention: the name).
+            if tokens.get(end).is_some_and(|t| t.is_punct(','))
+                && tokens[verb + 1].text(text).starts_with(char::is_lowercase)
+                && phrase_ok(verb + 1, end)
+            {
+                let mut last = tokens.len();
+                while last > end + 1 && matches!(tokens[last - 1].kind, tokens::Kind::Punct(_)) {
+                    last -= 1;
+                }
+                if last > end + 1
+                    && phrase_ok(end + 1, last)
+                    && tokens[end + 1..last]
+                        .iter()
+                        .filter(|t| t.is_word())
+                        .all(|t| t.text(text).starts_with(char::is_uppercase))
+                {
+                    return span(end + 1, last).map(Speaker::Named);
+                }
+            }
             if phrase_ok(verb + 1, end) {
                 return span(verb + 1, end).map(Speaker::Named);
             }
         }
     }
     passive_source(text, tokens, classes, &phrase_ok).map(Speaker::Named)
+}
+
+/// The first word after a dateline opening the sentence: a place in capitals,
+/// perhaps with a region, a date and a news agency in brackets, then a dash
+/// ("GENEVA —", "KYIV, Ukraine (AP) —", "LONDON, March 3, 2026 -").
+fn dateline_end(text: &str, tokens: &[Token], start: usize) -> Option<usize> {
+    let first = tokens.get(start)?;
+    if !(first.is_word() && lexicon::is_acronym(first.text(text))) {
+        return None;
+    }
+    let dash = (start + 1..tokens.len().min(start + 12)).find(|&k| {
+        matches!(tokens[k].kind, tokens::Kind::Punct('—' | '–'))
+            || tokens[k].is_punct('-') && tokens[k].spaced
+    })?;
+    let dateline = tokens[start..dash].iter().all(|t| match t.kind {
+        tokens::Kind::Word => t.text(text).starts_with(char::is_uppercase),
+        tokens::Kind::Number { .. } => true,
+        tokens::Kind::Punct(c) => matches!(c, ',' | '(' | ')' | '.'),
+    });
+    (dateline && tokens.get(dash + 1).is_some_and(|t| t.is_word())).then_some(dash + 1)
+}
+
+/// Where a when-or-how phrase between a speaker and the verb starts ("Police
+/// on Sunday said", "The ministry in a statement said", "Oleh Syn, on
+/// Telegram said", "The bank last week said"): the first `k` in `a+1..verb`
+/// from which only such phrases run up to the verb, or `verb`.
+fn when_start(text: &str, tokens: &[Token], classes: &[u16], a: usize, verb: usize) -> usize {
+    // Most speakers end in a name or a noun no such phrase ends in: one look
+    // at the word classes.
+    let ends_when = verb > a + 1
+        && (classes[verb - 1] & (CALENDAR | WHEN_END) != 0
+            || matches!(tokens[verb - 1].kind, tokens::Kind::Number { .. }));
+    if !ends_when {
+        return verb;
+    }
+    (a + 1..verb)
+        .find(|&k| {
+            let mut at = k;
+            while at < verb {
+                match when_unit(text, tokens, at) {
+                    Some(next) if next <= verb => at = next,
+                    _ => return false,
+                }
+            }
+            true
+        })
+        .unwrap_or(verb)
+}
+
+/// One phrase of when or how someone spoke, starting at token `k`: the index
+/// after it ("on Tuesday", "late on Friday", "last week", "earlier this
+/// month", "yesterday", "in a statement", "on Telegram", "on state television").
+fn when_unit(text: &str, tokens: &[Token], k: usize) -> Option<usize> {
+    let lower = |i: usize| {
+        tokens
+            .get(i)
+            .filter(|t| t.is_word())
+            .map(|t| lexicon::lc(t.text(text)))
+    };
+    let w = lower(k)?;
+    let period = |i: usize| {
+        lower(i).is_some_and(|p| {
+            lexicon::is_month_or_day(&p)
+                || matches!(
+                    &*p,
+                    "week" | "month" | "year" | "weekend" | "morning" | "afternoon" | "evening" | "night"
+                )
+        })
+    };
+    let date_end = |i: usize| {
+        // "on March 3": the day's number goes with the month.
+        if tokens
+            .get(i)
+            .is_some_and(|t| matches!(t.kind, tokens::Kind::Number { .. }))
+        {
+            i + 1
+        } else {
+            i
+        }
+    };
+    match &*w {
+        "yesterday" | "today" | "tonight" => Some(k + 1),
+        "late" | "early" | "earlier" | "later" => {
+            if lower(k + 1).is_some_and(|n| matches!(&*n, "on" | "this" | "last" | "in")) {
+                when_unit(text, tokens, k + 1)
+            } else {
+                None
+            }
+        }
+        "last" | "this" | "next" => period(k + 1).then_some(k + 2),
+        "on" => {
+            let n = lower(k + 1)?;
+            if lexicon::is_month_or_day(&n) {
+                Some(date_end(k + 2))
+            } else if lexicon::is_platform(&n) {
+                Some(k + 2)
+            } else if matches!(&*n, "social" | "state")
+                && lower(k + 2).is_some_and(|m| lexicon::is_platform(&m))
+            {
+                Some(k + 3)
+            } else {
+                None
+            }
+        }
+        "in" => {
+            let n = lower(k + 1)?;
+            if matches!(&*n, "a" | "an")
+                && lower(k + 2)
+                    .is_some_and(|m| lexicon::is_statement_noun(&m) || matches!(&*m, "interview" | "speech"))
+            {
+                Some(k + 3)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Whether token `i` lies inside a quotation opened in the same sentence.
@@ -880,6 +1202,13 @@ fn passive_source(
         if let Some(cut) = (by + 2..end).find(|&k| {
             is(k, "at")
                 || is(k, "as")
+                || is(k, "after")
+                || is(k, "before")
+                || is(k, "because")
+                || is(k, "amid")
+                // "by the audit office and found 12 failings" (not "the
+                // Department for Work and Pensions").
+                || is(k, "and") && tokens.get(k + 1).is_some_and(|n| n.is_word() && n.text(text).starts_with(char::is_lowercase) && (classes[k + 1] & (REPORTING | PAST) != 0 || lexicon::lc(n.text(text)).ends_with("ed")))
                 || is(k, "to")
                 || is(k, "that")
                 || (is(k, "on") || is(k, "in"))
@@ -904,11 +1233,29 @@ fn passive_source(
                 && !lexicon::is_not_passive_speech(&lexicon::lc(tokens[j].text(text)))
                 && tokens[j + 1..by].iter().all(|t| t.is_word())
         });
+        // "The quarterly figures were released by the statistics office": a
+        // document put out by someone (not "the man was released by police").
+        // ("The report was released on Monday by the audit office".)
+        let released = (by.saturating_sub(4).max(2)..by).any(|j| {
+            classes[j] & RELEASE != 0
+                && classes[j - 1] & BE != 0
+                && tokens[j - 2].is_word()
+                && {
+                    let w = lexicon::lc(tokens[j - 2].text(text));
+                    lexicon::is_source_document(&w) && !matches!(&*w, "a" | "the" | "new" | "latest" | "official")
+                }
+                && tokens[j + 1..by].iter().all(|t| {
+                    t.is_word() && {
+                        let w = lexicon::lc(t.text(text));
+                        lexicon::is_month_or_day(&w) || matches!(&*w, "on" | "in" | "last" | "this" | "earlier")
+                    }
+                })
+        });
         // "by the German firm Stellwerk Systems, which said": the relative's speaker.
         let relative = tokens.get(end).is_some_and(|t| t.is_punct(','))
             && (is(end + 1, "which") || is(end + 1, "who"))
             && (reporting(end + 2) || reporting(end + 3) && lower_is_trailer(text, tokens, end + 2));
-        ((passive || relative) && phrase_ok(by + 1, end)).then(|| Range {
+        ((passive || released || relative) && phrase_ok(by + 1, end)).then(|| Range {
             start: tokens[by + 1].range.start,
             end: tokens[end - 1].range.end,
         })
@@ -933,7 +1280,7 @@ fn verdict_verb(text: &str, tokens: &[Token], i: usize) -> bool {
     };
     let Some(w) = lower(i) else { return false };
     match &*w {
-        "put" | "puts" => (i + 2..(i + 9).min(tokens.len())).any(|k| {
+        "put" | "puts" | "putting" => (i + 2..(i + 9).min(tokens.len())).any(|k| {
             lower(k).is_some_and(|a| a == "at")
                 && tokens.get(k + 1).is_some_and(|n| {
                     lexicon::may_start_quantity(text, n)
@@ -1036,39 +1383,14 @@ fn according_to(text: &str, tokens: &[Token], phrase_ok: &dyn Fn(usize, usize) -
             .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
     };
     let i = (0..tokens.len()).find(|&i| is(i, "according") && is(i + 1, "to"))?;
-    let mut from = i + 2;
+    let from = i + 2;
     let mut to = (from..tokens.len())
         .find(|&k| matches!(tokens[k].kind, tokens::Kind::Punct(c) if !matches!(c, '.' | '’' | '\'' | '-' | '&')))
         .unwrap_or(tokens.len());
     if to == tokens.len() && tokens.last().is_some_and(|t| t.is_punct('.')) {
         to -= 1;
     }
-    // The source behind the figures, without when they came out.
-    if let Some(by) = (from..to).find(|&k| is(k, "by") || is(k, "from"))
-        && tokens[from..by].iter().all(|t| {
-            t.is_word() && lexicon::is_source_document(&lexicon::lc(t.text(text))) || is_participle(text, t)
-        })
-        && by + 1 < to
-    {
-        from = by + 1;
-    }
-    // "a study published on Wednesday in …": the document, not where or when it came out.
-    if let Some(p) = (from + 1..to).find(|&k| {
-        is_participle(text, &tokens[k])
-            && tokens
-                .get(k + 1)
-                .is_some_and(|t| t.is_word() && lexicon::is_publication_detail(&lexicon::lc(t.text(text))))
-    }) {
-        to = p;
-    }
-    if let Some(on) = (from + 1..to).find(|&k| {
-        is(k, "on")
-            && tokens
-                .get(k + 1)
-                .is_some_and(|t| t.is_word() && lexicon::is_month_or_day(&lexicon::lc(t.text(text))))
-    }) {
-        to = on;
-    }
+    let (from, to) = document_source(text, tokens, from, to);
     if !phrase_ok(from, to) {
         return None;
     }
@@ -1097,6 +1419,50 @@ fn according_to(text: &str, tokens: &[Token], phrase_ok: &dyn Fn(usize, usize) -
         start: tokens[from].range.start,
         end: tokens[to - 1].range.end,
     })
+}
+
+/// The source behind a document named in `from..to`, without when or where
+/// it came out: "figures released on Wednesday by the statistics office" →
+/// "the statistics office"; "a study published on Wednesday in …" → "a study".
+fn document_source(text: &str, tokens: &[Token], mut from: usize, mut to: usize) -> (usize, usize) {
+    let is = |i: usize, w: &str| {
+        tokens
+            .get(i)
+            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
+    };
+    // ("figures released on Wednesday by the statistics office": when they
+    // came out may stand before "by".)
+    if let Some(by) = (from..to).find(|&k| is(k, "by") || is(k, "from"))
+        && tokens[from..by].iter().all(|t| {
+            t.is_word() && {
+                let w = lexicon::lc(t.text(text));
+                lexicon::is_source_document(&w)
+                    || lexicon::is_month_or_day(&w)
+                    || matches!(&*w, "on" | "in" | "last" | "this" | "earlier" | "week" | "month")
+            } || is_participle(text, t)
+        })
+        && by + 1 < to
+    {
+        from = by + 1;
+    }
+    // "a study published on Wednesday in …": the document, not where or when it came out.
+    if let Some(p) = (from + 1..to).find(|&k| {
+        is_participle(text, &tokens[k])
+            && tokens
+                .get(k + 1)
+                .is_some_and(|t| t.is_word() && lexicon::is_publication_detail(&lexicon::lc(t.text(text))))
+    }) {
+        to = p;
+    }
+    if let Some(on) = (from + 1..to).find(|&k| {
+        is(k, "on")
+            && tokens
+                .get(k + 1)
+                .is_some_and(|t| t.is_word() && lexicon::is_month_or_day(&lexicon::lc(t.text(text))))
+    }) {
+        to = on;
+    }
+    (from, to)
 }
 
 fn is_participle(text: &str, t: &Token) -> bool {

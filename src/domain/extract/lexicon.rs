@@ -613,6 +613,21 @@ pub fn is_share_verb(w: &str) -> bool {
         )
 }
 
+/// Where someone speaks "on": "on Telegram", "on social media", "on state television".
+pub fn is_platform(w: &str) -> bool {
+    PLATFORMS.contains(&w)
+}
+
+/// What can "read" as a speaker: "the statement read", "a notice reads".
+pub fn is_statement_noun(w: &str) -> bool {
+    STATEMENT_NOUNS.contains(&w)
+}
+
+/// What "conceded" takes when it is not speech: "conceded defeat".
+pub fn is_conceded_thing(w: &str) -> bool {
+    CONCEDED_THINGS.contains(&w)
+}
+
 pub fn needs_that(w: &str) -> bool {
     NEEDS_THAT.contains(&w)
 }

@@ -740,6 +740,64 @@ pub(super) const SAYING: &[&str] = &[
     "tweeted",
     "reiterated",
     "remarked",
+    "posted",
+    "posts",
+    "read",
+    "reads",
+    "replied",
+    "continued",
+    "answered",
+    "pointed",
+];
+
+/// Last words of a phrase of when someone spoke, besides months, days,
+/// platforms and statements ("last week", "yesterday", "in an interview").
+pub(super) const WHEN_ENDS: &[&str] = &[
+    "yesterday",
+    "today",
+    "tonight",
+    "week",
+    "month",
+    "year",
+    "weekend",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "interview",
+    "speech",
+];
+
+/// Where someone speaks "on" (see `classify::when_unit`).
+pub(super) const PLATFORMS: &[&str] = &[
+    "telegram",
+    "facebook",
+    "twitter",
+    "x",
+    "instagram",
+    "tiktok",
+    "youtube",
+    "television",
+    "tv",
+    "radio",
+    "media",
+];
+
+/// Writings that can "read" as a speaker: "…, the statement read."
+pub(super) const STATEMENT_NOUNS: &[&str] = &[
+    "statement",
+    "letter",
+    "notice",
+    "message",
+    "post",
+    "note",
+    "email",
+    "caption",
+    "sign",
+    "report",
+    "ruling",
+    "judgment",
+    "filing",
 ];
 
 /// Who an age can describe: "children under five", "women over 50".
@@ -928,7 +986,7 @@ pub(super) const NOT_PASSIVE_SPEECH: &[&str] = &["found", "held", "ruled", "show
 
 /// Verbs that give a speaker's figure or verdict: "put the cost at £1.2m",
 /// "called it a disgrace" (see `verdict_verb`).
-pub(super) const VERDICT_VERBS: &[&str] = &["put", "puts", "called", "calls"];
+pub(super) const VERDICT_VERBS: &[&str] = &["put", "puts", "putting", "called", "calls"];
 
 /// Objects of "called" when it gives a verdict: "called it", "called the figure".
 pub(super) const VERDICT_OBJECTS: &[&str] =
@@ -1102,6 +1160,26 @@ pub(super) const RACE_EVENTS: &[&str] = &[
     "heat",
     "heats",
     "semi-final",
+];
+
+/// Participles of putting out a document, which name its source after "by"
+/// in a passive: "The figures were released by the statistics office".
+pub(super) const RELEASE_PARTICIPLES: &[&str] = &["released", "published", "issued", "compiled", "provided"];
+
+/// Objects of "conceded" or "claimed" that make it a concession or a win, not
+/// speech: "conceded defeat", "claimed victory" (after "conceded" a
+/// determiner counts too: "conceded the race").
+pub(super) const CONCEDED_THINGS: &[&str] = &[
+    "defeat",
+    "victory",
+    "ground",
+    "nothing",
+    "possession",
+    "gold",
+    "silver",
+    "bronze",
+    "lives",
+    "title",
 ];
 
 /// Speech verbs only when "that" follows: "the judge ruled that …" (not
