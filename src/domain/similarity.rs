@@ -622,12 +622,6 @@ impl Fingerprint {
         self.compare_as(reviewed, rarity, Mode::Reviewed)
     }
 
-    /// What `compare_reviewed` weighs, for the offline comparison of its
-    /// rules with a learned model (`tools/train_reviewed.py`).
-    pub fn reviewed_signals(&self, reviewed: &Fingerprint, rarity: &TermCounts) -> Signals {
-        self.signals(reviewed, rarity, Mode::Reviewed).0
-    }
-
     fn compare_as(&self, other: &Fingerprint, rarity: &TermCounts, mode: Mode) -> Similarity {
         let (signals, reasons) = self.signals(other, rarity, mode);
         let score = signals.rule_score(mode);
@@ -680,24 +674,6 @@ impl Fingerprint {
             weight(&shared) / theirs
         } else {
             0.0
-        };
-        signals.term_coverage = if their_terms.is_empty() {
-            0.0
-        } else {
-            shared.len() as f64 / their_terms.len() as f64
-        };
-        // The rarest of the statement's terms the claim leaves out, against
-        // the rarest the statement has: one key word missing.
-        let rarest =
-            |terms: &mut dyn Iterator<Item = &String>| terms.map(|t| rarity.weight(t)).fold(0.0, f64::max);
-        let their_rarest = rarest(&mut their_terms.iter());
-        if their_rarest > 0.0 {
-            signals.missed_rarest = rarest(&mut their_terms.difference(our_terms)) / their_rarest;
-        }
-        signals.length_ratio = if our_terms.is_empty() {
-            0.0
-        } else {
-            (their_terms.len() as f64 / our_terms.len() as f64).min(1.0)
         };
         if !shared.is_empty() {
             let mut key: Vec<&String> = shared.iter().collect();
@@ -802,9 +778,6 @@ impl Fingerprint {
         };
         let only_ours = unexplained(self, &other.terms);
         let only_theirs = unexplained(other, &self.terms);
-        if !only_theirs.is_empty() {
-            signals.their_names_missed = 1.0;
-        }
         let mut swapped = substitutions(&self.sequence, &other.sequence);
         if mode == Mode::Reviewed {
             // "shrank to" for "fell to": one movement in other words.
@@ -868,25 +841,15 @@ impl Fingerprint {
 }
 
 /// What a comparison weighs, each 0..1 (flags are 0 or 1), scored by
-/// hand-set rules (`rule_score`). `term_coverage`, `missed_rarest`,
-/// `length_ratio` and `their_names_missed` are not read by the rules: they
-/// are there for `tools/train_reviewed.py`, which fits a logistic model
-/// over all of them to compare with the rules (on tuning sets left out of
-/// its training it found fewer repeats at every precision from 0.80 up;
-/// see docs/exchange.md).
+/// hand-set rules (`rule_score`). A logistic model over these and four more
+/// signals was tried in round 5 and found fewer repeats than the rules (see
+/// docs/exchange.md; its tooling is in commit 393223c).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Signals {
     /// Share of the statement's term weight the claim has.
     pub coverage: f64,
     /// Two-way rarity-weighted overlap (Dice).
     pub dice: f64,
-    /// Share of the statement's terms the claim has, unweighted.
-    pub term_coverage: f64,
-    /// Weight of the rarest statement term the claim lacks, against the
-    /// statement's rarest term.
-    pub missed_rarest: f64,
-    /// Statement terms per claim term, at most 1.
-    pub length_ratio: f64,
     /// An amount both state (rounded or hedged counts).
     pub shared_amount: f64,
     /// Another number for the same unit.
@@ -901,34 +864,12 @@ pub struct Signals {
     pub different_ordinal: f64,
     /// Names on both sides the other does not have (when no detail swap).
     pub different_names: f64,
-    /// A name in the statement the claim does not have.
-    pub their_names_missed: f64,
     /// One reports a rise, the other a fall.
     pub opposite_direction: f64,
     pub same_claimant: bool,
 }
 
 impl Signals {
-    /// The signals as numbers, in the order of `SIGNAL_NAMES`.
-    pub fn features(&self) -> [f64; SIGNAL_NAMES.len()] {
-        [
-            self.coverage,
-            self.dice,
-            self.term_coverage,
-            self.missed_rarest,
-            self.length_ratio,
-            self.shared_amount,
-            self.different_quantity,
-            self.different_year,
-            self.different_number,
-            self.different_detail,
-            self.different_ordinal,
-            self.different_names,
-            self.their_names_missed,
-            self.opposite_direction,
-        ]
-    }
-
     /// The hand-set rules: the term score lifted by a shared amount and
     /// cut by each contradiction.
     fn rule_score(&self, mode: Mode) -> f64 {
@@ -962,24 +903,6 @@ impl Signals {
         score
     }
 }
-
-/// The names of `Signals::features`, in order.
-pub const SIGNAL_NAMES: [&str; 14] = [
-    "coverage",
-    "dice",
-    "term_coverage",
-    "missed_rarest",
-    "length_ratio",
-    "shared_amount",
-    "different_quantity",
-    "different_year",
-    "different_number",
-    "different_detail",
-    "different_ordinal",
-    "different_names",
-    "their_names_missed",
-    "opposite_direction",
-];
 
 /// Which comparison: two claims, or a claim and a fact-checker's terse
 /// statement of it.
