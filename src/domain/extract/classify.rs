@@ -249,17 +249,15 @@ const MODAL: u16 = 1 << 11;
 const RELEASE: u16 = 1 << 12;
 const WHEN_END: u16 = 1 << 13;
 
-/// The lists a word is on, lower-cased on the stack: every listed word is
-/// short ASCII, so anything else is on none.
+/// The lists a word is on (`lc` lowers it on the stack).
 fn class_of(word: &str) -> u16 {
-    let mut buf = [0u8; 16];
-    if word.len() > buf.len() || !word.is_ascii() || !CLASS_SHAPES.may_contain(word.as_bytes()) {
+    if !CLASS_SHAPES.may_contain(word.as_bytes()) {
         return 0;
     }
-    for (lower, byte) in buf.iter_mut().zip(word.bytes()) {
-        *lower = byte.to_ascii_lowercase();
-    }
-    WORD_CLASSES.get(&buf[..word.len()]).copied().unwrap_or(0)
+    WORD_CLASSES
+        .get(lexicon::lc(word).as_bytes())
+        .copied()
+        .unwrap_or(0)
 }
 
 /// Which of the word lists above each word is on.

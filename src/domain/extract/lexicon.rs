@@ -181,12 +181,10 @@ pub fn is_stop(w: &str) -> bool {
 }
 
 pub fn is_determiner(w: &str) -> bool {
-    with_lower(w, |w| {
-        matches!(
-            w,
-            "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "all"
-        )
-    })
+    matches!(
+        &*lc(w),
+        "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "all"
+    )
 }
 
 pub fn is_verb(w: &str) -> bool {
@@ -370,26 +368,10 @@ pub fn may_start_quantity(text: &str, token: &Token) -> bool {
             if !hyphenated && !QUANTITY_STARTERS.shapes.may_contain(word.as_bytes()) {
                 return false;
             }
-            with_lower(word, |w| {
-                QUANTITY_STARTERS.contains(w)
-                    || split_hyphen(w).is_some_and(|(a, b)| compound_number(a).is_some() && !b.is_empty())
-            })
+            let w = lc(word);
+            QUANTITY_STARTERS.contains(&w)
+                || split_hyphen(&w).is_some_and(|(a, b)| compound_number(a).is_some() && !b.is_empty())
         }
-    }
-}
-
-/// Calls `f` with `w` in lower case, on the stack for short ASCII words
-/// (nearly all of them), allocating only for the rest.
-pub fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = [0u8; 32];
-    if w.len() <= buf.len() && w.is_ascii() {
-        for (lower, byte) in buf.iter_mut().zip(w.bytes()) {
-            *lower = byte.to_ascii_lowercase();
-        }
-        // ASCII in, ASCII out.
-        f(std::str::from_utf8(&buf[..w.len()]).unwrap_or_default())
-    } else {
-        f(&w.to_lowercase())
     }
 }
 
