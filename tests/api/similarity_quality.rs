@@ -117,7 +117,10 @@ fn measure(file: &str) -> (f64, f64) {
 /// `claimreviewed_tuning2.json` (written before its author read the matcher)
 /// and `claimreviewed_tuning3.json` (written before it was measured);
 /// `claimreviewed_holdout.json` never was, and only its aggregate figures
-/// are printed.
+/// are printed. `claimreviewed_holdout2.json` was written later, when the
+/// first held-out set's figures had been read after every round, by
+/// someone who saw neither the matcher nor the other sets, and was
+/// measured once with the matcher as it stood (see docs/exchange.md).
 #[test]
 fn same_claim_precision_and_recall_meet_the_floors() {
     let files = [
@@ -128,6 +131,7 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         "claimreviewed_tuning2.json",
         "claimreviewed_tuning3.json",
         "claimreviewed_holdout.json",
+        "claimreviewed_holdout2.json",
     ];
     // While tuning, `SIMILARITY_TUNING_ONLY=1` leaves the held-out sets
     // out altogether: not even their figures or a failed floor show.
@@ -150,6 +154,7 @@ fn same_claim_precision_and_recall_meet_the_floors() {
             "claimreviewed_tuning2.json" => (0.83, 0.79),
             "claimreviewed_tuning3.json" => (0.65, 0.70),
             "claimreviewed_holdout.json" => (0.91, 0.78),
+            "claimreviewed_holdout2.json" => (0.89, 0.70),
             _ => (PRECISION_FLOOR, RECALL_FLOOR),
         };
         assert!(
