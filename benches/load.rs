@@ -4,6 +4,7 @@
 //!     cargo bench --bench load -- --large 1000000       # and again at 1,000,000
 //!     cargo bench --bench load -- --only sqlite --duration 10
 //!     cargo bench --bench load -- --what "GET /claims/"   # one kind of request
+//!     BENCH_CLAIMDESK_BIN=/tmp/claimdesk-main cargo bench --bench load   # another build
 //!
 //! PostgreSQL is measured when BENCH_POSTGRES_URL points at a server
 //! (`postgres://postgres@127.0.0.1:5432`). Needs `wrk` (Debian package

@@ -129,7 +129,11 @@ pub async fn database_url(database: &str, server: Option<&str>, claims: usize) -
 
 /// Starts the release binary on `url` and waits until it listens.
 pub fn start_claimdesk(url: &str, port: u16) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_claimdesk"))
+    // `BENCH_CLAIMDESK_BIN` measures another build (say, main's, kept
+    // aside) on the same database, to compare two versions side by side.
+    let binary =
+        std::env::var("BENCH_CLAIMDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_claimdesk").to_owned());
+    let mut child = Command::new(binary)
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("DATABASE_URL", url)
         .env("RUST_LOG", "warn")
