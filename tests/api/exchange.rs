@@ -472,6 +472,7 @@ db_test! {
         assert_eq!(external["rating"], "True");
         assert_eq!(external["review_url"], "https://checker.example/checks/1");
         assert!(external["score"].as_f64().unwrap() >= 0.5);
+        app.assert_listed_as_shown("/api/v1/claims").await;
 
         let similar = app.get(&format!("/api/v1/claims/{id}/similar")).await.expect(200).clone();
         let found = similar["external"].as_array().unwrap();

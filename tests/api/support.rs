@@ -321,6 +321,27 @@ impl TestApp {
         .clone()
     }
 
+    /// Checks that every claim on the page at `list` is shown exactly as
+    /// `GET /claims/{id}` shows it, links and group aside (a page is read
+    /// another way than one claim).
+    pub async fn assert_listed_as_shown(&self, list: &str) {
+        let page = self.get(list).await.expect(200).clone();
+        let items = page["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "{page}");
+        for item in items {
+            let mut one = self
+                .get(&format!("/api/v1/claims/{}", item["id"].as_str().unwrap()))
+                .await
+                .expect(200)
+                .clone();
+            // Only a claim on its own shows its links and its group.
+            let fields = one.as_object_mut().unwrap();
+            fields.remove("links");
+            fields.remove("group");
+            assert_eq!(&one, item, "a claim in a page differs from the claim itself");
+        }
+    }
+
     /// Waits until background work has caught up: every matching job done
     /// and every event numbered (at most 10 s).
     pub async fn settled(&self) {

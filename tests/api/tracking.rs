@@ -241,6 +241,9 @@ db_test! {
         let in_list = listed.expect(200)["items"].as_array().unwrap().iter().find(|c| c["id"] == repeat_id).unwrap().clone();
         assert_eq!(in_list["similar_verified"]["claim_id"], original.as_str());
         assert_eq!(app.get(&format!("/api/v1/claims/{repeat_id}")).await.expect(200)["similar_verified"]["rating"], "false");
+        // Every field reads the same in a page as on its own, verdicts,
+        // assignees and quantities included.
+        app.assert_listed_as_shown("/api/v1/claims?limit=200").await;
         // The original shows nothing: its repeat has no verdict.
         assert_eq!(app.get(&format!("/api/v1/claims/{original}")).await.expect(200)["similar_verified"], json!(null));
 
