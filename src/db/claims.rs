@@ -189,25 +189,17 @@ async fn load_shown(conn: &impl ConnectionTrait, query: sea_orm::Select<Entity>)
 }
 
 /// Up to `limit` claims of `query` (whose own limit is replaced), as the
-/// API shows claims, in no particular order: one statement, read the way
-/// that is cheapest on each database.
-///
-/// The limit is written into the SQL rather than bound. PostgreSQL plans a
-/// prepared statement anew on every execution while a generic plan looks
-/// dearer than a custom one, and with `LIMIT $1` it always does (the
-/// generic plan guesses a tenth of the table): planning a page cost about
-/// as much as running it. With the limit written in, the few page sizes in
-/// use are each prepared once per connection and planned once.
+/// API shows claims, in no particular order: one statement, with the limit
+/// written into it (see `with_written_limit`), read the way that is
+/// cheapest on each database.
 async fn load_shown_page(
     conn: &impl ConnectionTrait,
-    mut query: sea_orm::Select<Entity>,
+    query: sea_orm::Select<Entity>,
     limit: u64,
 ) -> StoreResult<Vec<Claim>> {
-    use sea_orm::{FromQueryResult, QueryTrait};
+    use sea_orm::FromQueryResult;
     let backend = conn.get_database_backend();
-    QueryTrait::query(&mut query).reset_limit();
-    let mut statement = shown(query, backend).build(backend);
-    statement.sql.push_str(&format!(" LIMIT {limit}"));
+    let statement = super::with_written_limit(shown(query, backend), limit, backend);
     if backend == sea_orm::DbBackend::Postgres {
         from_shown(ShownRow::find_by_statement(statement).all(conn).await?)
     } else {

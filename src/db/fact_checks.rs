@@ -143,8 +143,7 @@ pub async fn list(
         query = query
             .filter(Expr::expr(Func::lower(Expr::col(Column::PublisherName))).eq(publisher.to_lowercase()));
     }
-    let query = super::newest_first_query(query, Column::UpdatedAt, Column::Id, limit, after);
-    let rows = query.all(conn).await?;
+    let rows = super::newest_first(conn, query, Column::UpdatedAt, Column::Id, limit, after).await?;
     let items: Vec<FactCheck> = rows.into_iter().map(to_domain).collect();
     Ok(Page::from_rows(items, limit, |f: &FactCheck| Cursor {
         created_at: f.updated_at,
