@@ -13,6 +13,7 @@ mod m20261129_000007_trust;
 mod m20261129_000008_webhooks;
 mod m20261129_000009_matching_jobs;
 mod m20261130_000010_fact_checks;
+mod m20261130_000011_claim_quantities_json;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_webhooks::Migration),
             Box::new(m20261129_000009_matching_jobs::Migration),
             Box::new(m20261130_000010_fact_checks::Migration),
+            Box::new(m20261130_000011_claim_quantities_json::Migration),
         ]
     }
 }

@@ -99,8 +99,9 @@ impl sea_orm::FromQueryResult for ShownRow {
     }
 }
 
-/// A quantity as `shown` writes it in JSON.
-#[derive(serde::Deserialize)]
+/// A quantity as `shown` writes it in JSON (and as `claims.quantities_json`
+/// holds it).
+#[derive(serde::Deserialize, serde::Serialize)]
 struct QuantityJson {
     value: f64,
     value_max: Option<f64>,
@@ -110,6 +111,24 @@ struct QuantityJson {
     text: String,
     start: i64,
     end: i64,
+}
+
+/// A claim's quantities as the JSON kept on its row.
+fn quantities_json(quantities: &[ExtractedQuantity]) -> String {
+    let rows: Vec<QuantityJson> = quantities
+        .iter()
+        .map(|q| QuantityJson {
+            value: q.value,
+            value_max: q.value_max,
+            of: q.of,
+            unit: q.unit.clone(),
+            qualifier: q.qualifier.as_str().to_owned(),
+            text: q.text.clone(),
+            start: q.start as i64,
+            end: q.end as i64,
+        })
+        .collect();
+    serde_json::to_string(&rows).expect("quantities serialise")
 }
 
 /// A verified repeat as `shown` writes it in JSON.
@@ -173,6 +192,9 @@ fn shown(query: sea_orm::Select<Entity>, backend: sea_orm::DbBackend) -> sea_orm
              WHERE m.claim_id = \"claims\".\"id\" ORDER BY m.score DESC, f.updated_at DESC LIMIT 1)",
         )
     };
+    // Quantities are kept as JSON on the row; rows from before that was so
+    // are read from `claim_quantities`.
+    let quantities = format!("COALESCE(\"claims\".\"quantities_json\", {quantities})");
     // Most claims have no match: an index probe first spares them the
     // sorted look-up (on PostgreSQL, it halved what a page's two match
     // columns cost to run).
@@ -239,6 +261,8 @@ async fn load_packed(conn: &impl ConnectionTrait, inner: sea_orm::Statement) -> 
     use sea_orm::{IdenStatic, Iterable};
     // Every column of the row, so that the object reads as a `claims::Model`.
     let columns: Vec<String> = Column::iter()
+        // The quantities come as `shown_quantities`, parsed once.
+        .filter(|column| !matches!(column, Column::QuantitiesJson))
         .map(|column| {
             let name = column.as_str();
             // UUIDs are 16-byte blobs in SQLite, which JSON cannot hold
@@ -389,6 +413,11 @@ async fn store_quantities(
         .filter(claim_quantities::Column::ClaimId.eq(claim.0))
         .exec(conn)
         .await?;
+    Entity::update_many()
+        .col_expr(Column::QuantitiesJson, Expr::value(quantities_json(quantities)))
+        .filter(Column::Id.eq(claim.0))
+        .exec(conn)
+        .await?;
     if quantities.is_empty() {
         return Ok(());
     }
@@ -454,6 +483,7 @@ fn row(claim: &Claim) -> claims::ActiveModel {
         verdict_proposed_at: Set(None),
         verdict_approved_by: Set(None),
         verdict_approved_at: Set(None),
+        quantities_json: Set(Some(quantities_json(&claim.analysis.quantities))),
     }
 }
 
@@ -467,7 +497,11 @@ pub async fn insert(
 ) -> StoreResult<Claim> {
     let claim = new_claim(article_id, content, analysis, created_by, now);
     Entity::insert(row(&claim)).exec_without_returning(conn).await?;
-    store_quantities(conn, claim.id, &claim.analysis.quantities).await?;
+    if !claim.analysis.quantities.is_empty() {
+        claim_quantities::Entity::insert_many(quantity_rows(claim.id, &claim.analysis.quantities))
+            .exec_without_returning(conn)
+            .await?;
+    }
     Ok(claim)
 }
 

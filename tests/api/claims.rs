@@ -9,6 +9,25 @@ fn offsets(body: &str, text: &str) -> (usize, usize) {
 }
 
 db_test! {
+    async fn quantities_read_the_same_from_rows_written_before_they_were_kept_as_json(app: TestApp) {
+        let article = app
+            .post("/api/v1/articles", json!({"title": "Budget", "body": "The council said it would spend 4.5 million euros on 12 new bridges by 2028."}))
+            .await
+            .expect(201)
+            .clone();
+        let id = article["claims"][0]["id"].as_str().unwrap().to_owned();
+        let before = app.get(&format!("/api/v1/claims/{id}")).await.expect(200).clone();
+        assert!(before["quantities"].as_array().unwrap().len() >= 2, "{before}");
+        let listed = app.get("/api/v1/claims").await.expect(200)["items"][0].clone();
+        // A row as migrated from before the column, or restored from an
+        // older dump: no JSON on it, only `claim_quantities`.
+        use sea_orm::ConnectionTrait;
+        app.db.execute_unprepared("UPDATE claims SET quantities_json = NULL").await.unwrap();
+        assert_eq!(app.get(&format!("/api/v1/claims/{id}")).await.expect(200), &before);
+        assert_eq!(app.get("/api/v1/claims").await.expect(200)["items"][0], listed);
+        assert_eq!(listed["quantities"], before["quantities"]);
+    }
+
     async fn standalone_claim_lifecycle(app: TestApp) {
         let created = app
             .post("/api/v1/claims", json!({"text": "Unemployment fell to 3.9% last quarter", "claimant": "the minister"}))

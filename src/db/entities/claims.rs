@@ -25,6 +25,9 @@ pub struct Model {
     pub verdict_proposed_at: Option<DateTimeUtc>,
     pub verdict_approved_by: Option<Uuid>,
     pub verdict_approved_at: Option<DateTimeUtc>,
+    /// The quantities as a claim is shown with them (JSON); `claim_quantities`
+    /// holds them for searching. NULL on rows from before it existed.
+    pub quantities_json: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
