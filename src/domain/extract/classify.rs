@@ -248,9 +248,13 @@ const VERDICT: u16 = 1 << 10;
 const MODAL: u16 = 1 << 11;
 const RELEASE: u16 = 1 << 12;
 const WHEN_END: u16 = 1 << 13;
+/// `lexicon::QUANTITY_STARTER` (bit 15) is on the tokens too, but not in
+/// the classes the rules below read.
+const RULE_CLASSES: u16 = !lexicon::QUANTITY_STARTER;
 
-/// The lists a word is on (`lc` lowers it on the stack).
-fn class_of(word: &str) -> u16 {
+/// The lists a word is on (`lc` lowers it on the stack); `tokenize` calls it
+/// once per word and keeps it on the token.
+pub(super) fn class_of(word: &str) -> u16 {
     if !CLASS_SHAPES.may_contain(word.as_bytes()) {
         return 0;
     }
@@ -286,6 +290,9 @@ static WORD_CLASSES: LazyLock<HashMap<&'static [u8], u16, BuildHasherDefault<Fnv
         for word in list {
             *classes.entry(word.as_bytes()).or_insert(0) |= class;
         }
+    }
+    for word in lexicon::quantity_starters() {
+        *classes.entry(word.as_bytes()).or_insert(0) |= lexicon::QUANTITY_STARTER;
     }
     classes
 });
@@ -342,10 +349,7 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
         .map(|(i, t)| (i, t.text(text)))
         .collect();
     // One look-up per word tells which word lists the sentence touches.
-    let classes: Vec<u16> = tokens
-        .iter()
-        .map(|t| if t.is_word() { class_of(t.text(text)) } else { 0 })
-        .collect();
+    let classes: Vec<u16> = tokens.iter().map(|t| t.class & RULE_CLASSES).collect();
     let seen = classes.iter().fold(0u16, |seen, c| seen | c);
     let has = |class: u16| seen & class != 0;
     // Phrase searches are the slow part of this function: run them only when

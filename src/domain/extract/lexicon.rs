@@ -362,10 +362,18 @@ pub fn may_start_quantity(text: &str, token: &Token) -> bool {
         super::tokens::Kind::Punct(c) => currency_symbol(c).is_some(),
         super::tokens::Kind::Word => {
             let word = token.text(text);
-            // Shapes fold case, so most words are turned away before lowering;
-            // a hyphenated number ("twenty-one") has a shape of its own.
+            // `tokenize` looked the word up among the starters already
+            // (exactly, for ASCII words); a hyphenated number ("twenty-one")
+            // has a shape of its own.
             let hyphenated = word.bytes().any(|b| b == b'-');
-            if !hyphenated && !QUANTITY_STARTERS.shapes.may_contain(word.as_bytes()) {
+            if word.is_ascii() {
+                if token.class & QUANTITY_STARTER != 0 {
+                    return true;
+                }
+                if !hyphenated {
+                    return false;
+                }
+            } else if !hyphenated && !QUANTITY_STARTERS.shapes.may_contain(word.as_bytes()) {
                 return false;
             }
             let w = lc(word);
@@ -373,6 +381,15 @@ pub fn may_start_quantity(text: &str, token: &Token) -> bool {
                 || split_hyphen(&w).is_some_and(|(a, b)| compound_number(a).is_some() && !b.is_empty())
         }
     }
+}
+
+/// The class bit (see `classify::class_of`) of words that may open a
+/// quantity.
+pub const QUANTITY_STARTER: u16 = 1 << 15;
+
+/// Every word that may open a quantity, lower-case.
+pub fn quantity_starters() -> impl Iterator<Item = &'static str> {
+    QUANTITY_STARTERS.words.iter().copied()
 }
 
 /// The unit of ages.

@@ -19,6 +19,8 @@ pub struct Token {
     pub range: Range,
     /// White space separates it from the previous token.
     pub spaced: bool,
+    /// The word lists a word is on (`classify::class_of`), looked up once.
+    pub class: u16,
 }
 
 impl Token {
@@ -39,74 +41,56 @@ pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
     let s = &text[within.start..within.end];
     // About one token per five bytes of news text: one allocation, no regrowth.
     let mut tokens = Vec::with_capacity(s.len() / 4 + 4);
-    let mut iter = s.char_indices().peekable();
     let mut spaced = true;
-    while let Some((i, c)) = iter.next() {
+    let mut i = 0;
+    while let Some(c) = char_at(s, i) {
+        let start = i;
+        i += c.len_utf8();
         if c.is_whitespace() {
             spaced = true;
             continue;
         }
-        let start = i;
         let kind = if c.is_ascii_digit() {
-            let mut end = i + 1;
+            let mut end = i;
             // Digits, with "," before exactly three digits and "." before a digit.
-            while let Some(&(j, d)) = iter.peek() {
-                let next_is_digit = s[j + d.len_utf8()..].starts_with(|x: char| x.is_ascii_digit());
+            while let Some(d) = char_at(s, end) {
+                let next_is_digit = s
+                    .as_bytes()
+                    .get(end + d.len_utf8())
+                    .is_some_and(u8::is_ascii_digit);
                 let part_of_number = d.is_ascii_digit()
-                    || (d == ',' && group_follows(&s[j + 1..]))
+                    || (d == ',' && group_follows(&s[end + 1..]))
                     || (d == '.' && next_is_digit);
                 if !part_of_number {
                     break;
                 }
-                end = j + 1;
-                iter.next();
+                end += 1;
             }
             let suffix_start = end;
-            while let Some(&(j, d)) = iter.peek() {
-                if d.is_alphabetic() {
-                    end = j + d.len_utf8();
-                    iter.next();
-                } else {
-                    break;
-                }
+            while let Some(d) = char_at(s, end).filter(|d| d.is_alphabetic()) {
+                end += d.len_utf8();
             }
-            tokens.push(Token {
-                kind: Kind::Number {
-                    suffix_start: within.start + suffix_start,
-                },
-                range: Range {
-                    start: within.start + start,
-                    end: within.start + end,
-                },
-                spaced,
-            });
-            spaced = false;
-            continue;
+            i = end;
+            Kind::Number {
+                suffix_start: within.start + suffix_start,
+            }
         } else if c.is_alphabetic() {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = iter.peek() {
+            let mut end = i;
+            while let Some(d) = char_at(s, end) {
+                let after = end + d.len_utf8();
                 let joins = || {
                     matches!(d, '\'' | '’' | '-' | '.')
-                        && s[j + d.len_utf8()..].starts_with(|x: char| x.is_alphabetic())
-                        && (d != '.' || s[start..j].chars().all(|x| x.is_alphabetic()) && j - start <= 2)
+                        && char_at(s, after).is_some_and(|x| x.is_alphabetic())
+                        && (d != '.' || s[start..end].chars().all(|x| x.is_alphabetic()) && end - start <= 2)
                 };
                 if d.is_alphanumeric() || joins() {
-                    end = j + d.len_utf8();
-                    iter.next();
+                    end = after;
                 } else {
                     break;
                 }
             }
-            tokens.push(Token {
-                kind: Kind::Word,
-                range: Range {
-                    start: within.start + start,
-                    end: within.start + end,
-                },
-                spaced,
-            });
-            spaced = false;
-            continue;
+            i = end;
+            Kind::Word
         } else {
             Kind::Punct(c)
         };
@@ -114,13 +98,27 @@ pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
             kind,
             range: Range {
                 start: within.start + start,
-                end: within.start + start + c.len_utf8(),
+                end: within.start + i,
             },
             spaced,
+            class: if kind == Kind::Word {
+                super::classify::class_of(&s[start..i])
+            } else {
+                0
+            },
         });
         spaced = false;
     }
     tokens
+}
+
+/// The character starting at byte `i` of `s`, ASCII without decoding.
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<char> {
+    match *s.as_bytes().get(i)? {
+        b if b.is_ascii() => Some(char::from(b)),
+        _ => s[i..].chars().next(),
+    }
 }
 
 fn group_follows(rest: &str) -> bool {
