@@ -342,12 +342,13 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     if last == Some('?') || last == Some(':') {
         return judged;
     }
-    let words: Vec<(usize, &str)> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.is_word())
-        .map(|(i, t)| (i, t.text(text)))
-        .collect();
+    let words = || {
+        tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_word())
+            .map(|(i, t)| (i, t.text(text)))
+    };
     // One look-up per word tells which word lists the sentence touches.
     let classes: Vec<u16> = tokens.iter().map(|t| t.class & RULE_CLASSES).collect();
     let seen = classes.iter().fold(0u16, |seen, c| seen | c);
@@ -392,23 +393,25 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
         || tokens
             .iter()
             .any(|t| matches!(t.kind, tokens::Kind::Number { .. }));
-    let past = has(PAST) || words.iter().any(|(_, w)| w.len() > 4 && w.ends_with("ed"));
+    let past = has(PAST) || words().any(|(_, w)| w.len() > 4 && w.ends_with("ed"));
     let scheduled = has(SCHEDULE);
     // "Voters we spoke to on Friday were divided": the reporter's own voice is colour.
     let first_person = has(FIRST_PERSON);
     // "Others were less patient.", "Nobody who saw it will forget it.",
     // "A few supporters lingered outside.": scene-setting around nobody in particular.
-    let indefinite = words.first().is_some_and(|(i, _)| classes[*i] & INDEFINITE != 0)
-        || (words.len() > 1
-            && words[0].1.eq_ignore_ascii_case("a")
-            && words[1].1.eq_ignore_ascii_case("few"));
+    let mut lead = words();
+    let (first, second) = (lead.next(), lead.next());
+    let indefinite = first.is_some_and(|(i, _)| classes[i] & INDEFINITE != 0)
+        || first
+            .zip(second)
+            .is_some_and(|((_, a), (_, b))| a.eq_ignore_ascii_case("a") && b.eq_ignore_ascii_case("few"));
     let kind = if !quantities.is_empty() {
         ClaimKind::Quantity
     } else if attributed {
         ClaimKind::Attribution
     } else if indefinite {
         return judged;
-    } else if comparison && !opinion && !first_person && (named || words.len() >= MIN_COMPARISON_WORDS) {
+    } else if comparison && !opinion && !first_person && (named || words().count() >= MIN_COMPARISON_WORDS) {
         ClaimKind::Comparison
     } else if !opinion
         && ((named && (past || dated))

@@ -1,5 +1,6 @@
 //! Words, numbers and punctuation of one sentence, with byte ranges.
 
+use super::lexicon;
 use super::sentences::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,7 @@ pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
     // About one token per five bytes of news text: one allocation, no regrowth.
     let mut tokens = Vec::with_capacity(s.len() / 4 + 4);
     let mut spaced = true;
+    let mut plain = false;
     let mut i = 0;
     while let Some(c) = char_at(s, i) {
         let start = i;
@@ -76,6 +78,8 @@ pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
             }
         } else if c.is_alphabetic() {
             let mut end = i;
+            // ASCII, with no hyphen: its class is exact (see below).
+            plain = c.is_ascii();
             while let Some(d) = char_at(s, end) {
                 let after = end + d.len_utf8();
                 let joins = || {
@@ -84,6 +88,7 @@ pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
                         && (d != '.' || s[start..end].chars().all(|x| x.is_alphabetic()) && end - start <= 2)
                 };
                 if d.is_alphanumeric() || joins() {
+                    plain &= d.is_ascii() && d != '-';
                     end = after;
                 } else {
                     break;
@@ -102,7 +107,7 @@ pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
             },
             spaced,
             class: if kind == Kind::Word {
-                super::classify::class_of(&s[start..i])
+                word_class(&s[start..i], plain)
             } else {
                 0
             },
@@ -110,6 +115,20 @@ pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
         spaced = false;
     }
     tokens
+}
+
+/// A word's classes, with the quantity-starter bit made exact: for plain
+/// ASCII words the look-up gives it; others ("twenty-one", "Ökonom") are
+/// asked again.
+fn word_class(word: &str, plain: bool) -> u16 {
+    let class = super::classify::class_of(word);
+    if plain {
+        class
+    } else if lexicon::word_may_start_quantity(word) {
+        class | lexicon::QUANTITY_STARTER
+    } else {
+        class & !lexicon::QUANTITY_STARTER
+    }
 }
 
 /// The character starting at byte `i` of `s`, ASCII without decoding.
