@@ -39,9 +39,18 @@ impl Token {
 }
 
 pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    tokenize_into(text, within, &mut tokens);
+    tokens
+}
+
+/// `tokenize` into a buffer that is cleared first, so that one allocation
+/// serves every sentence of a text.
+pub fn tokenize_into(text: &str, within: Range, tokens: &mut Vec<Token>) {
     let s = &text[within.start..within.end];
+    tokens.clear();
     // About one token per five bytes of news text: one allocation, no regrowth.
-    let mut tokens = Vec::with_capacity(s.len() / 4 + 4);
+    tokens.reserve(s.len() / 4 + 4);
     let mut spaced = true;
     let mut plain = false;
     let mut i = 0;
@@ -114,7 +123,6 @@ pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
         });
         spaced = false;
     }
-    tokens
 }
 
 /// A word's classes, with the quantity-starter bit made exact: for plain
