@@ -78,11 +78,12 @@ pub fn claims(text: &str) -> Vec<Found> {
     // by commas followed it; whether it is a name is decided only when a
     // "she said" needs it.
     let mut lone: Option<(Range, usize, bool)> = None;
+    let mut tokens = Vec::new();
     for (index, sentence) in sentences.iter().enumerate() {
         if bio_paragraphs.contains(&sentence.paragraph) {
             continue;
         }
-        let tokens = tokens::tokenize(text, sentence.range);
+        tokens::tokenize_into(text, sentence.range, &mut tokens);
         let words = tokens.iter().filter(|t| t.is_word()).count();
         // The first line, when it stands alone unpunctuated, is the title, however long.
         let title = index == 0 && sentence.alone;
@@ -248,17 +249,86 @@ const VERDICT: u16 = 1 << 10;
 const MODAL: u16 = 1 << 11;
 const RELEASE: u16 = 1 << 12;
 const WHEN_END: u16 = 1 << 13;
+/// `lexicon::QUANTITY_STARTER` (bit 15) is on the tokens too, but not in
+/// the classes the rules below read.
+const RULE_CLASSES: u16 = !lexicon::QUANTITY_STARTER;
 
-/// The lists a word is on (`lc` lowers it on the stack).
-fn class_of(word: &str) -> u16 {
-    if !CLASS_SHAPES.may_contain(word.as_bytes()) {
+/// The lists a word is on (`lc` lowers it on the stack); `tokenize` calls it
+/// once per word and keeps it on the token.
+pub(super) fn class_of(word: &str) -> u16 {
+    let table = &*CLASS_TABLE;
+    if !table.shapes.may_contain(word.as_bytes()) {
         return 0;
+    }
+    if word.is_ascii() {
+        return table.get_ascii(word.as_bytes());
     }
     WORD_CLASSES
         .get(lexicon::lc(word).as_bytes())
         .copied()
         .unwrap_or(0)
 }
+
+/// `WORD_CLASSES` again, for ASCII words: an open-addressing table whose
+/// hash folds case as it goes, so a word is looked up without lowering it
+/// first. Only lower-case ASCII keys are in it, the only ones an ASCII word
+/// lowered can equal.
+struct ClassTable {
+    shapes: lexicon::Shapes,
+    mask: usize,
+    /// An empty key is a free slot.
+    slots: Vec<(&'static [u8], u16)>,
+}
+
+impl ClassTable {
+    fn new() -> Self {
+        let keys: Vec<(&'static [u8], u16)> = WORD_CLASSES
+            .iter()
+            .filter(|(k, _)| !k.is_empty() && k.iter().all(|b| b.is_ascii() && !b.is_ascii_uppercase()))
+            .map(|(k, c)| (*k, *c))
+            .collect();
+        let size = (keys.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![(&[][..], 0); size];
+        for (key, class) in keys {
+            let mut i = Self::hash(key) & (size - 1);
+            while !slots[i].0.is_empty() {
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = (key, class);
+        }
+        Self {
+            shapes: lexicon::Shapes::new(WORD_CLASSES.keys().copied()),
+            mask: size - 1,
+            slots,
+        }
+    }
+
+    /// FNV-1a over the lower-cased bytes.
+    fn hash(word: &[u8]) -> usize {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in word {
+            hash ^= u64::from(b.to_ascii_lowercase());
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        (hash ^ (hash >> 32)) as usize
+    }
+
+    fn get_ascii(&self, word: &[u8]) -> u16 {
+        let mut i = Self::hash(word) & self.mask;
+        loop {
+            let (key, class) = self.slots[i];
+            if key.is_empty() {
+                return 0;
+            }
+            if key.len() == word.len() && key.eq_ignore_ascii_case(word) {
+                return class;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+static CLASS_TABLE: LazyLock<ClassTable> = LazyLock::new(ClassTable::new);
 
 /// Which of the word lists above each word is on.
 static WORD_CLASSES: LazyLock<HashMap<&'static [u8], u16, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
@@ -287,13 +357,11 @@ static WORD_CLASSES: LazyLock<HashMap<&'static [u8], u16, BuildHasherDefault<Fnv
             *classes.entry(word.as_bytes()).or_insert(0) |= class;
         }
     }
+    for word in lexicon::quantity_starters() {
+        *classes.entry(word.as_bytes()).or_insert(0) |= lexicon::QUANTITY_STARTER;
+    }
     classes
 });
-
-/// The shapes of the words in `WORD_CLASSES`, to turn most other words away
-/// before hashing.
-static CLASS_SHAPES: LazyLock<lexicon::Shapes> =
-    LazyLock::new(|| lexicon::Shapes::new(WORD_CLASSES.keys().copied()));
 
 /// What one sentence (or clause) yields: the claim, if it is one, and who
 /// speaks in it, which later sentences may refer back to.
@@ -335,17 +403,15 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     if last == Some('?') || last == Some(':') {
         return judged;
     }
-    let words: Vec<(usize, &str)> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.is_word())
-        .map(|(i, t)| (i, t.text(text)))
-        .collect();
+    let words = || {
+        tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_word())
+            .map(|(i, t)| (i, t.text(text)))
+    };
     // One look-up per word tells which word lists the sentence touches.
-    let classes: Vec<u16> = tokens
-        .iter()
-        .map(|t| if t.is_word() { class_of(t.text(text)) } else { 0 })
-        .collect();
+    let classes: Vec<u16> = tokens.iter().map(|t| t.class & RULE_CLASSES).collect();
     let seen = classes.iter().fold(0u16, |seen, c| seen | c);
     let has = |class: u16| seen & class != 0;
     // Phrase searches are the slow part of this function: run them only when
@@ -388,23 +454,25 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
         || tokens
             .iter()
             .any(|t| matches!(t.kind, tokens::Kind::Number { .. }));
-    let past = has(PAST) || words.iter().any(|(_, w)| w.len() > 4 && w.ends_with("ed"));
+    let past = has(PAST) || words().any(|(_, w)| w.len() > 4 && w.ends_with("ed"));
     let scheduled = has(SCHEDULE);
     // "Voters we spoke to on Friday were divided": the reporter's own voice is colour.
     let first_person = has(FIRST_PERSON);
     // "Others were less patient.", "Nobody who saw it will forget it.",
     // "A few supporters lingered outside.": scene-setting around nobody in particular.
-    let indefinite = words.first().is_some_and(|(i, _)| classes[*i] & INDEFINITE != 0)
-        || (words.len() > 1
-            && words[0].1.eq_ignore_ascii_case("a")
-            && words[1].1.eq_ignore_ascii_case("few"));
+    let mut lead = words();
+    let (first, second) = (lead.next(), lead.next());
+    let indefinite = first.is_some_and(|(i, _)| classes[i] & INDEFINITE != 0)
+        || first
+            .zip(second)
+            .is_some_and(|((_, a), (_, b))| a.eq_ignore_ascii_case("a") && b.eq_ignore_ascii_case("few"));
     let kind = if !quantities.is_empty() {
         ClaimKind::Quantity
     } else if attributed {
         ClaimKind::Attribution
     } else if indefinite {
         return judged;
-    } else if comparison && !opinion && !first_person && (named || words.len() >= MIN_COMPARISON_WORDS) {
+    } else if comparison && !opinion && !first_person && (named || words().count() >= MIN_COMPARISON_WORDS) {
         ClaimKind::Comparison
     } else if !opinion
         && ((named && (past || dated))
@@ -651,19 +719,23 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         }
         let word = lower(i);
         let word = word.as_deref().unwrap_or_default();
-        let after_article_or_be = i
-            .checked_sub(1)
-            .and_then(lower)
-            .is_some_and(|p| lexicon::is_determiner(&p) || lexicon::is_be_verb(&p) || p == "that");
-        let wrote_to = is(i, "wrote") && is(i + 1, "to");
+        let after_article_or_be = || {
+            i.checked_sub(1)
+                .and_then(lower)
+                .is_some_and(|p| lexicon::is_determiner(&p) || lexicon::is_be_verb(&p) || p == "that")
+        };
+        let wrote_to = || is(i, "wrote") && is(i + 1, "to");
         // "the cuts, first reported by the Gazette": a passive, its speaker after "by".
-        let passive = is(i + 1, "by");
+        let passive = || is(i + 1, "by");
         // "cut its growth forecast to 1.1 percent": a noun, not a verb.
-        let noun_use = lower(i)
-            .zip(lower(i + 1))
-            .is_some_and(|(w, n)| lexicon::is_reporting_noun_before(&w, &n));
+        let noun_use = || {
+            lower(i)
+                .zip(lower(i + 1))
+                .is_some_and(|(w, n)| lexicon::is_reporting_noun_before(&w, &n))
+        };
         // "ruled that …", not "ruled the country".
-        let that_missing = lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that")
+        let that_missing = || {
+            lower(i).is_some_and(|w| lexicon::needs_that(&w)) && !is(i + 1, "that")
             // "posted on Facebook that …", "posted on social media", not
             // "posted a loss" or "a video posted on the operator's website".
             || matches!(word, "posted" | "posts")
@@ -672,10 +744,12 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
                     && (is(i + 2, "social")
                         || tokens
                             .get(i + 2)
-                            .is_some_and(|t| t.is_word() && t.text(text).starts_with(char::is_uppercase))));
+                            .is_some_and(|t| t.is_word() && t.text(text).starts_with(char::is_uppercase))))
+        };
         // "Court records show …", "…, court records show.", "figures show
         // that": not "the standings now show Natt on 143 points".
-        let shown = !is(i, "show")
+        let shown = || {
+            !is(i, "show")
             || tokens.get(i + 1).is_none_or(|n| !n.is_word())
             || is(i + 1, "that")
             || i.checked_sub(1)
@@ -686,17 +760,20 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
                 lower(k).is_some_and(|p| {
                     lexicon::is_source_document(&p) && !matches!(&*p, "a" | "the" | "new" | "latest" | "official")
                 }) && classes.get(k + 1).is_some_and(|c| c & RELEASE != 0)
-            });
+            })
+        };
         // "Hospitals admitted 63 people", "teams found about 2,000 people":
         // a count as the object is what was done, not what was said.
-        let counted_object = lower(i).is_some_and(|w| lexicon::is_count_taking(&w))
-            && tokens
-                .get(i + 1)
-                .is_some_and(|n| lexicon::may_start_quantity(text, n));
+        let counted_object = || {
+            lower(i).is_some_and(|w| lexicon::is_count_taking(&w))
+                && tokens
+                    .get(i + 1)
+                    .is_some_and(|n| lexicon::may_start_quantity(text, n))
+        };
         // Speech only in one use: "…, the statement read." (not "read 40
         // books"); "…,” she replied." / "she continued." (not "replied through
         // Lindqvist", "continued to fall"); "pointed out that" (not "pointed to").
-        let other_use = match word {
+        let other_use = || match word {
             "read" | "reads" => !i
                 .checked_sub(1)
                 .and_then(lower)
@@ -707,7 +784,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
         };
         // "Mayhew conceded defeat", "conceded the race", "Hale claimed
         // victory": a concession or a win, not speech.
-        let conceded_thing = match word {
+        let conceded_thing = || match word {
             "conceded" | "concedes" => {
                 lower(i + 1).is_some_and(|n| lexicon::is_conceded_thing(&n) || lexicon::is_determiner(&n))
             }
@@ -717,15 +794,16 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             }
             _ => false,
         };
-        !after_article_or_be
-            && !other_use
-            && !wrote_to
-            && !conceded_thing
-            && !passive
-            && !noun_use
-            && !that_missing
-            && !counted_object
-            && shown
+        // Each test only when the ones before it pass, cheapest first.
+        !passive()
+            && !wrote_to()
+            && !other_use()
+            && !conceded_thing()
+            && !after_article_or_be()
+            && !noun_use()
+            && !that_missing()
+            && !counted_object()
+            && shown()
     };
     // "The agency also said", "Police have said": the speaker without its
     // adverbs and auxiliaries.

@@ -208,7 +208,7 @@ pub fn is_possessive(w: &str) -> bool {
 
 /// An -ed or -ing form, which after a counted noun is usually the clause's verb.
 pub fn looks_like_participle(w: &str) -> bool {
-    (w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))) || VERBS.contains(&w)
+    (w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))) || VERBS_ONLY_SET.contains(w)
 }
 
 pub fn is_month(w: &str) -> bool {
@@ -356,23 +356,38 @@ pub fn plural(w: &str) -> String {
 
 /// A cheap first look: can a quantity start at this token at all? Most
 /// tokens are ordinary words, and this spares them the full parse.
-pub fn may_start_quantity(text: &str, token: &Token) -> bool {
+#[inline]
+pub fn may_start_quantity(_text: &str, token: &Token) -> bool {
     match token.kind {
         super::tokens::Kind::Number { .. } => true,
         super::tokens::Kind::Punct(c) => currency_symbol(c).is_some(),
-        super::tokens::Kind::Word => {
-            let word = token.text(text);
-            // Shapes fold case, so most words are turned away before lowering;
-            // a hyphenated number ("twenty-one") has a shape of its own.
-            let hyphenated = word.bytes().any(|b| b == b'-');
-            if !hyphenated && !QUANTITY_STARTERS.shapes.may_contain(word.as_bytes()) {
-                return false;
-            }
-            let w = lc(word);
-            QUANTITY_STARTERS.contains(&w)
-                || split_hyphen(&w).is_some_and(|(a, b)| compound_number(a).is_some() && !b.is_empty())
-        }
+        // `tokenize` worked it out (`word_may_start_quantity`).
+        super::tokens::Kind::Word => token.class & QUANTITY_STARTER != 0,
     }
+}
+
+/// Whether a quantity may start at a word: `tokenize` asks it of words
+/// that are not plain ASCII letters and digits, whose `QUANTITY_STARTER`
+/// class bit may not be exact.
+pub fn word_may_start_quantity(word: &str) -> bool {
+    // Shapes fold case, so most words are turned away before lowering;
+    // a hyphenated number ("twenty-one") has a shape of its own.
+    let hyphenated = word.bytes().any(|b| b == b'-');
+    if !hyphenated && !QUANTITY_STARTERS.shapes.may_contain(word.as_bytes()) {
+        return false;
+    }
+    let w = lc(word);
+    QUANTITY_STARTERS.contains(&w)
+        || split_hyphen(&w).is_some_and(|(a, b)| compound_number(a).is_some() && !b.is_empty())
+}
+
+/// The class bit (see `classify::class_of`) of words that may open a
+/// quantity.
+pub const QUANTITY_STARTER: u16 = 1 << 15;
+
+/// Every word that may open a quantity, lower-case.
+pub fn quantity_starters() -> impl Iterator<Item = &'static str> {
+    QUANTITY_STARTERS.words.iter().copied()
 }
 
 /// The unit of ages.
@@ -385,7 +400,7 @@ pub const DURATION_UNIT: &str = "seconds";
 pub const MAX_AGE: f64 = 120.0;
 
 pub fn is_person_noun(w: &str) -> bool {
-    PERSON_NOUNS.contains(&w)
+    PERSON_NOUNS_SET.contains(w)
 }
 
 /// "father of four" → children; "grandmother of nine" → grandchildren.
@@ -437,7 +452,7 @@ pub fn is_clock_suffix(w: &str) -> bool {
 }
 
 pub fn is_result_cue(w: &str) -> bool {
-    RESULT_CUES.contains(&w)
+    RESULT_CUES_SET.contains(w)
 }
 
 pub fn is_race_noun(w: &str) -> bool {
@@ -447,7 +462,7 @@ pub fn is_race_noun(w: &str) -> bool {
 /// Stop words that, right after a number and before a plural noun, describe
 /// it: "four smaller towns", "five away matches".
 pub fn is_adjective_before_noun(w: &str) -> bool {
-    ADJECTIVES_BEFORE_NOUN.contains(&w)
+    ADJECTIVES_BEFORE_NOUN_SET.contains(w)
 }
 
 /// A plural-looking noun: "posts", "departments"; not "business", "'s".
@@ -471,7 +486,7 @@ pub fn trailing_hedge(w: &str) -> Option<Qualifier> {
 }
 
 pub fn is_name_number_prefix(w: &str) -> bool {
-    NAME_NUMBER_PREFIXES.contains(&w)
+    NAME_NUMBER_PREFIXES_SET.contains(w)
 }
 
 pub fn is_duration_preposition(w: &str) -> bool {
@@ -499,7 +514,7 @@ pub fn is_witness_participle(w: &str) -> bool {
 }
 
 pub fn is_accusation(w: &str) -> bool {
-    ACCUSATIONS.contains(&w)
+    ACCUSATIONS_SET.contains(w)
 }
 
 pub fn is_clause_opener(w: &str) -> bool {
@@ -507,7 +522,7 @@ pub fn is_clause_opener(w: &str) -> bool {
 }
 
 pub fn is_source_document(w: &str) -> bool {
-    SOURCE_DOCUMENTS.contains(&w)
+    SOURCE_DOCUMENTS_SET.contains(w)
 }
 
 /// Reporting participles that are not speech in a passive: "was found by a walker".
@@ -572,7 +587,7 @@ pub fn unit_suffix(s: &str) -> Option<&'static str> {
 }
 
 pub fn is_race_event(w: &str) -> bool {
-    RACE_EVENTS.contains(&w)
+    RACE_EVENTS_SET.contains(w)
 }
 
 /// Verbs of speech that, with a count as the object, report an action:
@@ -694,6 +709,16 @@ fn word_set(lists: &[&[&'static str]]) -> WordSet {
 /// The long lists, looked up once per word on most words of a text.
 static STOP_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[STOP]));
 static VERB_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[VERBS, PAST_IRREGULAR]));
+static VERBS_ONLY_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[VERBS]));
+/// Lists of a dozen or more words that rules test many words against.
+static PERSON_NOUNS_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[PERSON_NOUNS]));
+static RESULT_CUES_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[RESULT_CUES]));
+static ADJECTIVES_BEFORE_NOUN_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[ADJECTIVES_BEFORE_NOUN]));
+static NAME_NUMBER_PREFIXES_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[NAME_NUMBER_PREFIXES]));
+static ACCUSATIONS_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[ACCUSATIONS]));
+static SOURCE_DOCUMENTS_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[SOURCE_DOCUMENTS]));
+static RACE_EVENTS_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[RACE_EVENTS]));
+static SPEAKER_TRAILERS_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[SPEAKER_TRAILERS]));
 static MONTH_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[MONTHS]));
 static DAY_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[DAYS]));
 /// Every word that may open a quantity (`may_start_quantity`): the first
@@ -714,7 +739,7 @@ static QUANTITY_STARTERS: LazyLock<WordSet> = LazyLock::new(|| {
 
 /// Words between a speaker and the verb that are not part of the speaker's name.
 pub fn is_speaker_trailer(w: &str) -> bool {
-    SPEAKER_TRAILERS.contains(&w)
+    SPEAKER_TRAILERS_SET.contains(w)
 }
 
 pub fn is_one_counted(w: &str) -> bool {

@@ -67,13 +67,18 @@ pub fn split(text: &str) -> Vec<Sentence> {
 fn split_line(text: &str, line: Range, paragraph: usize, out: &mut Vec<Sentence>) {
     let mut start = line.start;
     let mut i = line.start;
+    let bytes = &text.as_bytes()[..line.end];
+    // The next '…' at or after `i`, found again only once `i` passes it.
+    let ellipsis = |from: usize| memchr::memmem::find(&bytes[from..], "…".as_bytes()).map(|p| from + p);
+    let mut next_ellipsis = ellipsis(i);
     while i < line.end {
-        // Straight to the next byte that may begin a terminator ('…' is E2 80 A6).
-        match text.as_bytes()[i..line.end]
-            .iter()
-            .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
-        {
-            Some(skip) => i += skip,
+        // Straight to the next terminator.
+        if next_ellipsis.is_some_and(|e| e < i) {
+            next_ellipsis = ellipsis(i);
+        }
+        let next_stop = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]).map(|p| i + p);
+        match next_stop.into_iter().chain(next_ellipsis).min() {
+            Some(at) => i = at,
             None => break,
         }
         let c = text[i..].chars().next().unwrap_or(' ');

@@ -1,5 +1,6 @@
 //! Words, numbers and punctuation of one sentence, with byte ranges.
 
+use super::lexicon;
 use super::sentences::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub struct Token {
     pub range: Range,
     /// White space separates it from the previous token.
     pub spaced: bool,
+    /// The word lists a word is on (`classify::class_of`), looked up once.
+    pub class: u16,
 }
 
 impl Token {
@@ -36,77 +39,72 @@ impl Token {
 }
 
 pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    tokenize_into(text, within, &mut tokens);
+    tokens
+}
+
+/// `tokenize` into a buffer that is cleared first, so that one allocation
+/// serves every sentence of a text.
+pub fn tokenize_into(text: &str, within: Range, tokens: &mut Vec<Token>) {
     let s = &text[within.start..within.end];
+    tokens.clear();
     // About one token per five bytes of news text: one allocation, no regrowth.
-    let mut tokens = Vec::with_capacity(s.len() / 4 + 4);
-    let mut iter = s.char_indices().peekable();
+    tokens.reserve(s.len() / 4 + 4);
     let mut spaced = true;
-    while let Some((i, c)) = iter.next() {
+    let mut plain = false;
+    let mut i = 0;
+    while let Some(c) = char_at(s, i) {
+        let start = i;
+        i += c.len_utf8();
         if c.is_whitespace() {
             spaced = true;
             continue;
         }
-        let start = i;
         let kind = if c.is_ascii_digit() {
-            let mut end = i + 1;
+            let mut end = i;
             // Digits, with "," before exactly three digits and "." before a digit.
-            while let Some(&(j, d)) = iter.peek() {
-                let next_is_digit = s[j + d.len_utf8()..].starts_with(|x: char| x.is_ascii_digit());
+            while let Some(d) = char_at(s, end) {
+                let next_is_digit = s
+                    .as_bytes()
+                    .get(end + d.len_utf8())
+                    .is_some_and(u8::is_ascii_digit);
                 let part_of_number = d.is_ascii_digit()
-                    || (d == ',' && group_follows(&s[j + 1..]))
+                    || (d == ',' && group_follows(&s[end + 1..]))
                     || (d == '.' && next_is_digit);
                 if !part_of_number {
                     break;
                 }
-                end = j + 1;
-                iter.next();
+                end += 1;
             }
             let suffix_start = end;
-            while let Some(&(j, d)) = iter.peek() {
-                if d.is_alphabetic() {
-                    end = j + d.len_utf8();
-                    iter.next();
-                } else {
-                    break;
-                }
+            while let Some(d) = char_at(s, end).filter(|d| d.is_alphabetic()) {
+                end += d.len_utf8();
             }
-            tokens.push(Token {
-                kind: Kind::Number {
-                    suffix_start: within.start + suffix_start,
-                },
-                range: Range {
-                    start: within.start + start,
-                    end: within.start + end,
-                },
-                spaced,
-            });
-            spaced = false;
-            continue;
+            i = end;
+            Kind::Number {
+                suffix_start: within.start + suffix_start,
+            }
         } else if c.is_alphabetic() {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = iter.peek() {
+            let mut end = i;
+            // ASCII, with no hyphen: its class is exact (see below).
+            plain = c.is_ascii();
+            while let Some(d) = char_at(s, end) {
+                let after = end + d.len_utf8();
                 let joins = || {
                     matches!(d, '\'' | '’' | '-' | '.')
-                        && s[j + d.len_utf8()..].starts_with(|x: char| x.is_alphabetic())
-                        && (d != '.' || s[start..j].chars().all(|x| x.is_alphabetic()) && j - start <= 2)
+                        && char_at(s, after).is_some_and(|x| x.is_alphabetic())
+                        && (d != '.' || s[start..end].chars().all(|x| x.is_alphabetic()) && end - start <= 2)
                 };
                 if d.is_alphanumeric() || joins() {
-                    end = j + d.len_utf8();
-                    iter.next();
+                    plain &= d.is_ascii() && d != '-';
+                    end = after;
                 } else {
                     break;
                 }
             }
-            tokens.push(Token {
-                kind: Kind::Word,
-                range: Range {
-                    start: within.start + start,
-                    end: within.start + end,
-                },
-                spaced,
-            });
-            spaced = false;
-            continue;
+            i = end;
+            Kind::Word
         } else {
             Kind::Punct(c)
         };
@@ -114,13 +112,40 @@ pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
             kind,
             range: Range {
                 start: within.start + start,
-                end: within.start + start + c.len_utf8(),
+                end: within.start + i,
             },
             spaced,
+            class: if kind == Kind::Word {
+                word_class(&s[start..i], plain)
+            } else {
+                0
+            },
         });
         spaced = false;
     }
-    tokens
+}
+
+/// A word's classes, with the quantity-starter bit made exact: for plain
+/// ASCII words the look-up gives it; others ("twenty-one", "Ökonom") are
+/// asked again.
+fn word_class(word: &str, plain: bool) -> u16 {
+    let class = super::classify::class_of(word);
+    if plain {
+        class
+    } else if lexicon::word_may_start_quantity(word) {
+        class | lexicon::QUANTITY_STARTER
+    } else {
+        class & !lexicon::QUANTITY_STARTER
+    }
+}
+
+/// The character starting at byte `i` of `s`, ASCII without decoding.
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<char> {
+    match *s.as_bytes().get(i)? {
+        b if b.is_ascii() => Some(char::from(b)),
+        _ => s[i..].chars().next(),
+    }
 }
 
 fn group_follows(rest: &str) -> bool {
