@@ -62,7 +62,8 @@ pub fn single(text: &str) -> (Option<Found>, Vec<Quantity>) {
     };
     let tokens = tokens::tokenize(text, range);
     let quantities = quantities::find(text, &tokens);
-    (judge(text, range, &tokens).found, quantities)
+    let mut scratch = Scratch::default();
+    (judge(text, range, &tokens, &mut scratch).found, quantities)
 }
 
 pub fn claims(text: &str) -> Vec<Found> {
@@ -79,6 +80,7 @@ pub fn claims(text: &str) -> Vec<Found> {
     // "she said" needs it.
     let mut lone: Option<(Range, usize, bool)> = None;
     let mut tokens = Vec::new();
+    let mut scratch = Scratch::default();
     for (index, sentence) in sentences.iter().enumerate() {
         if bio_paragraphs.contains(&sentence.paragraph) {
             continue;
@@ -93,7 +95,7 @@ pub fn claims(text: &str) -> Vec<Found> {
             continue;
         }
         for (range, clause) in clauses(&tokens, sentence.range, words) {
-            let judged = judge(text, range, clause);
+            let judged = judge(text, range, clause, &mut scratch);
             let claimant = match judged.speaker {
                 Some(Speaker::Named(r)) => {
                     recent = Some((r, index));
@@ -387,7 +389,33 @@ enum Speaker {
     Pronoun,
 }
 
-fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
+/// Buffers `judge` reuses from one sentence to the next, so that a text
+/// costs a few allocations, not a few per sentence.
+#[derive(Default)]
+struct Scratch {
+    classes: Vec<u16>,
+    lower: String,
+}
+
+/// `s.to_lowercase()` into `out` (cleared first), reusing its allocation.
+/// Char by char is what `str::to_lowercase` does, except for a capital
+/// sigma, whose lower case depends on its neighbours: then it is asked.
+fn lowercase_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        out.push_str(s);
+        out.make_ascii_lowercase();
+    } else if s.contains('Σ') {
+        out.push_str(&s.to_lowercase());
+    } else {
+        out.reserve(s.len());
+        for c in s.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+fn judge(text: &str, range: Range, tokens: &[Token], scratch: &mut Scratch) -> Judged {
     let mut judged = Judged {
         found: None,
         speaker: None,
@@ -411,31 +439,36 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
             .map(|(i, t)| (i, t.text(text)))
     };
     // One look-up per word tells which word lists the sentence touches.
-    let classes: Vec<u16> = tokens.iter().map(|t| t.class & RULE_CLASSES).collect();
+    let classes = &mut scratch.classes;
+    classes.clear();
+    classes.extend(tokens.iter().map(|t| t.class & RULE_CLASSES));
+    let classes = &classes[..];
     let seen = classes.iter().fold(0u16, |seen, c| seen | c);
     let has = |class: u16| seen & class != 0;
     // Phrase searches are the slow part of this function: run them only when
     // one of their words is present.
-    let lower = if has(PHRASE_TRIGGER) {
-        sentence.to_lowercase()
+    let lower = &mut scratch.lower;
+    if has(PHRASE_TRIGGER) {
+        lowercase_into(sentence, lower);
     } else {
-        String::new()
-    };
-    if BOILERPLATE_SEARCH.is_match(&lower) || (has(MODAL) && call_to_action(text, tokens)) {
+        lower.clear();
+    }
+    let lower = &lower[..];
+    if BOILERPLATE_SEARCH.is_match(lower) || (has(MODAL) && call_to_action(text, tokens)) {
         return judged;
     }
-    let opinion = has(OPINION) || contains_phrase(&OPINION_SEARCH, &lower);
+    let opinion = has(OPINION) || contains_phrase(&OPINION_SEARCH, lower);
 
     let quantities = quantities::find(text, tokens);
     judged.speaker = if has(REPORTING) || has(VERDICT) || has(RELEASE) || lower.contains("according to") {
-        speaker(text, tokens, &classes)
+        speaker(text, tokens, classes)
     } else {
         None
     };
     if judged.speaker.is_none() {
         judged.subject = person_subject(text, tokens);
         if judged.subject.is_none() {
-            judged.lone_name = lone_name(text, tokens, &classes);
+            judged.lone_name = lone_name(text, tokens, classes);
         }
     }
     // A quotation with nothing checkable in it is colour, whoever says it:
@@ -477,7 +510,7 @@ fn judge(text: &str, range: Range, tokens: &[Token]) -> Judged {
     } else if !opinion
         && ((named && (past || dated))
             || (dated && (past || scheduled) && !first_person)
-            || (has(BE) && reported_event(text, tokens, &classes)))
+            || (has(BE) && reported_event(text, tokens, classes)))
     {
         ClaimKind::Event
     } else {

@@ -920,7 +920,8 @@ fn counts_something(next_word: Option<&str>) -> bool {
 /// Number words: "seventeen", "twenty-four", "a dozen", "two hundred",
 /// "thousands", "a third", "two-thirds", "half".
 fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
-    let w = word(text, tokens, i)?.to_lowercase();
+    let lower = lexicon::lc(word(text, tokens, i)?);
+    let w: &str = &lower;
     let core = |value: f64, next: usize| Core {
         value,
         next,
@@ -929,17 +930,18 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         fraction: false,
     };
     if w == "a" || w == "an" {
-        let next = word(text, tokens, i + 1)?.to_lowercase();
+        let next = lexicon::lc(word(text, tokens, i + 1)?);
+        let next: &str = &next;
         if next == "dozen" {
             return Some(core(12.0, i + 2));
         }
-        if let Some(scale) = lexicon::scale_word(&next).filter(|s| *s >= 100.0) {
+        if let Some(scale) = lexicon::scale_word(next).filter(|s| *s >= 100.0) {
             return Some(core(scale, i + 2));
         }
         // "more than a decade", "nearly a century": a span of years after a
         // hedge ("over a decade" only as "in over a decade", not "$4.5bn over
         // a decade").
-        if let Some(years) = lexicon::year_span(&next) {
+        if let Some(years) = lexicon::year_span(next) {
             let before = |k: usize| {
                 i.checked_sub(k)
                     .and_then(|p| word(text, tokens, p))
@@ -971,7 +973,7 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         let share = after.as_deref() == Some("of")
             || compared
             || (hedged && after.as_deref().is_none_or(lexicon::is_stop));
-        if let Some(f) = lexicon::fraction_word(&next).filter(|_| share) {
+        if let Some(f) = lexicon::fraction_word(next).filter(|_| share) {
             return Some(Core {
                 fraction: true,
                 ..core(f, i + 2)
@@ -1036,7 +1038,7 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
             });
         }
     }
-    if let Some(v) = lexicon::vague_amount(&w) {
+    if let Some(v) = lexicon::vague_amount(w) {
         let mut next = i + 1;
         let mut value = v;
         // "hundreds of thousands", "tens of millions".
@@ -1057,12 +1059,12 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
     }
     // "scored twice", "lost only twice since October": a count of times
     // with no unit of its own; "twice as strong" compares, it counts nothing.
-    if let Some(value) = lexicon::multiplier_word(&w) {
+    if let Some(value) = lexicon::multiplier_word(w) {
         let compared =
             word(text, tokens, i + 1).is_some_and(|n| lexicon::is_multiplier_compared(&lexicon::lc(n)));
         return (!compared).then(|| core(value, i + 1));
     }
-    let mut value = lexicon::compound_number(&w)?;
+    let mut value = lexicon::compound_number(w)?;
     let mut next = i + 1;
     // "two and a half hours", "one and a half million".
     if let Some(f) = and_a_fraction(text, tokens, next) {
