@@ -258,7 +258,7 @@ struct PackedRow {
 /// server cost more than it saved.) SQL does not promise that an aggregate
 /// keeps the order of its subquery: callers sort.
 async fn load_packed(conn: &impl ConnectionTrait, inner: sea_orm::Statement) -> StoreResult<Vec<Claim>> {
-    use sea_orm::{IdenStatic, Iterable};
+    use sea_orm::{ColumnType, IdenStatic, Iterable};
     // Every column of the row, so that the object reads as a `claims::Model`.
     let columns: Vec<String> = Column::iter()
         // The quantities come as `shown_quantities`, parsed once.
@@ -267,9 +267,7 @@ async fn load_packed(conn: &impl ConnectionTrait, inner: sea_orm::Statement) -> 
             let name = column.as_str();
             // UUIDs are 16-byte blobs in SQLite, which JSON cannot hold
             // (and `hex(NULL)` is '', not NULL).
-            let value = if name == "id" {
-                "lower(hex(s.id))".to_owned()
-            } else if name.ends_with("_id") || name.ends_with("_by") {
+            let value = if matches!(column.def().get_column_type(), ColumnType::Uuid) {
                 format!("CASE WHEN s.{name} IS NULL THEN NULL ELSE lower(hex(s.{name})) END")
             } else {
                 format!("s.{name}")
@@ -403,7 +401,8 @@ async fn with_quantities(conn: &impl ConnectionTrait, rows: Vec<claims::Model>) 
         .collect()
 }
 
-/// Replaces the stored quantities of a claim.
+/// Replaces the rows of `claim_quantities` for a claim (the caller writes
+/// the row's own `quantities_json` with the rest of the claim).
 async fn store_quantities(
     conn: &impl ConnectionTrait,
     claim: ClaimId,
@@ -411,11 +410,6 @@ async fn store_quantities(
 ) -> StoreResult<()> {
     claim_quantities::Entity::delete_many()
         .filter(claim_quantities::Column::ClaimId.eq(claim.0))
-        .exec(conn)
-        .await?;
-    Entity::update_many()
-        .col_expr(Column::QuantitiesJson, Expr::value(quantities_json(quantities)))
-        .filter(Column::Id.eq(claim.0))
         .exec(conn)
         .await?;
     if quantities.is_empty() {
@@ -796,7 +790,11 @@ pub async fn update(
         .col_expr(Column::SpanEnd, Expr::value(span_end))
         .col_expr(Column::Claimant, Expr::value(content.claimant.clone()))
         .col_expr(Column::Kind, Expr::value(analysis.kind.map(|k| k.as_str())))
-        .col_expr(Column::Checkworthiness, Expr::value(analysis.checkworthiness));
+        .col_expr(Column::Checkworthiness, Expr::value(analysis.checkworthiness))
+        .col_expr(
+            Column::QuantitiesJson,
+            Expr::value(quantities_json(&analysis.quantities)),
+        );
     if !apply_if_current(conn, update, id, expected, now).await? {
         return Ok(false);
     }

@@ -9,6 +9,17 @@ fn offsets(body: &str, text: &str) -> (usize, usize) {
 }
 
 db_test! {
+    async fn an_edit_replaces_the_quantities_a_claim_is_shown_with(app: TestApp) {
+        let created = app.post("/api/v1/claims", json!({"text": "Exports rose 4% in March"})).await.expect(201).clone();
+        let path = format!("/api/v1/claims/{}", created["id"].as_str().unwrap());
+        assert_eq!(created["quantities"][0]["value"], json!(4.0));
+        app.patch(&path, json!({"text": "Exports rose 9% in March and 12% in April"}), Some("\"1\"")).await.expect(200);
+        let shown = app.get(&path).await.expect(200).clone();
+        let values: Vec<f64> = shown["quantities"].as_array().unwrap().iter().map(|q| q["value"].as_f64().unwrap()).collect();
+        assert_eq!(values, vec![9.0, 12.0], "{shown}");
+        assert_eq!(app.get("/api/v1/claims").await.expect(200)["items"][0]["quantities"], shown["quantities"]);
+    }
+
     async fn quantities_read_the_same_from_rows_written_before_they_were_kept_as_json(app: TestApp) {
         let article = app
             .post("/api/v1/articles", json!({"title": "Budget", "body": "The council said it would spend 4.5 million euros on 12 new bridges by 2028."}))
