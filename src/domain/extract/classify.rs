@@ -251,9 +251,9 @@ const VERDICT: u16 = 1 << 10;
 const MODAL: u16 = 1 << 11;
 const RELEASE: u16 = 1 << 12;
 const WHEN_END: u16 = 1 << 13;
-/// `lexicon::QUANTITY_STARTER` (bit 15) is on the tokens too, but not in
-/// the classes the rules below read.
-const RULE_CLASSES: u16 = !lexicon::QUANTITY_STARTER;
+/// `lexicon::QUANTITY_STARTER` (bit 15) and `lexicon::NUMBER_WORD` (bit 14)
+/// are on the tokens too, but not in the classes the rules below read.
+const RULE_CLASSES: u16 = !(lexicon::QUANTITY_STARTER | lexicon::NUMBER_WORD);
 
 /// The lists a word is on (`lc` lowers it on the stack); `tokenize` calls it
 /// once per word and keeps it on the token.
@@ -361,6 +361,9 @@ static WORD_CLASSES: LazyLock<HashMap<&'static [u8], u16, BuildHasherDefault<Fnv
     }
     for word in lexicon::quantity_starters() {
         *classes.entry(word.as_bytes()).or_insert(0) |= lexicon::QUANTITY_STARTER;
+    }
+    for word in lexicon::number_words() {
+        *classes.entry(word.as_bytes()).or_insert(0) |= lexicon::NUMBER_WORD;
     }
     classes
 });
@@ -1408,6 +1411,8 @@ fn verdict_verb(text: &str, tokens: &[Token], i: usize) -> bool {
 
 /// A speaker's words: a short run of words (with the dots, apostrophes,
 /// hyphens and ampersands of names), not a pronoun, with no verb "to be".
+/// It runs for many spans of a sentence with a speech verb: its shape is
+/// checked first, then each word is lowered once for all the word tests.
 fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
     // "the UN Office for the Coordination of Humanitarian Affairs (OCHA)":
     // a proper name may run longer than a role.
@@ -1424,41 +1429,13 @@ fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
     if b <= a || b - a > MAX_CLAIMANT_TOKENS && !long_name() {
         return false;
     }
-    let words = || {
-        tokens[a..b]
-            .iter()
-            .filter(|t| t.is_word())
-            .map(|t| lexicon::lc(t.text(text)))
-    };
     // "…, Tor Hagen, apologised to passengers and said": a clause, not a name.
     let last = tokens[b - 1].text(text);
     if ["and", "or", "but"].iter().any(|c| last.eq_ignore_ascii_case(c)) {
         return false;
     }
-    // "None of the authors reported links": nobody in particular.
-    let first = tokens[a..b].iter().find(|t| t.is_word());
-    if first.is_some_and(|t| {
-        let w = lexicon::lc(t.text(text));
-        lexicon::is_indefinite(&w) || w == "none" || w == "no"
-    }) {
-        return false;
-    }
-    // "…, a claim the trust denied": what is disputed, not who speaks.
-    let mut lead = words();
-    if lead.next().is_some_and(|w| matches!(&*w, "a" | "an"))
-        && lead.next().is_some_and(|w| lexicon::is_disputed_thing(&w))
-    {
-        return false;
-    }
     // A year may describe the speaker: "A 2019 analysis".
     let year = |t: &Token| matches!(t.kind, tokens::Kind::Number { .. }) && t.text(text).len() == 4;
-    // "The WHO said": an acronym is a name, whatever its lower case spells.
-    let plain_words = || {
-        tokens[a..b]
-            .iter()
-            .filter(|t| t.is_word() && !lexicon::is_acronym(t.text(text)))
-            .map(|t| lexicon::lc(t.text(text)))
-    };
     // "The UN's World Food Programme (WFP) said": an acronym in brackets.
     let bracketed = |k: usize| {
         (tokens[k].is_punct('(') && tokens.get(k + 2).is_some_and(|t| t.is_punct(')')) && k + 2 < b)
@@ -1468,19 +1445,41 @@ fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
     let compound = |k: usize| {
         matches!(tokens[k].kind, tokens::Kind::Number { .. }) && k + 1 < b && tokens[k + 1].is_punct('-')
     };
-    (a..b).all(|k| {
+    let shaped = (a..b).all(|k| {
         let t = &tokens[k];
         t.is_word()
             || year(t)
             || compound(k)
             || matches!(t.kind, tokens::Kind::Punct('.' | '’' | '\'' | '-' | '&'))
             || bracketed(k)
-    }) && (words().any(|w| !lexicon::is_stop(&w))
-        || tokens[a..b]
-            .iter()
-            .any(|t| t.is_word() && lexicon::is_acronym(t.text(text))))
-        && !plain_words()
-            .any(|w| lexicon::is_be_verb(&w) || lexicon::is_pronoun(&w) || matches!(&*w, "this" | "that"))
+    });
+    if !shaped {
+        return false;
+    }
+    // Some word that is not a stop word, or an acronym ("The WHO said": an
+    // acronym is a name, whatever its lower case spells).
+    let mut named = false;
+    let mut article = false;
+    for (n, t) in tokens[a..b].iter().filter(|t| t.is_word()).enumerate() {
+        let lower = lexicon::lc(t.text(text));
+        let w: &str = &lower;
+        // "None of the authors reported links": nobody in particular.
+        if n == 0 && (lexicon::is_indefinite(w) || w == "none" || w == "no") {
+            return false;
+        }
+        // "…, a claim the trust denied": what is disputed, not who speaks.
+        if n == 0 {
+            article = matches!(w, "a" | "an");
+        } else if n == 1 && article && lexicon::is_disputed_thing(w) {
+            return false;
+        }
+        let acronym = lexicon::is_acronym(t.text(text));
+        named |= acronym || !lexicon::is_stop(w);
+        if !acronym && (lexicon::is_be_verb(w) || lexicon::is_pronoun(w) || matches!(w, "this" | "that")) {
+            return false;
+        }
+    }
+    named
 }
 
 /// "according to the union's figures," → up to the next comma or the end;

@@ -123,17 +123,23 @@ impl Qualifier {
 /// A hedge phrase starting at token `i`: its qualifier and the index after it.
 pub fn hedge(text: &str, tokens: &[Token], i: usize) -> Option<(Qualifier, usize)> {
     let first = tokens.get(i).filter(|t| t.is_word())?.text(text);
-    if !starts_hedge(&lc(first)) {
+    let lower = lc(first);
+    let lower: &str = &lower;
+    if !starts_hedge(lower) {
         return None;
     }
-    HEDGES.iter().find_map(|(words, q)| {
-        let matches = words.iter().enumerate().all(|(k, w)| {
-            tokens
-                .get(i + k)
-                .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
-        });
-        matches.then_some((*q, i + words.len()))
-    })
+    // Only the hedges that start with this word are read further.
+    HEDGES
+        .iter()
+        .filter(|(words, _)| words[0] == lower)
+        .find_map(|(words, q)| {
+            let matches = words.iter().enumerate().all(|(k, w)| {
+                tokens
+                    .get(i + k)
+                    .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
+            });
+            matches.then_some((*q, i + words.len()))
+        })
 }
 
 /// The first word of some hedge.
@@ -388,6 +394,26 @@ pub const QUANTITY_STARTER: u16 = 1 << 15;
 /// Every word that may open a quantity, lower-case.
 pub fn quantity_starters() -> impl Iterator<Item = &'static str> {
     QUANTITY_STARTERS.words.iter().copied()
+}
+
+/// The class bit (see `classify::class_of`) of words `quantities` may read
+/// as a number on their own: most words a quantity may start at are hedges
+/// ("about", "over", "at"), and most words after a hedge are no number,
+/// so the number-word parse is skipped for words without it. `tokenize`
+/// sets it on every word that is not plain ASCII ("twenty-one").
+pub const NUMBER_WORD: u16 = 1 << 14;
+
+/// Every plain word that may be read as a number, lower-case: "a" and "an"
+/// ("a dozen", "a third"), "half", "dozen", vague amounts, multipliers and
+/// number words. Hyphenated numbers ("twenty-one", "two-thirds") are not
+/// plain words.
+pub fn number_words() -> impl Iterator<Item = &'static str> {
+    ["a", "an", "half", "dozen"]
+        .into_iter()
+        .chain(VAGUE_AMOUNTS.iter().map(|(w, _)| *w))
+        .chain(MULTIPLIER_WORDS.iter().map(|(w, _)| *w))
+        .chain(SMALL_NUMBERS.iter().map(|(w, _)| *w))
+        .chain(TENS.iter().map(|(w, _)| *w))
 }
 
 /// The unit of ages.

@@ -45,11 +45,8 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Quantity> {
             i += 1;
             continue;
         }
-        match quantity_at(text, tokens, i) {
-            Some((quantities, next)) => {
-                found.extend(quantities.into_iter().map(|q| (q, i, next)));
-                i = next.max(i + 1);
-            }
+        match quantity_at(text, tokens, i, &mut found) {
+            Some(next) => i = next.max(i + 1),
             None => i += 1,
         }
     }
@@ -274,8 +271,15 @@ fn is_word(text: &str, tokens: &[Token], i: usize, expected: &str) -> bool {
     word(text, tokens, i).is_some_and(|w| w.eq_ignore_ascii_case(expected))
 }
 
-/// A quantity starting at token `i` (with its hedge), and the index after it.
-fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>, usize)> {
+/// A quantity starting at token `i` (with its hedge), pushed onto `found`
+/// with `i` and the index after it (two for a score, "won 3-1"), so that
+/// no vector is made per quantity; returns the index after it.
+fn quantity_at(
+    text: &str,
+    tokens: &[Token],
+    i: usize,
+    found: &mut Vec<(Quantity, usize, usize)>,
+) -> Option<usize> {
     let start = tokens[i].range.start;
     let (qualifier, mut j) = lexicon::hedge(text, tokens, i).unwrap_or((Qualifier::Exact, i));
     let between = is_word(text, tokens, j, "between");
@@ -310,10 +314,9 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
                 },
                 bare: false,
             };
-            return Some((
-                vec![number(core.value, j, k), number(upper.value, k + 1, upper.next)],
-                upper.next,
-            ));
+            found.push((number(core.value, j, k), i, upper.next));
+            found.push((number(upper.value, k + 1, upper.next), i, upper.next));
+            return Some(upper.next);
         }
         let aged = i > 0 && is_word(text, tokens, i - 1, "aged");
         // "arriving at a rate of 2,000 to 3,000 a day" (not "rose from 2,000 to 3,000 a day").
@@ -441,7 +444,8 @@ fn quantity_at(text: &str, tokens: &[Token], i: usize) -> Option<(Vec<Quantity>,
         range: Range { start, end },
         bare,
     };
-    Some((vec![q], k))
+    found.push((q, i, k));
+    Some(k)
 }
 
 /// The unit right after a number: percent, a currency word, a hyphenated
@@ -490,20 +494,25 @@ fn currency_word_after(text: &str, tokens: &[Token], k: usize) -> Option<usize> 
         .map(|_| k + 1)
 }
 
+/// Most content words a noun phrase after a number is read to.
+const PHRASE_WORDS: usize = 5;
+
 /// The head noun of the noun phrase starting at `k`: the last of up to five
 /// content words, skipping a parenthesised abbreviation, stopping at
 /// function words, verbs and punctuation.
 fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)> {
-    // Token indices of the phrase's words; only the head is lower-cased at the end.
-    let mut words: Vec<usize> = Vec::new();
+    // Token indices of the phrase's words (the first `n`), on the stack;
+    // only the head is lower-cased at the end.
+    let mut words = [0usize; PHRASE_WORDS];
+    let mut n = 0;
     let mut p = k;
-    while p < tokens.len() && words.len() < 5 {
+    while p < tokens.len() && n < PHRASE_WORDS {
         let t = &tokens[p];
         if t.is_punct('(') {
             // "(EU)": skip a short parenthesis inside the phrase.
             let close = (p + 1..tokens.len().min(p + 4)).find(|&q| tokens[q].is_punct(')'));
             match close {
-                Some(q) if !words.is_empty() => {
+                Some(q) if n > 0 => {
                     p = q + 1;
                     continue;
                 }
@@ -514,7 +523,7 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         let lower = lexicon::lc(w);
         // "one second quicker": after "one", "second" is the unit, not an
         // ordinal or modifier.
-        if words.is_empty()
+        if n == 0
             && lower == "second"
             && p == k
             && k.checked_sub(1)
@@ -525,7 +534,7 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         }
         // "some 30 km north-east of": a written-out unit abbreviation is the
         // whole unit.
-        if words.is_empty() && p == k && lexicon::unit_suffix(&lower).is_some() {
+        if n == 0 && p == k && lexicon::unit_suffix(&lower).is_some() {
             // "140 km/h" written with a space.
             let per_hour = tokens.get(p + 1).is_some_and(|t| t.is_punct('/') && !t.spaced)
                 && tokens
@@ -536,13 +545,13 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
             }
             return Some((lower.into_owned(), p + 1));
         }
-        if words.is_empty() && lexicon::is_skippable_modifier(&lower) && word(text, tokens, p + 1).is_some() {
+        if n == 0 && lexicon::is_skippable_modifier(&lower) && word(text, tokens, p + 1).is_some() {
             p += 1;
             continue;
         }
         // "four smaller towns", "five away matches": an adjective that is
         // otherwise a stop word, before a plural noun.
-        if words.is_empty()
+        if n == 0
             && lexicon::is_adjective_before_noun(&lower)
             && word(text, tokens, p + 1).is_some_and(|n| {
                 let n = lexicon::lc(n);
@@ -554,7 +563,7 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         }
         // "hip and knee replacements": a singular noun joined to the next.
         if lower == "and" || lower == "or" {
-            let joins = words
+            let joins = words[..n]
                 .last()
                 .is_some_and(|&h| !tokens[h].text(text).ends_with(['s', 'S']))
                 && word(text, tokens, p + 1).is_some_and(|n| !lexicon::is_stop(&lexicon::lc(n)));
@@ -580,7 +589,7 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
         // "of its total cost": after an owner and one singular modifier, a
         // word that could be a verb is the noun when no object follows it.
         let owned_noun = !lower.ends_with("ed")
-            && words.len() == 1
+            && n == 1
             && !lexicon::looks_plural(&lexicon::lc(tokens[words[0]].text(text)))
             && words[0]
                 .checked_sub(1)
@@ -594,14 +603,15 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
                 lexicon::is_stop(n) && !lexicon::is_determiner(n) && !lexicon::is_possessive(n)
             });
         if (lexicon::is_verb(&lower) || lexicon::looks_like_participle(&lower))
-            && !words.is_empty()
+            && n > 0
             && !modifier
             && !owned_noun
         {
             break;
         }
         let plural = lexicon::looks_plural(&lower);
-        words.push(p);
+        words[n] = p;
+        n += 1;
         p += 1;
         // "14 emergency departments open", "430 posts mean": a plural noun
         // followed by a word that is not one ends the phrase.
@@ -609,9 +619,9 @@ fn noun_phrase(text: &str, tokens: &[Token], k: usize) -> Option<(String, usize)
             break;
         }
     }
-    let last = *words.last()?;
+    let last = *words[..n].last()?;
     let (head, next) = (lexicon::lc(tokens[last].text(text)), last + 1);
-    if words.len() == 1 && lexicon::looks_like_participle(&head) {
+    if n == 1 && lexicon::looks_like_participle(&head) {
         return None;
     }
     let head = head
@@ -670,11 +680,16 @@ fn core_at(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         }
         Kind::Number { suffix_start } => {
             let digits = &text[t.range.start..suffix_start];
-            let suffix = text[suffix_start..t.range.end].to_lowercase();
+            let suffix = lexicon::lc(&text[suffix_start..t.range.end]);
             if !digits_are_quantity(text, tokens, i, digits, &suffix, currency.is_some()) {
                 return None;
             }
-            let mut value: f64 = digits.replace(',', "").parse().ok()?;
+            // Group commas out, on the heap only when there are some.
+            let mut value: f64 = if digits.contains(',') {
+                digits.replace(',', "").parse().ok()?
+            } else {
+                digits.parse().ok()?
+            };
             let mut next = i + 1;
             let mut suffix_unit = None;
             if currency.is_none()
@@ -920,6 +935,10 @@ fn counts_something(next_word: Option<&str>) -> bool {
 /// Number words: "seventeen", "twenty-four", "a dozen", "two hundred",
 /// "thousands", "a third", "two-thirds", "half".
 fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
+    // Most words are no number word: one bit from `tokenize` tells.
+    if tokens.get(i).is_none_or(|t| t.class & lexicon::NUMBER_WORD == 0) {
+        return None;
+    }
     let lower = lexicon::lc(word(text, tokens, i)?);
     let w: &str = &lower;
     let core = |value: f64, next: usize| Core {

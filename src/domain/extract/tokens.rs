@@ -127,15 +127,15 @@ pub fn tokenize_into(text: &str, within: Range, tokens: &mut Vec<Token>) {
 
 /// A word's classes, with the quantity-starter bit made exact: for plain
 /// ASCII words the look-up gives it; others ("twenty-one", "Ökonom") are
-/// asked again.
+/// asked again, and may all be number words.
 fn word_class(word: &str, plain: bool) -> u16 {
     let class = super::classify::class_of(word);
     if plain {
         class
     } else if lexicon::word_may_start_quantity(word) {
-        class | lexicon::QUANTITY_STARTER
+        class | lexicon::QUANTITY_STARTER | lexicon::NUMBER_WORD
     } else {
-        class & !lexicon::QUANTITY_STARTER
+        (class & !lexicon::QUANTITY_STARTER) | lexicon::NUMBER_WORD
     }
 }
 
