@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::StoreResult;
 use super::entities::articles::{self, Column, Entity};
+use super::{StoreResult, Writes};
 use crate::domain::article::{Article, ArticleContent};
 use crate::domain::ids::{ArticleId, UserId};
 use crate::domain::page::{Cursor, Limit, Page, RankCursor};
@@ -37,16 +37,26 @@ pub async fn insert(
     created_by: UserId,
     now: DateTime<Utc>,
 ) -> StoreResult<Article> {
-    let article = Article {
+    let article = new_article(content, created_by, now);
+    Entity::insert(row(&article)).exec_without_returning(conn).await?;
+    Ok(article)
+}
+
+/// A new article, not yet stored.
+pub fn new_article(content: ArticleContent, created_by: UserId, now: DateTime<Utc>) -> Article {
+    Article {
         id: ArticleId::generate(),
         content,
         created_at: now,
         updated_at: now,
         version: 1,
         created_by: Some(created_by),
-    };
-    Entity::insert(row(&article)).exec_without_returning(conn).await?;
-    Ok(article)
+    }
+}
+
+/// `insert`'s statement for `article`, built to run later.
+pub fn insert_into(writes: &mut Writes, article: &Article) {
+    writes.insert([row(article)]);
 }
 
 /// Stores many new articles, a statement per few hundred (for seeding).

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::entities::claim_quantities;
 use super::entities::claims::{self, Column, Entity};
-use super::{StoreError, StoreResult};
+use super::{StoreError, StoreResult, Writes};
 use crate::domain::claim::{
     Claim, ClaimContent, ClaimFilter, ClaimOrder, ClaimStatus, ClaimText, ExternalMatch, Span, VerdictRecord,
     VerifiedMatch,
@@ -527,21 +527,23 @@ pub fn new_claim(
 /// Stores many new claims with their quantities, a few statements per
 /// thousand rows (for seeding).
 pub async fn insert_many(conn: &impl ConnectionTrait, claims: &[Claim]) -> StoreResult<()> {
+    let mut writes = Writes::new(conn.get_database_backend());
+    insert_many_into(&mut writes, claims);
+    Ok(writes.run(conn).await?)
+}
+
+/// `insert_many`'s statements, built to run later.
+pub fn insert_many_into(writes: &mut Writes, claims: &[Claim]) {
     for chunk in claims.chunks(1000) {
-        Entity::insert_many(chunk.iter().map(row))
-            .exec_without_returning(conn)
-            .await?;
+        writes.insert(chunk.iter().map(row));
         let quantities: Vec<claim_quantities::ActiveModel> = chunk
             .iter()
             .flat_map(|c| quantity_rows(c.id, &c.analysis.quantities))
             .collect();
         for rows in quantities.chunks(2000) {
-            claim_quantities::Entity::insert_many(rows.iter().cloned())
-                .exec_without_returning(conn)
-                .await?;
+            writes.insert(rows.iter().cloned());
         }
     }
-    Ok(())
 }
 
 /// A claim that has not been deleted, as the API shows it (one statement).

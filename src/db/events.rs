@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use uuid::Uuid;
 
 use super::entities::events::{self, Column, Entity};
-use super::{StoreError, StoreResult};
+use super::{StoreError, StoreResult, Writes};
 use crate::domain::history::{EventData, FeedEvent};
 use crate::domain::ids::{ClaimId, UserId};
 
@@ -49,12 +49,14 @@ pub async fn insert(conn: &impl ConnectionTrait, event: &FeedEvent) -> StoreResu
 /// Writes many events in one statement (the caller keeps it under a
 /// thousand rows).
 pub async fn insert_many(conn: &impl ConnectionTrait, events: &[FeedEvent]) -> StoreResult<()> {
-    if !events.is_empty() {
-        Entity::insert_many(events.iter().map(row))
-            .exec_without_returning(conn)
-            .await?;
-    }
-    Ok(())
+    let mut writes = Writes::new(conn.get_database_backend());
+    insert_many_into(&mut writes, events);
+    Ok(writes.run(conn).await?)
+}
+
+/// `insert_many`'s statement, built to run later.
+pub fn insert_many_into(writes: &mut Writes, events: &[FeedEvent]) {
+    writes.insert(events.iter().map(row));
 }
 
 /// Whether any committed event waits for a position (a cheap read, so an

@@ -1,7 +1,7 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::entities::claim_events::{self, Column, Entity};
-use super::{StoreError, StoreResult};
+use super::{StoreError, StoreResult, Writes};
 use crate::domain::history::{Event, EventData, FeedEvent};
 use crate::domain::ids::{ClaimId, EventId, UserId};
 use crate::domain::page::{Cursor, Limit, Page};
@@ -33,14 +33,18 @@ fn row(event: &Event) -> claim_events::ActiveModel {
 /// Appends many events (of claims written together) in a few statements,
 /// each to its claim's history and to the event feed.
 pub async fn append_many(conn: &impl ConnectionTrait, events: &[Event]) -> StoreResult<()> {
+    let mut writes = Writes::new(conn.get_database_backend());
+    append_many_into(&mut writes, events);
+    Ok(writes.run(conn).await?)
+}
+
+/// `append_many`'s statements, built to run later.
+pub fn append_many_into(writes: &mut Writes, events: &[Event]) {
     for chunk in events.chunks(1000) {
-        Entity::insert_many(chunk.iter().map(row))
-            .exec_without_returning(conn)
-            .await?;
+        writes.insert(chunk.iter().map(row));
         let feed: Vec<FeedEvent> = chunk.iter().map(FeedEvent::of_claim).collect();
-        super::events::insert_many(conn, &feed).await?;
+        super::events::insert_many_into(writes, &feed);
     }
-    Ok(())
 }
 
 /// A claim's events, oldest first.

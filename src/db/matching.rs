@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::entities::matching_jobs::{self, Column, Entity};
-use super::{Sql, StoreError, StoreResult};
+use super::{Sql, StoreError, StoreResult, Writes};
 use crate::domain::ids::ClaimId;
 
 /// One claim's change to term counts, and whether its repeats must be
@@ -33,6 +33,13 @@ pub async fn enqueue(
     jobs: &[MatchingJob],
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    let mut writes = Writes::new(conn.get_database_backend());
+    enqueue_into(&mut writes, jobs, now);
+    Ok(writes.run(conn).await?)
+}
+
+/// `enqueue`'s statements, built to run later.
+pub fn enqueue_into(writes: &mut Writes, jobs: &[MatchingJob], now: DateTime<Utc>) {
     for chunk in jobs.chunks(1000) {
         let rows = chunk.iter().map(|job| matching_jobs::ActiveModel {
             seq: sea_orm::NotSet,
@@ -46,9 +53,8 @@ pub async fn enqueue(
             last_error: Set(None),
             created_at: Set(now),
         });
-        Entity::insert_many(rows).exec_without_returning(conn).await?;
+        writes.insert(rows);
     }
-    Ok(())
 }
 
 /// Whether any job waits to be counted, or counted and ready to match (a

@@ -19,15 +19,17 @@ pub mod tokens;
 pub mod tracking;
 pub mod users;
 pub mod webhooks;
+mod write;
+
+pub use write::{WriteTransaction, Writes, begin_write};
 
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
-    Select, SqlErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
+    ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Select, SqlErr, Statement, Value,
 };
 
 use crate::domain::DomainError;
@@ -139,6 +141,9 @@ pub fn unavailable(err: &DbErr) -> bool {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// How long a SQLite writer waits for another's transaction to end.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Opens a pool. SQLite is set up for a server: WAL so readers never block the
 /// writer, foreign keys enforced, and a busy timeout so concurrent writers
 /// wait their turn instead of failing with "database is locked".
@@ -162,7 +167,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10))
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
             })
             .map_sqlx_sqlite_pool_opts(|o| o.after_connect(stable_plans));
     } else {
@@ -185,24 +190,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         }
     });
     Ok(db)
-}
-
-/// Starts a transaction that will write. On SQLite it takes the write lock at
-/// BEGIN (IMMEDIATE): a deferred transaction that reads first and writes later
-/// can fail to upgrade its lock, which the busy timeout cannot fix.
-///
-/// The wait for a connection and (on SQLite) the write lock is measured as
-/// `claimdesk_db_begin_write_seconds`.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    let started = std::time::Instant::now();
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await;
-    metrics::histogram!("claimdesk_db_begin_write_seconds").record(started.elapsed().as_secs_f64());
-    txn
 }
 
 /// How the connection pool stands.
@@ -245,7 +232,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7236042155)")
             .await?;
     }
-    Migrator::up(&txn, None).await?;
+    Migrator::up(&*txn, None).await?;
     txn.commit().await
 }
 

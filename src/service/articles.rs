@@ -41,16 +41,20 @@ pub async fn create(
             extracted_content(claim).map(|content| (content, analysis))
         })
         .collect();
-    let txn = db::begin_write(db).await?;
-    let article = articles::insert(&txn, content, actor, now()).await?;
+    // Every statement is built first, so the transaction only runs them.
+    let mut writes = db::Writes::new(db.get_database_backend());
+    let article = articles::new_article(content, actor, now());
+    articles::insert_into(&mut writes, &article);
     let event = EventData::ArticleCreated(ArticleCreated {
         article_id: article.id.0,
         title: article.content.title.clone(),
         url: article.content.url.clone(),
         claims: found.len(),
     });
-    super::events::record_article(&txn, article.id.0, Some(actor), event).await?;
-    let created = super::claims::insert_recorded_many(&txn, Some(article.id), found, actor).await?;
+    super::events::record_article_into(&mut writes, article.id.0, Some(actor), event);
+    let created = super::claims::prepare_recorded_many(&mut writes, Some(article.id), found, actor);
+    let txn = db::begin_write(db).await?;
+    writes.run(&txn).await?;
     super::commit(txn, (article, created)).await
 }
 

@@ -93,19 +93,33 @@ pub(super) async fn insert_recorded_many(
     items: Vec<(ClaimContent, Analysis)>,
     actor: UserId,
 ) -> StoreResult<Vec<Claim>> {
+    let mut writes = db::Writes::new(conn.get_database_backend());
+    let claims = prepare_recorded_many(&mut writes, article_id, items, actor);
+    writes.run(conn).await?;
+    Ok(claims)
+}
+
+/// `insert_recorded_many`'s claims and statements, built before the
+/// transaction that runs them.
+pub(super) fn prepare_recorded_many(
+    writes: &mut db::Writes,
+    article_id: Option<ArticleId>,
+    items: Vec<(ClaimContent, Analysis)>,
+    actor: UserId,
+) -> Vec<Claim> {
     let at = now();
     let claims: Vec<Claim> = items
         .into_iter()
         .map(|(content, analysis)| claims::new_claim(article_id, content, analysis, actor, at))
         .collect();
-    claims::insert_many(conn, &claims).await?;
-    super::tracking::track_new(conn, &claims).await?;
+    claims::insert_many_into(writes, &claims);
+    super::tracking::track_new_into(writes, &claims);
     let events: Vec<Event> = claims
         .iter()
         .map(|c| Event::new(c.id, Some(actor), at, created_data(c)))
         .collect();
-    history::append_many(conn, &events).await?;
-    Ok(claims)
+    history::append_many_into(writes, &events);
+    claims
 }
 
 /// 404 unless claim `id` exists and is not deleted; for use cases that act

@@ -44,7 +44,21 @@ pub async fn record_article(
     actor: Option<UserId>,
     data: EventData,
 ) -> StoreResult<()> {
-    let event = FeedEvent {
+    events::insert(conn, &article_event(article, actor, data)).await
+}
+
+/// `record_article`'s statement, built to run later in the transaction.
+pub fn record_article_into(
+    writes: &mut db::Writes,
+    article: uuid::Uuid,
+    actor: Option<UserId>,
+    data: EventData,
+) {
+    events::insert_many_into(writes, &[article_event(article, actor, data)]);
+}
+
+fn article_event(article: uuid::Uuid, actor: Option<UserId>, data: EventData) -> FeedEvent {
+    FeedEvent {
         id: uuid::Uuid::now_v7(),
         position: None,
         claim_id: None,
@@ -52,8 +66,7 @@ pub async fn record_article(
         actor_id: actor,
         at: now(),
         data,
-    };
-    events::insert(conn, &event).await
+    }
 }
 
 /// At most this many events are sequenced in one transaction.

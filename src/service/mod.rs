@@ -16,9 +16,7 @@ pub mod tracking;
 pub mod users;
 pub mod webhooks;
 
-use sea_orm::DatabaseTransaction;
-
-use crate::db::{StoreError, StoreResult};
+use crate::db::{StoreError, StoreResult, WriteTransaction};
 use crate::domain::DomainError;
 
 /// Reports a lost race: a conditional write found that another writer got in
@@ -30,7 +28,7 @@ fn stale(entity: &'static str, current: Option<i64>) -> StoreError {
     }
 }
 
-async fn commit<T>(txn: DatabaseTransaction, value: T) -> StoreResult<T> {
+async fn commit<T>(txn: WriteTransaction, value: T) -> StoreResult<T> {
     txn.commit().await?;
     Ok(value)
 }

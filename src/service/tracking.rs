@@ -10,7 +10,7 @@ use crate::db::matching::{self, MatchingJob};
 use crate::db::tracking::ALL_CLAIMS;
 use crate::db::{self, StoreResult, claims, fact_checks, links, tracking};
 use crate::domain::DomainError;
-use crate::domain::claim::{Claim, ClaimStatus, ExternalMatch, VerifiedMatch};
+use crate::domain::claim::Claim;
 use crate::domain::factcheck::FactCheck;
 use crate::domain::history::{ClaimLinkChange, EventData};
 use crate::domain::ids::{ClaimId, FactCheckId, UserId};
@@ -70,20 +70,6 @@ async fn scored(
     rank(conn, counts, found, &prints, |p, c| print.compare(p, c), |c| c.id).await
 }
 
-fn verified(claim: &Claim, score: f64) -> Option<VerifiedMatch> {
-    let verdict = claim
-        .verdict
-        .as_ref()
-        .filter(|_| claim.status == ClaimStatus::Verified)?;
-    Some(VerifiedMatch {
-        claim_id: claim.id,
-        score,
-        rating: verdict.rating,
-        summary: verdict.summary.clone(),
-        approved_at: verdict.approved_at?,
-    })
-}
-
 /// Other publishers' fact-checks that resemble `claim`, best first, each
 /// at least `RELEVANT`, compared as a claim with a fact-checker's terse
 /// statement of it.
@@ -115,49 +101,37 @@ fn reviewed_print(fact_check: &FactCheck) -> Fingerprint {
     )
 }
 
-/// Finds and stores the repeats of `claim` (claims and other publishers'
-/// fact-checks), and shows the best verified one and the best external one
-/// on it.
-async fn remember_repeats(
+/// What matching found for one claim: its repeats among claims and among
+/// other publishers' fact-checks, best first, as they are stored.
+struct Repeats {
+    claims: Vec<(ClaimId, f64)>,
+    external: Vec<(FactCheckId, f64)>,
+}
+
+/// Finds the repeats of `claim` (claims and other publishers'
+/// fact-checks). Only reads.
+async fn find_repeats(
     conn: &impl ConnectionTrait,
-    claim: &mut Claim,
+    claim: &Claim,
     print: &Fingerprint,
-) -> StoreResult<()> {
+) -> StoreResult<Repeats> {
     // Term rarity is read once for both kinds of repeat.
     let counts = tracking::term_counts(conn, &print.terms).await?;
-    let repeats: Vec<(Claim, Similarity)> = scored(conn, claim, print, counts.clone())
+    let claims = scored(conn, claim, print, counts.clone())
         .await?
         .into_iter()
         .filter(|(_, s)| s.same_claim())
         .take(REPEATS_KEPT)
+        .map(|(c, s)| (c.id, s.score))
         .collect();
-    let pairs: Vec<(ClaimId, f64)> = repeats.iter().map(|(c, s)| (c.id, s.score)).collect();
-    tracking::store_matches(conn, claim.id, &pairs).await?;
-    let externals: Vec<(FactCheck, Similarity)> = external(conn, print, counts)
+    let external = external(conn, print, counts)
         .await?
         .into_iter()
         .filter(|(_, s)| s.score >= SAME_REVIEWED)
         .take(REPEATS_KEPT)
+        .map(|(f, s)| (f.id, s.score))
         .collect();
-    let pairs: Vec<(FactCheckId, f64)> = externals.iter().map(|(f, s)| (f.id, s.score)).collect();
-    fact_checks::store_matches(conn, claim.id, &pairs).await?;
-    claim.similar_external = externals.first().map(|(f, s)| ExternalMatch {
-        fact_check_id: f.id,
-        score: s.score,
-        publisher: f.content.publisher_name.clone(),
-        review_url: f.content.review_url.clone(),
-        claim_reviewed: f.content.claim_reviewed.clone(),
-        rating: f.content.rating.name.clone(),
-    });
-    claim.similar_verified = repeats
-        .iter()
-        .filter_map(|(c, s)| verified(c, s.score))
-        .max_by(|a, b| {
-            a.score
-                .total_cmp(&b.score)
-                .then(a.approved_at.cmp(&b.approved_at))
-        });
-    Ok(())
+    Ok(Repeats { claims, external })
 }
 
 /// The job that records a new claim for matching: its terms count once more
@@ -178,8 +152,15 @@ fn new_claim_job(claim: &Claim) -> MatchingJob {
 /// New claims: their matching is queued in the caller's transaction and
 /// done by background work moments later (see `run_matcher`).
 pub(super) async fn track_new(conn: &impl ConnectionTrait, claims: &[Claim]) -> StoreResult<()> {
+    let mut writes = db::Writes::new(conn.get_database_backend());
+    track_new_into(&mut writes, claims);
+    Ok(writes.run(conn).await?)
+}
+
+/// `track_new`'s statements, built to run later in the transaction.
+pub(super) fn track_new_into(writes: &mut db::Writes, claims: &[Claim]) {
     let jobs: Vec<MatchingJob> = claims.iter().map(new_claim_job).collect();
-    matching::enqueue(conn, &jobs, now()).await
+    matching::enqueue_into(writes, &jobs, now());
 }
 
 /// A claim whose wording or claimant changed: its term counts move to the
@@ -270,8 +251,13 @@ pub async fn match_batch(db: &DatabaseConnection) -> StoreResult<usize> {
     }
 }
 
+/// Does `jobs`: finds the repeats of each claim to rematch, then stores
+/// them and removes the jobs in one short write transaction. The finding
+/// only reads, so it runs before the transaction: on SQLite the write lock
+/// is the whole database's, and holding it while a batch of claims was
+/// compared (100-300 ms) kept every article write waiting.
 async fn apply(db: &DatabaseConnection, jobs: &[MatchingJob]) -> StoreResult<()> {
-    let txn = db::begin_write(db).await?;
+    let mut found: Vec<(Claim, Repeats)> = Vec::new();
     let mut rematched = BTreeSet::new();
     // The newest job of a claim decides; earlier ones of the same batch
     // would only find what it finds.
@@ -279,12 +265,32 @@ async fn apply(db: &DatabaseConnection, jobs: &[MatchingJob]) -> StoreResult<()>
         if !rematched.insert(job.claim_id) {
             continue;
         }
-        let Some(mut claim) = claims::in_order(&txn, &[job.claim_id.0], false).await?.pop() else {
+        let Some(claim) = claims::in_order(db, &[job.claim_id.0], false).await?.pop() else {
             continue; // deleted meanwhile
         };
-        let print = Fingerprint::of_claim(&claim);
+        let repeats = find_repeats(db, &claim, &Fingerprint::of_claim(&claim)).await?;
+        found.push((claim, repeats));
+    }
+    let txn = db::begin_write(db).await?;
+    let ids: Vec<_> = found.iter().map(|(c, _)| c.id.0).collect();
+    let current: BTreeMap<ClaimId, Claim> = claims::in_order(&txn, &ids, false)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    for (claim, repeats) in &found {
+        // A claim deleted, or reworded (or given another claimant) since it
+        // was read, is left alone: a rewording queued a newer job, which
+        // matches the new wording.
+        let unchanged = current.get(&claim.id).is_some_and(|now| {
+            now.content.text == claim.content.text && now.content.claimant == claim.content.claimant
+        });
+        if !unchanged {
+            continue;
+        }
         tracking::forget_matches(&txn, claim.id).await?;
-        remember_repeats(&txn, &mut claim, &print).await?;
+        tracking::store_matches(&txn, claim.id, &repeats.claims).await?;
+        fact_checks::store_matches(&txn, claim.id, &repeats.external).await?;
     }
     let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
     matching::finish(&txn, &seqs).await?;
