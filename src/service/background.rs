@@ -14,19 +14,40 @@ use super::webhooks::{self, WebhookSettings};
 /// How often idle loops look for work.
 const IDLE: Duration = Duration::from_millis(200);
 
+/// How often SQLite's write-ahead log is copied into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Checkpoints SQLite's write-ahead log every `every` until `stop` fires
+/// (see `db::checkpoint`); returns at once on PostgreSQL.
+async fn run_checkpointer(db: DatabaseConnection, every: Duration, stop: Stop) {
+    if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
+        return;
+    }
+    loop {
+        if let Err(err) = crate::db::checkpoint(&db).await {
+            tracing::warn!(error = %err, "a WAL checkpoint failed; the next one will try again");
+        }
+        if stop.wait_or_stopped(every).await {
+            return;
+        }
+    }
+}
+
 /// The background loops of one replica.
 pub struct Background {
     stop: StopHandle,
     tasks: Vec<JoinHandle<()>>,
 }
 
-/// Starts the event sequencer, the webhook sender and the matcher.
+/// Starts the event sequencer, the webhook sender, the matcher and (on
+/// SQLite) the WAL checkpointer.
 pub fn start(db: DatabaseConnection, view: ClaimView, settings: WebhookSettings) -> Background {
     let (handle, stop) = stop_signal();
     let tasks = vec![
         tokio::spawn(events::run_sequencer(db.clone(), view, IDLE, stop.clone())),
         tokio::spawn(webhooks::run_sender(db.clone(), settings, IDLE, stop.clone())),
-        tokio::spawn(tracking::run_matcher(db, IDLE, stop)),
+        tokio::spawn(tracking::run_matcher(db.clone(), IDLE, stop.clone())),
+        tokio::spawn(run_checkpointer(db, CHECKPOINT_EVERY, stop)),
     ];
     Background { stop: handle, tasks }
 }
