@@ -31,17 +31,6 @@ fn to_domain(row: articles::Model) -> Article {
     }
 }
 
-pub async fn insert(
-    conn: &impl ConnectionTrait,
-    content: ArticleContent,
-    created_by: UserId,
-    now: DateTime<Utc>,
-) -> StoreResult<Article> {
-    let article = new_article(content, created_by, now);
-    Entity::insert(row(&article)).exec_without_returning(conn).await?;
-    Ok(article)
-}
-
 /// A new article, not yet stored.
 pub fn new_article(content: ArticleContent, created_by: UserId, now: DateTime<Utc>) -> Article {
     Article {
@@ -54,7 +43,8 @@ pub fn new_article(content: ArticleContent, created_by: UserId, now: DateTime<Ut
     }
 }
 
-/// `insert`'s statement for `article`, built to run later.
+/// Stores a new article: the statement, built here, run later in the
+/// caller's transaction.
 pub fn insert_into(writes: &mut Writes, article: &Article) {
     writes.insert([row(article)]);
 }

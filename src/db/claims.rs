@@ -490,12 +490,7 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> StoreResult<Claim> {
     let claim = new_claim(article_id, content, analysis, created_by, now);
-    Entity::insert(row(&claim)).exec_without_returning(conn).await?;
-    if !claim.analysis.quantities.is_empty() {
-        claim_quantities::Entity::insert_many(quantity_rows(claim.id, &claim.analysis.quantities))
-            .exec_without_returning(conn)
-            .await?;
-    }
+    insert_many(conn, std::slice::from_ref(&claim)).await?;
     Ok(claim)
 }
 
@@ -525,7 +520,7 @@ pub fn new_claim(
 }
 
 /// Stores many new claims with their quantities, a few statements per
-/// thousand rows (for seeding).
+/// thousand rows.
 pub async fn insert_many(conn: &impl ConnectionTrait, claims: &[Claim]) -> StoreResult<()> {
     let mut writes = Writes::new(conn.get_database_backend());
     insert_many_into(&mut writes, claims);
@@ -671,7 +666,10 @@ pub async fn list(
         created_at: if by_updated { c.updated_at } else { c.created_at },
         id: c.id.0,
     };
-    items.sort_by_key(|c| std::cmp::Reverse((key(c).created_at, key(c).id)));
+    items.sort_by_key(|c| {
+        let Cursor { created_at, id } = key(c);
+        std::cmp::Reverse((created_at, id))
+    });
     Ok(Page::from_rows(items, limit, key))
 }
 
@@ -691,6 +689,30 @@ pub async fn search(
         rank: ranks[&c.id.0],
         id: c.id.0,
     }))
+}
+
+/// The wording (text and claimant) of the live claims among `ids`: what a
+/// claim's repeats are found from, read without the rest of the row.
+pub async fn wordings(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> StoreResult<HashMap<ClaimId, (String, Option<String>)>> {
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<(Uuid, String, Option<String>)> = Entity::find()
+            .select_only()
+            .columns([Column::Id, Column::Text, Column::Claimant])
+            .filter(Column::Id.is_in(chunk.iter().copied()))
+            .filter(Column::DeletedAt.is_null())
+            .into_tuple()
+            .all(conn)
+            .await?;
+        found.extend(
+            rows.into_iter()
+                .map(|(id, text, claimant)| (ClaimId(id), (text, claimant))),
+        );
+    }
+    Ok(found)
 }
 
 /// The live claims among `ids`, in the order of `ids`; `shown` adds what the

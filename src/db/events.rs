@@ -47,14 +47,7 @@ pub async fn insert(conn: &impl ConnectionTrait, event: &FeedEvent) -> StoreResu
 }
 
 /// Writes many events in one statement (the caller keeps it under a
-/// thousand rows).
-pub async fn insert_many(conn: &impl ConnectionTrait, events: &[FeedEvent]) -> StoreResult<()> {
-    let mut writes = Writes::new(conn.get_database_backend());
-    insert_many_into(&mut writes, events);
-    Ok(writes.run(conn).await?)
-}
-
-/// `insert_many`'s statement, built to run later.
+/// thousand rows): built here, run later in the caller's transaction.
 pub fn insert_many_into(writes: &mut Writes, events: &[FeedEvent]) {
     writes.insert(events.iter().map(row));
 }

@@ -31,14 +31,8 @@ fn row(event: &Event) -> claim_events::ActiveModel {
 }
 
 /// Appends many events (of claims written together) in a few statements,
-/// each to its claim's history and to the event feed.
-pub async fn append_many(conn: &impl ConnectionTrait, events: &[Event]) -> StoreResult<()> {
-    let mut writes = Writes::new(conn.get_database_backend());
-    append_many_into(&mut writes, events);
-    Ok(writes.run(conn).await?)
-}
-
-/// `append_many`'s statements, built to run later.
+/// each to its claim's history and to the event feed: built here, run
+/// later in the caller's transaction.
 pub fn append_many_into(writes: &mut Writes, events: &[Event]) {
     for chunk in events.chunks(1000) {
         writes.insert(chunk.iter().map(row));

@@ -273,17 +273,13 @@ async fn apply(db: &DatabaseConnection, jobs: &[MatchingJob]) -> StoreResult<()>
     }
     let txn = db::begin_write(db).await?;
     let ids: Vec<_> = found.iter().map(|(c, _)| c.id.0).collect();
-    let current: BTreeMap<ClaimId, Claim> = claims::in_order(&txn, &ids, false)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+    let current = claims::wordings(&txn, &ids).await?;
     for (claim, repeats) in &found {
         // A claim deleted, or reworded (or given another claimant) since it
         // was read, is left alone: a rewording queued a newer job, which
         // matches the new wording.
-        let unchanged = current.get(&claim.id).is_some_and(|now| {
-            now.content.text == claim.content.text && now.content.claimant == claim.content.claimant
+        let unchanged = current.get(&claim.id).is_some_and(|(text, claimant)| {
+            text == claim.content.text.as_str() && *claimant == claim.content.claimant
         });
         if !unchanged {
             continue;
