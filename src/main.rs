@@ -117,6 +117,12 @@ enum Command {
         /// without signing in.
         #[arg(long, env = "CLAIMDESK_PUBLIC_FEED", default_value_t = false)]
         public_feed: bool,
+        /// A directory with the sentence-embedding model all-MiniLM-L6-v2
+        /// (`model.safetensors` and `vocab.txt`; `bash tools/fetch-model.sh`
+        /// puts it in models/all-MiniLM-L6-v2). With it, claims are matched
+        /// with other publishers' fact-checks by meaning as well as words.
+        #[arg(long, env = "CLAIMDESK_EMBEDDING_MODEL")]
+        embedding_model: Option<std::path::PathBuf>,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -390,6 +396,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             body_timeout,
             shutdown_grace,
             public_feed,
+            embedding_model,
         } => {
             // Installed first, so that everything from here on is counted.
             let metrics = metrics_bind.map(|_| http::metrics::install()).transpose()?;
@@ -432,7 +439,27 @@ async fn run(cli: Cli) -> Result<(), String> {
                 tokio::spawn(async move { axum::serve(listener, routes).await });
                 tracing::info!("metrics at http://{address}/metrics");
             }
-            let background = service::background::start(conn.clone(), http::claim_view, webhooks.clone());
+            let semantic = match &embedding_model {
+                Some(dir) => {
+                    let loaded = service::semantic::Semantic::load(dir).map_err(|e| {
+                        format!("cannot load the embedding model from {}: {e}", dir.display())
+                    })?;
+                    tracing::info!(model = %dir.display(), "matching fact-checks by meaning as well as words");
+                    loaded
+                }
+                None => {
+                    tracing::info!(
+                        "CLAIMDESK_EMBEDDING_MODEL is not set: fact-checks are matched by words alone (see docs/exchange.md)"
+                    );
+                    service::semantic::Semantic::off()
+                }
+            };
+            let background = service::background::start(
+                conn.clone(),
+                http::claim_view,
+                webhooks.clone(),
+                semantic.clone(),
+            );
             let app = http::app(
                 conn,
                 keys,
@@ -445,6 +472,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     request_timeout,
                     body_timeout,
                     public_feed,
+                    semantic,
                 },
             );
             let listener = tokio::net::TcpListener::bind(bind)

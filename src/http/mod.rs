@@ -44,6 +44,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use crate::domain::claim::Claim;
 use crate::domain::claimreview::Publisher;
 use crate::service::auth::Keys;
+use crate::service::semantic::Semantic;
 use crate::service::webhooks::WebhookSettings;
 use error::AppError;
 
@@ -68,6 +69,8 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// Whether anyone may read the ClaimReview feed without signing in.
     pub public_feed: bool,
+    /// Sentence embeddings for matching other publishers' fact-checks.
+    pub semantic: Semantic,
 }
 
 /// Knobs that change how the app handles requests.
@@ -94,6 +97,9 @@ pub struct Settings {
     pub body_timeout: Duration,
     /// Whether anyone may read the ClaimReview feed without signing in.
     pub public_feed: bool,
+    /// Sentence embeddings for matching other publishers' fact-checks
+    /// (off: by words alone).
+    pub semantic: Semantic,
 }
 
 impl Default for Settings {
@@ -106,6 +112,7 @@ impl Default for Settings {
             trusted_proxies: 0,
             max_claims_per_article: 1000,
             webhooks: WebhookSettings::default(),
+            semantic: Semantic::off(),
             publisher: Publisher {
                 name: "claimdesk".into(),
                 url: "https://claimdesk.example".into(),
@@ -180,6 +187,7 @@ pub fn app(db: DatabaseConnection, keys: Keys, settings: &Settings) -> Router {
         openapi_json: Arc::new(serde_json::to_string_pretty(&document).unwrap_or_default()),
         request_timeout: settings.request_timeout,
         public_feed: settings.public_feed,
+        semantic: settings.semantic.clone(),
     };
     // The reference page: Swagger UI served from assets built into the
     // binary (no CDN), reading the same document as /api/v1/openapi.json.

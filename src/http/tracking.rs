@@ -45,9 +45,11 @@ pub struct SimilarQuery {
 }
 
 /// What a signal behind a match score is: `shared_quantity`,
-/// `shared_terms` and `same_claimant` count for the match; the others
-/// against it (`different_detail`: near-identical wording with a word
-/// swapped or two actors exchanged).
+/// `shared_terms`, `same_claimant` and `similar_meaning` (the cosine of the
+/// two texts' sentence embeddings, for other publishers' fact-checks when
+/// the server has the model) count for the match; the others against it
+/// (`different_detail`: near-identical wording with a word swapped or two
+/// actors exchanged).
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReasonKind {
@@ -58,6 +60,7 @@ pub enum ReasonKind {
     DifferentNames,
     DifferentDetail,
     OppositeDirection,
+    SimilarMeaning,
 }
 
 impl From<&Reason> for ReasonKind {
@@ -70,6 +73,7 @@ impl From<&Reason> for ReasonKind {
             Reason::DifferentNames(_) => Self::DifferentNames,
             Reason::DifferentDetail(_) => Self::DifferentDetail,
             Reason::OppositeDirection => Self::OppositeDirection,
+            Reason::SimilarMeaning(_) => Self::SimilarMeaning,
         }
     }
 }
@@ -218,7 +222,7 @@ async fn similar_claims(
 ) -> Result<Json<SimilarClaims>, AppError> {
     let limit = Limit::parse_within(query.limit, SIMILAR_DEFAULT, SIMILAR_MAX)
         .map_err(|m| DomainError::invalid("limit", m))?;
-    let found = tracking::similar(&state.db, ClaimId(id), limit.get() as usize).await?;
+    let found = tracking::similar(&state.db, &state.semantic, ClaimId(id), limit.get() as usize).await?;
     let (mut items, mut external) = (Vec::new(), Vec::new());
     for (resemblance, similarity) in found {
         match resemblance {

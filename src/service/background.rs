@@ -8,6 +8,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::events::{self, ClaimView};
+use super::semantic::Semantic;
 use super::tracking;
 use super::webhooks::{self, WebhookSettings};
 
@@ -39,14 +40,20 @@ pub struct Background {
     tasks: Vec<JoinHandle<()>>,
 }
 
-/// Starts the event sequencer, the webhook sender, the matcher and (on
-/// SQLite) the WAL checkpointer.
-pub fn start(db: DatabaseConnection, view: ClaimView, settings: WebhookSettings) -> Background {
+/// Starts the event sequencer, the webhook sender, the matcher (comparing
+/// by meaning when `semantic` has the model) and (on SQLite) the WAL
+/// checkpointer.
+pub fn start(
+    db: DatabaseConnection,
+    view: ClaimView,
+    settings: WebhookSettings,
+    semantic: Semantic,
+) -> Background {
     let (handle, stop) = stop_signal();
     let tasks = vec![
         tokio::spawn(events::run_sequencer(db.clone(), view, IDLE, stop.clone())),
         tokio::spawn(webhooks::run_sender(db.clone(), settings, IDLE, stop.clone())),
-        tokio::spawn(tracking::run_matcher(db.clone(), IDLE, stop.clone())),
+        tokio::spawn(tracking::run_matcher(db.clone(), semantic, IDLE, stop.clone())),
         tokio::spawn(run_checkpointer(db, CHECKPOINT_EVERY, stop)),
     ];
     Background { stop: handle, tasks }

@@ -10,6 +10,7 @@ pub mod comments;
 pub mod events;
 pub mod fact_checks;
 pub mod seed;
+pub mod semantic;
 pub mod sources;
 pub mod tokens;
 pub mod tracking;

@@ -19,6 +19,7 @@ use crate::domain::page::now;
 use crate::domain::similarity::{Fingerprint, RELEVANT, SAME_REVIEWED, Similarity, TermCounts};
 
 use super::events::record;
+use super::semantic::Semantic;
 
 /// How many repeats are stored per claim.
 const REPEATS_KEPT: usize = 10;
@@ -31,7 +32,7 @@ async fn rank<T, K: Ord>(
     mut counts: TermCounts,
     found: Vec<T>,
     prints: &[Fingerprint],
-    compare: impl Fn(&Fingerprint, &TermCounts) -> Similarity,
+    compare: impl Fn(usize, &Fingerprint, &TermCounts) -> Similarity,
     id: impl Fn(&T) -> K,
 ) -> StoreResult<Vec<(T, Similarity)>> {
     let unknown: BTreeSet<&String> = prints
@@ -46,8 +47,9 @@ async fn rank<T, K: Ord>(
     let mut scored: Vec<(T, Similarity)> = found
         .into_iter()
         .zip(prints)
-        .map(|(item, p)| {
-            let similarity = compare(p, &counts);
+        .enumerate()
+        .map(|(i, (item, p))| {
+            let similarity = compare(i, p, &counts);
             (item, similarity)
         })
         .filter(|(_, s)| s.score >= RELEVANT)
@@ -67,28 +69,85 @@ async fn scored(
     let ids = tracking::candidates(conn, claim.id, claim.article_id, print, &counts).await?;
     let found = claims::in_order(conn, &ids, false).await?;
     let prints: Vec<Fingerprint> = found.iter().map(Fingerprint::of_claim).collect();
-    rank(conn, counts, found, &prints, |p, c| print.compare(p, c), |c| c.id).await
-}
-
-/// Other publishers' fact-checks that resemble `claim`, best first, each
-/// at least `RELEVANT`, compared as a claim with a fact-checker's terse
-/// statement of it.
-async fn external(
-    conn: &impl ConnectionTrait,
-    print: &Fingerprint,
-    counts: TermCounts,
-) -> StoreResult<Vec<(FactCheck, Similarity)>> {
-    let found = fact_checks::candidates(conn, print, &counts).await?;
-    let prints: Vec<Fingerprint> = found.iter().map(reviewed_print).collect();
     rank(
         conn,
         counts,
         found,
         &prints,
-        |p, c| print.compare_reviewed(p, c),
+        |_, p, c| print.compare(p, c),
+        |c| c.id,
+    )
+    .await
+}
+
+/// Other publishers' fact-checks that resemble `claim`, best first, each
+/// at least `RELEVANT`, compared as a claim with a fact-checker's terse
+/// statement of it: by meaning when `semantic` has the model, for those
+/// (at most `BY_MEANING`) that no contradiction rules out.
+async fn external(
+    conn: &impl ConnectionTrait,
+    semantic: &Semantic,
+    claim: &Claim,
+    print: &Fingerprint,
+    counts: TermCounts,
+) -> StoreResult<Vec<(FactCheck, Similarity)>> {
+    let found = fact_checks::candidates(conn, print, &counts).await?;
+    let prints: Vec<Fingerprint> = found.iter().map(reviewed_print).collect();
+    let cosines = by_meaning(semantic, claim, print, &found, &prints, &counts).await;
+    rank(
+        conn,
+        counts,
+        found,
+        &prints,
+        |i, p, c| match cosines[i] {
+            Some(cosine) => print.compare_reviewed_meaning(p, c, cosine),
+            None => print.compare_reviewed(p, c),
+        },
         |f| f.id,
     )
     .await
+}
+
+/// How many fact-checks a claim is compared with by meaning: the best by
+/// words among those no contradiction rules out. Each new statement costs
+/// a few milliseconds of CPU (then it is cached).
+const BY_MEANING: usize = 16;
+
+/// The cosine of `claim` with each of `found` worth comparing by meaning
+/// (`None` for the others, and for all when `semantic` is off).
+async fn by_meaning(
+    semantic: &Semantic,
+    claim: &Claim,
+    print: &Fingerprint,
+    found: &[FactCheck],
+    prints: &[Fingerprint],
+    counts: &TermCounts,
+) -> Vec<Option<f64>> {
+    let mut cosines = vec![None; found.len()];
+    if !semantic.is_on() {
+        return cosines;
+    }
+    let mut worth: Vec<(usize, f64)> = prints
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| print.could_repeat_reviewed(p, counts))
+        .map(|(i, p)| (i, print.compare_reviewed(p, counts).score))
+        .collect();
+    if worth.is_empty() {
+        return cosines;
+    }
+    worth.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    worth.truncate(BY_MEANING);
+    let texts = worth
+        .iter()
+        .map(|(i, _)| found[*i].content.claim_reviewed.clone())
+        .collect();
+    if let Some(found) = semantic.cosines(claim.content.text.as_str(), texts).await {
+        for ((i, _), cosine) in worth.iter().zip(found) {
+            cosines[*i] = Some(cosine);
+        }
+    }
+    cosines
 }
 
 /// A fact-check's statement as matching reads it.
@@ -112,6 +171,7 @@ struct Repeats {
 /// fact-checks). Only reads.
 async fn find_repeats(
     conn: &impl ConnectionTrait,
+    semantic: &Semantic,
     claim: &Claim,
     print: &Fingerprint,
 ) -> StoreResult<Repeats> {
@@ -124,7 +184,7 @@ async fn find_repeats(
         .take(REPEATS_KEPT)
         .map(|(c, s)| (c.id, s.score))
         .collect();
-    let external = external(conn, print, counts)
+    let external = external(conn, semantic, claim, print, counts)
         .await?
         .into_iter()
         .filter(|(_, s)| s.score >= SAME_REVIEWED)
@@ -232,14 +292,14 @@ pub async fn count_batch(db: &DatabaseConnection) -> StoreResult<usize> {
 /// Does up to one batch of counted matching jobs in one transaction: finds
 /// the repeats of each claim to rematch and removes the jobs. A failed batch
 /// is rolled back whole and tried again later. Returns how many jobs it did.
-pub async fn match_batch(db: &DatabaseConnection) -> StoreResult<usize> {
+pub async fn match_batch(db: &DatabaseConnection, semantic: &Semantic) -> StoreResult<usize> {
     let at = now();
     let jobs = matching::lease(db, at, MATCHING_LEASE, MATCHING_BATCH).await?;
     if jobs.is_empty() {
         return Ok(0);
     }
     let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
-    match apply(db, &jobs).await {
+    match apply(db, semantic, &jobs).await {
         Ok(()) => Ok(jobs.len()),
         Err(err) => {
             let attempts = jobs.iter().map(|j| j.attempts).max().unwrap_or(0);
@@ -256,7 +316,7 @@ pub async fn match_batch(db: &DatabaseConnection) -> StoreResult<usize> {
 /// only reads, so it runs before the transaction: on SQLite the write lock
 /// is the whole database's, and holding it while a batch of claims was
 /// compared (100-300 ms) kept every article write waiting.
-async fn apply(db: &DatabaseConnection, jobs: &[MatchingJob]) -> StoreResult<()> {
+async fn apply(db: &DatabaseConnection, semantic: &Semantic, jobs: &[MatchingJob]) -> StoreResult<()> {
     let mut found: Vec<(Claim, Repeats)> = Vec::new();
     let mut rematched = BTreeSet::new();
     // The newest job of a claim decides; earlier ones of the same batch
@@ -268,7 +328,7 @@ async fn apply(db: &DatabaseConnection, jobs: &[MatchingJob]) -> StoreResult<()>
         let Some(claim) = claims::in_order(db, &[job.claim_id.0], false).await?.pop() else {
             continue; // deleted meanwhile
         };
-        let repeats = find_repeats(db, &claim, &Fingerprint::of_claim(&claim)).await?;
+        let repeats = find_repeats(db, semantic, &claim, &Fingerprint::of_claim(&claim)).await?;
         found.push((claim, repeats));
     }
     let txn = db::begin_write(db).await?;
@@ -296,22 +356,22 @@ async fn apply(db: &DatabaseConnection, jobs: &[MatchingJob]) -> StoreResult<()>
 
 /// One round of matching work: count every waiting job first, then match
 /// one batch. Returns whether there was anything to do.
-async fn matching_round(db: &DatabaseConnection) -> StoreResult<bool> {
+async fn matching_round(db: &DatabaseConnection, semantic: &Semantic) -> StoreResult<bool> {
     let (uncounted, to_match) = matching::any_ready(db, now()).await?;
     if uncounted {
         while count_batch(db).await? as u64 == COUNTING_BATCH {}
     }
     if uncounted || to_match {
-        match_batch(db).await?;
+        match_batch(db, semantic).await?;
     }
     Ok(uncounted || to_match)
 }
 
 /// Does matching jobs until `stop` fires: round after round while there
 /// are jobs, every `idle` otherwise. Runs in every replica.
-pub async fn run_matcher(db: DatabaseConnection, idle: std::time::Duration, stop: Stop) {
+pub async fn run_matcher(db: DatabaseConnection, semantic: Semantic, idle: std::time::Duration, stop: Stop) {
     loop {
-        let pause = match matching_round(&db).await {
+        let pause = match matching_round(&db, &semantic).await {
             Ok(true) => std::time::Duration::ZERO,
             Ok(false) => idle,
             Err(err) => {
@@ -337,6 +397,7 @@ pub enum Resemblance {
 /// resemble claim `id`, best first.
 pub async fn similar(
     db: &DatabaseConnection,
+    semantic: &Semantic,
     id: ClaimId,
     limit: usize,
 ) -> StoreResult<Vec<(Resemblance, Similarity)>> {
@@ -351,7 +412,7 @@ pub async fn similar(
         .into_iter()
         .map(|(c, s)| (Resemblance::Claim(Box::new(c)), s))
         .chain(
-            external(db, &print, counts)
+            external(db, semantic, &claim, &print, counts)
                 .await?
                 .into_iter()
                 .map(|(f, s)| (Resemblance::External(Box::new(f)), s)),

@@ -173,7 +173,7 @@ fn patch_fields_and_literals_are_exact() {
     assert!(
         schemas["ReasonKind"]["enum"]
             .as_array()
-            .is_some_and(|e| e.len() == 7)
+            .is_some_and(|e| e.len() == 8)
     );
     assert_eq!(
         schemas["MatchReason"]["properties"]["kind"]["$ref"],

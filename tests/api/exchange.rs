@@ -213,7 +213,7 @@ fn urlencode(value: &str) -> String {
 }
 
 /// A ClaimReview as another fact-checker publishes it.
-fn review(n: usize, claim: &str, rating: &str) -> serde_json::Value {
+pub(crate) fn review(n: usize, claim: &str, rating: &str) -> serde_json::Value {
     json!({
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -227,7 +227,32 @@ fn review(n: usize, claim: &str, rating: &str) -> serde_json::Value {
     })
 }
 
-fn feed_of(elements: Vec<serde_json::Value>) -> serde_json::Value {
+/// Imports `feed`, then writes an article of `body` and waits for
+/// matching; returns the article's claims as listed.
+pub(crate) async fn import_then_extract(
+    app: &TestApp,
+    feed: serde_json::Value,
+    body: &str,
+) -> Vec<serde_json::Value> {
+    app.post("/api/v1/fact-checks/import", feed).await.expect(200);
+    let article = app
+        .post("/api/v1/articles", json!({"title": "Repeats", "body": body}))
+        .await
+        .expect(201)
+        .clone();
+    app.settled().await;
+    app.get(&format!(
+        "/api/v1/claims?article_id={}",
+        article["id"].as_str().unwrap()
+    ))
+    .await
+    .expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+pub(crate) fn feed_of(elements: Vec<serde_json::Value>) -> serde_json::Value {
     let items: Vec<serde_json::Value> = elements
         .into_iter()
         .map(|item| json!({"@type": "DataFeedItem", "item": item}))
@@ -446,22 +471,9 @@ db_test! {
             review(1, "Russia called up 300,000 reservists in September 2022", "True"),
             review(2, "The port of Lisbon handled 12 million containers in 2023", "False"),
         ]);
-        app.post("/api/v1/fact-checks/import", feed).await.expect(200);
         let body = "Russia's defence ministry said 300,000 reservists had been called up in September 2022. \
                     Separately, the city opened 4 new libraries on Monday.";
-        let article = app
-            .post("/api/v1/articles", json!({"title": "Mobilisation", "body": body}))
-            .await
-            .expect(201)
-            .clone();
-        app.settled().await;
-        let claims = app
-            .get(&format!("/api/v1/claims?article_id={}", article["id"].as_str().unwrap()))
-            .await
-            .expect(200)["items"]
-            .as_array()
-            .unwrap()
-            .clone();
+        let claims = import_then_extract(&app, feed, body).await;
         let repeat = claims.iter().find(|c| c["text"].as_str().unwrap().contains("reservists")).unwrap();
         let other = claims.iter().find(|c| c["text"].as_str().unwrap().contains("libraries")).unwrap();
         assert_eq!(other["similar_external"], json!(null));

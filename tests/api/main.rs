@@ -18,6 +18,7 @@ mod extraction_quality;
 mod health;
 mod operations;
 mod pagination;
+mod semantic;
 mod similarity_quality;
 mod tracking;
 mod trust;

@@ -73,6 +73,37 @@ pub struct TestApp {
 
 /// An HTTP client for tests. TLS comes from rustls on ring, which the
 /// service itself uses, so it must be chosen once per process.
+/// Where the tests find the sentence-embedding model:
+/// `CLAIMDESK_EMBEDDING_MODEL`, else `models/all-MiniLM-L6-v2` in the
+/// repository (`bash tools/fetch-model.sh` puts it there).
+pub fn model_dir() -> PathBuf {
+    let dir = std::env::var_os("CLAIMDESK_EMBEDDING_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2"));
+    assert!(
+        dir.join("model.safetensors").is_file(),
+        "the sentence-embedding model is not in {}: run `bash tools/fetch-model.sh` first (or set CLAIMDESK_EMBEDDING_MODEL)",
+        dir.display()
+    );
+    dir
+}
+
+/// The model, loaded once for the whole test binary.
+pub fn semantic() -> claimdesk::service::semantic::Semantic {
+    static LOADED: std::sync::OnceLock<claimdesk::service::semantic::Semantic> = std::sync::OnceLock::new();
+    LOADED
+        .get_or_init(|| claimdesk::service::semantic::Semantic::load(&model_dir()).expect("load the model"))
+        .clone()
+}
+
+/// Settings with matching by meaning on.
+pub fn with_semantic() -> Settings {
+    Settings {
+        semantic: semantic(),
+        ..Settings::default()
+    }
+}
+
 pub fn http_client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
@@ -217,8 +248,12 @@ impl TestApp {
             .expect("keys");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let background =
-            claimdesk::service::background::start(db.clone(), http::claim_view, settings.webhooks.clone());
+        let background = claimdesk::service::background::start(
+            db.clone(),
+            http::claim_view,
+            settings.webhooks.clone(),
+            settings.semantic.clone(),
+        );
         let app = http::app(db.clone(), keys, &settings);
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await

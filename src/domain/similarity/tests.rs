@@ -246,3 +246,37 @@ fn words_of_one_sense_count_and_antonyms_contradict() {
     );
     assert!(contradicts(&s) && s.score < SAME_REVIEWED, "{s:?}");
 }
+
+/// With the texts' meaning known, the cosine of their embeddings takes
+/// the place of the word overlap, and contradictions still count.
+#[test]
+fn meaning_replaces_the_overlap_and_contradictions_still_count() {
+    let (a, b) = (
+        print(
+            "The coastguard said 1,200 migrants crossed the Channel during August.",
+            None,
+        ),
+        print(
+            "In August, 1,200 people made the Channel crossing aboard dinghies.",
+            None,
+        ),
+    );
+    let counts = TermCounts::of([&a, &b]);
+    assert!(a.could_repeat_reviewed(&b, &counts));
+    let alike = a.compare_reviewed_meaning(&b, &counts, 0.85);
+    assert!(alike.score >= SAME_REVIEWED, "{alike:?}");
+    assert!(alike.reasons.contains(&Reason::SimilarMeaning(0.85)));
+    assert!(a.compare_reviewed_meaning(&b, &counts, 0.45).score < SAME_REVIEWED);
+    assert!(
+        a.compare_reviewed_meaning(&b, &counts, 0.3).score
+            < a.compare_reviewed_meaning(&b, &counts, 0.5).score
+    );
+    // Another number: no cosine makes it a repeat, so none is computed.
+    let other = print(
+        "In August, 2,400 people made the Channel crossing aboard dinghies.",
+        None,
+    );
+    let counts = TermCounts::of([&a, &other]);
+    assert!(!a.could_repeat_reviewed(&other, &counts));
+    assert!(a.compare_reviewed_meaning(&other, &counts, 1.0).score < SAME_REVIEWED);
+}
