@@ -106,6 +106,15 @@ fn describe() {
         "claimdesk_sign_in_rate_limited_total",
         "Sign-ins refused with 429 for too many attempts"
     );
+    describe_counter!(
+        "claimdesk_embeddings_computed_total",
+        "Sentence embeddings computed for matching by meaning (not counting those cached)"
+    );
+    describe_histogram!(
+        "claimdesk_embedding_batch_seconds",
+        Unit::Seconds,
+        "Time to compute one batch of sentence embeddings (a claim and the fact-checks it is compared with)"
+    );
     describe_gauge!("claimdesk_queue_depth", "Background work waiting, by queue");
     describe_gauge!(
         "claimdesk_queue_oldest_age_seconds",

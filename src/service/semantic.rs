@@ -19,6 +19,10 @@ pub struct Semantic(Option<Arc<Loaded>>);
 struct Loaded {
     encoder: embedding::Encoder,
     cache: Mutex<HashMap<String, Arc<[f32]>>>,
+    /// One computation per core at a time: each is all CPU, so more would
+    /// only slow the others (and the requests), and a burst of
+    /// `/similar` calls must not grow the blocking pool without bound.
+    turns: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for Semantic {
@@ -42,6 +46,7 @@ impl Semantic {
         Ok(Semantic(Some(Arc::new(Loaded {
             encoder: embedding::Encoder::load(dir)?,
             cache: Mutex::new(HashMap::new()),
+            turns: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())),
         }))))
     }
 
@@ -60,6 +65,8 @@ impl Semantic {
     pub async fn cosines(&self, text: &str, others: Vec<String>) -> Option<Vec<f64>> {
         let loaded = self.0.clone()?;
         let text = text.to_owned();
+        // The semaphore is never closed.
+        let turn = self.0.as_ref()?.turns.acquire().await.ok()?;
         let task = tokio::task::spawn_blocking(move || {
             let mut all = Vec::with_capacity(others.len() + 1);
             all.push(text);
@@ -72,7 +79,9 @@ impl Semantic {
                     .collect::<Vec<f64>>(),
             )
         });
-        match task.await {
+        let found = task.await;
+        drop(turn);
+        match found {
             Ok(found) => found,
             Err(err) => {
                 tracing::warn!(error = %err, "computing embeddings failed; matching by words alone");
