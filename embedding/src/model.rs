@@ -50,61 +50,48 @@ pub struct Bert {
     layers: Vec<Layer>,
 }
 
-struct Weights<'a>(&'a HashMap<String, Tensor>);
+/// The tensors, each taken out as it is used (not copied: the weights are
+/// 90 MB).
+struct Weights(HashMap<String, Tensor>);
 
-impl Weights<'_> {
-    fn get(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, Error> {
-        match self.0.get(name) {
-            Some(t) if t.shape == shape => Ok(t.data.clone()),
+impl Weights {
+    fn take(&mut self, name: &str, shape: &[usize]) -> Result<Vec<f32>, Error> {
+        match self.0.remove(name) {
+            Some(t) if t.shape == shape => Ok(t.data),
             _ => Err(Error::Tensor(name.to_owned())),
         }
     }
 
-    fn linear(&self, prefix: &str, inputs: usize, outputs: usize) -> Result<Linear, Error> {
+    fn linear(&mut self, prefix: &str, inputs: usize, outputs: usize) -> Result<Linear, Error> {
         Ok(Linear {
-            weight: self.get(&format!("{prefix}.weight"), &[outputs, inputs])?,
-            bias: self.get(&format!("{prefix}.bias"), &[outputs])?,
+            weight: self.take(&format!("{prefix}.weight"), &[outputs, inputs])?,
+            bias: self.take(&format!("{prefix}.bias"), &[outputs])?,
             inputs,
             outputs,
         })
     }
 
-    fn norm(&self, prefix: &str) -> Result<LayerNorm, Error> {
+    fn norm(&mut self, prefix: &str) -> Result<LayerNorm, Error> {
         Ok(LayerNorm {
-            gamma: self.get(&format!("{prefix}.weight"), &[DIM])?,
-            beta: self.get(&format!("{prefix}.bias"), &[DIM])?,
+            gamma: self.take(&format!("{prefix}.weight"), &[DIM])?,
+            beta: self.take(&format!("{prefix}.bias"), &[DIM])?,
         })
     }
 }
 
 impl Bert {
-    pub fn new(tensors: &HashMap<String, Tensor>) -> Result<Self, Error> {
+    pub fn new(tensors: HashMap<String, Tensor>) -> Result<Self, Error> {
         // Some exports name the tensors `bert.embeddings…`.
-        let prefixed = tensors.keys().any(|k| k.starts_with("bert."));
-        let owned;
-        let tensors = if prefixed {
-            owned = tensors
-                .iter()
-                .map(|(k, t)| {
-                    let k = k.strip_prefix("bert.").unwrap_or(k).to_owned();
-                    (
-                        k,
-                        Tensor {
-                            shape: t.shape.clone(),
-                            data: t.data.clone(),
-                        },
-                    )
-                })
-                .collect();
-            &owned
-        } else {
-            tensors
+        let tensors = tensors
+            .into_iter()
+            .map(|(k, t)| (k.strip_prefix("bert.").map(str::to_owned).unwrap_or(k), t))
+            .collect();
+        let mut w = Weights(tensors);
+        const WORDS: &str = "embeddings.word_embeddings.weight";
+        let vocab = match w.0.get(WORDS).map(|t| t.shape.as_slice()) {
+            Some([vocab, DIM]) if *vocab > 0 => *vocab,
+            _ => return Err(Error::Tensor(WORDS.into())),
         };
-        let w = Weights(tensors);
-        let vocab = tensors
-            .get("embeddings.word_embeddings.weight")
-            .map(|t| t.shape[0])
-            .ok_or_else(|| Error::Tensor("embeddings.word_embeddings.weight".into()))?;
         let layers = (0..LAYERS)
             .map(|l| {
                 let p = format!("encoder.layer.{l}");
@@ -121,10 +108,10 @@ impl Bert {
             })
             .collect::<Result<_, Error>>()?;
         Ok(Bert {
-            words: w.get("embeddings.word_embeddings.weight", &[vocab, DIM])?,
+            words: w.take(WORDS, &[vocab, DIM])?,
             vocab,
-            positions: w.get("embeddings.position_embeddings.weight", &[POSITIONS, DIM])?,
-            token_type: w.get("embeddings.token_type_embeddings.weight", &[2, DIM])?,
+            positions: w.take("embeddings.position_embeddings.weight", &[POSITIONS, DIM])?,
+            token_type: w.take("embeddings.token_type_embeddings.weight", &[2, DIM])?,
             embedding_norm: w.norm("embeddings.LayerNorm")?,
             layers,
         })
@@ -260,17 +247,31 @@ fn softmax(x: &mut [f32]) {
     x.iter_mut().for_each(|v| *v /= sum);
 }
 
-/// A dot product: with AVX2 and FMA where the CPU has them (checked once,
-/// then cached by the standard library), else in eight lanes that the
-/// compiler keeps in SSE registers (a single running sum cannot be
-/// reordered, so would not be vectorised).
+/// A dot product of two slices of one length: with AVX2 and FMA where the
+/// CPU has them (checked once), else in eight lanes that the compiler keeps
+/// in SSE registers (a single running sum cannot be reordered, so would not
+/// be vectorised).
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    (*DOT)(a, b)
+}
+
+type Dot = fn(&[f32], &[f32]) -> f32;
+
+static DOT: std::sync::LazyLock<Dot> = std::sync::LazyLock::new(|| {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the CPU has both features, checked just above.
-        return unsafe { dot_fma(a, b) };
+        return dot_fma_checked;
     }
-    dot_lanes(a, b)
+    dot_lanes
+});
+
+/// `dot_fma`, which `DOT` only chooses on a CPU with AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+fn dot_fma_checked(a: &[f32], b: &[f32]) -> f32 {
+    // SAFETY: only reached through `DOT`, chosen after checking that the
+    // CPU has both features.
+    unsafe { dot_fma(a, b) }
 }
 
 fn dot_lanes(a: &[f32], b: &[f32]) -> f32 {
@@ -299,8 +300,9 @@ fn dot_fma(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
     let mut i = 0;
-    // SAFETY: every load reads 8 floats at i..i + 8 <= n, inside both slices.
     let mut lanes = [0f32; 8];
+    // SAFETY: every load reads 8 floats at i..i + 8 <= n, inside both
+    // slices, and the store writes 8 floats into `lanes`.
     unsafe {
         let (mut acc0, mut acc1) = (_mm256_setzero_ps(), _mm256_setzero_ps());
         while i + 16 <= n {

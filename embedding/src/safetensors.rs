@@ -26,8 +26,21 @@ pub fn read(bytes: &[u8]) -> Result<HashMap<String, Tensor>, Error> {
         serde_json::from_slice(header).map_err(|e| Error::Format(e.to_string()))?;
     let mut tensors = HashMap::new();
     for (name, info) in header {
-        if name == "__metadata__" || info["dtype"] != "F32" {
+        if name == "__metadata__" {
             continue;
+        }
+        // Integer tensors (`position_ids`) are not weights.
+        if info["dtype"]
+            .as_str()
+            .is_some_and(|t| t.starts_with('I') || t.starts_with('U') || t == "BOOL")
+        {
+            continue;
+        }
+        if info["dtype"] != "F32" {
+            return Err(Error::Format(format!(
+                "tensor {name} is {}, and only F32 weights are read",
+                info["dtype"]
+            )));
         }
         let shape: Vec<usize> = info["shape"]
             .as_array()
@@ -48,7 +61,8 @@ pub fn read(bytes: &[u8]) -> Result<HashMap<String, Tensor>, Error> {
         let raw = data
             .get(start as usize..end as usize)
             .ok_or_else(|| bad("a tensor past the end"))?;
-        if raw.len() != shape.iter().product::<usize>() * 4 {
+        let floats = shape.iter().try_fold(1usize, |n, d| n.checked_mul(*d));
+        if floats.and_then(|n| n.checked_mul(4)) != Some(raw.len()) {
             return Err(Error::Tensor(name));
         }
         let data = raw

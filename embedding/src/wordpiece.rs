@@ -1,7 +1,11 @@
 //! BERT's uncased tokenizer: clean-up, lower case without accents, words
 //! split at spaces and punctuation (each CJK character a word), and each
 //! word cut into the longest pieces in the vocabulary (`##` marks a piece
-//! that continues a word).
+//! that continues a word). It follows Hugging Face `tokenizers` (0.23, the
+//! model's `tokenizer.json`), with two known differences: `[CLS]`, `[SEP]`
+//! and the other special tokens typed in a text are plain words here (no
+//! one can inject them), and characters newer than `tokenizers`' Unicode
+//! tables (about 700, in rare scripts) are classed by current Unicode.
 
 use std::collections::HashMap;
 
@@ -41,7 +45,8 @@ impl WordPiece {
     pub fn encode(&self, text: &str, max: usize) -> Vec<u32> {
         let mut out = vec![self.cls];
         let limit = max.saturating_sub(1);
-        'words: for word in words(text) {
+        // Each word is at least one token, so no more are needed.
+        'words: for word in words(text, limit) {
             for id in self.pieces(&word) {
                 if out.len() >= limit {
                     break 'words;
@@ -84,9 +89,9 @@ impl WordPiece {
     }
 }
 
-/// The text's words after BERT's clean-up, lower-casing and accent
-/// stripping, split at punctuation.
-fn words(text: &str) -> Vec<String> {
+/// The text's first `max` words after BERT's clean-up, lower-casing and
+/// accent stripping, split at punctuation.
+fn words(text: &str, max: usize) -> Vec<String> {
     let mut cleaned = String::with_capacity(text.len());
     for c in text.chars() {
         if c == '\0' || c == '\u{fffd}' || is_control(c) {
@@ -104,10 +109,16 @@ fn words(text: &str) -> Vec<String> {
     }
     let mut words = Vec::new();
     for token in cleaned.split(' ').filter(|t| !t.is_empty()) {
+        if words.len() >= max {
+            break;
+        }
+        // Accents off, then lower case one character at a time, as
+        // `tokenizers` does (`str::to_lowercase` would write a final
+        // sigma, which the vocabulary does not have).
         let plain: String = token
-            .to_lowercase()
             .nfd()
             .filter(|c| c.general_category() != GeneralCategory::NonspacingMark)
+            .flat_map(char::to_lowercase)
             .collect();
         let mut word = String::new();
         for c in plain.chars() {
@@ -127,12 +138,17 @@ fn words(text: &str) -> Vec<String> {
     words
 }
 
+/// Control characters are dropped before this is asked.
 fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r') || c.general_category() == GeneralCategory::SpaceSeparator
+    c.is_whitespace()
 }
 
+/// Format, control, surrogate and private-use characters, but not
+/// unassigned ones (`tokenizers` keeps those, as unknown tokens).
 fn is_control(c: char) -> bool {
-    !matches!(c, '\t' | '\n' | '\r') && c.general_category_group() == GeneralCategoryGroup::Other
+    !matches!(c, '\t' | '\n' | '\r')
+        && c.general_category_group() == GeneralCategoryGroup::Other
+        && c.general_category() != GeneralCategory::Unassigned
 }
 
 /// ASCII symbols count as punctuation too ("$", "^", "`"), as in BERT.
@@ -147,7 +163,8 @@ fn is_cjk(c: char) -> bool {
         | 0x20000..=0x2A6DF
         | 0x2A700..=0x2B73F
         | 0x2B740..=0x2B81F
-        | 0x2B820..=0x2CEAF
+        // Not 0x2B820: `tokenizers` has this typo, and it is the reference.
+        | 0x2B920..=0x2CEAF
         | 0xF900..=0xFAFF
         | 0x2F800..=0x2FA1F)
 }

@@ -169,6 +169,18 @@ pub async fn finish(conn: &impl ConnectionTrait, seqs: &[i64]) -> StoreResult<()
     Ok(())
 }
 
+/// Gives leased jobs back undone, for any worker to take at once.
+pub async fn release(conn: &impl ConnectionTrait, seqs: &[i64]) -> StoreResult<()> {
+    for chunk in seqs.chunks(1000) {
+        Entity::update_many()
+            .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(Column::Seq.is_in(chunk.iter().copied()))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Records a failed try; the job is tried again once `retry_at` passes.
 pub async fn failed(
     conn: &impl ConnectionTrait,

@@ -640,7 +640,9 @@ impl Fingerprint {
     /// Whether `reviewed` could be a repeat at any cosine: false when a
     /// contradiction (another number, detail, name or direction) keeps the
     /// score under `SAME_REVIEWED` however alike the two texts' meaning.
-    /// Embeddings are only worth computing for the others.
+    /// Embeddings are only worth computing for the others. (This relies on
+    /// `rule_score` rising with the term score, so that a cosine of 1 is
+    /// the best any can do.)
     pub fn could_repeat_reviewed(&self, reviewed: &Fingerprint, rarity: &TermCounts) -> bool {
         let (signals, _) = self.signals(reviewed, rarity, Mode::Reviewed);
         signals.rule_score(Mode::Reviewed, Some(1.0)) >= SAME_REVIEWED
@@ -945,6 +947,9 @@ impl Signals {
 /// the others chose (docs/exchange.md, round 7); the word overlap is then
 /// not needed at all (a share of it kept did no better).
 fn meaning_score(cosine: f64) -> f64 {
+    if !cosine.is_finite() {
+        return 0.0;
+    }
     ((cosine - MEANING_NONE) / (MEANING_FULL - MEANING_NONE)).clamp(0.0, 1.0)
 }
 

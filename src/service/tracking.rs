@@ -24,17 +24,12 @@ use super::semantic::Semantic;
 /// How many repeats are stored per claim.
 const REPEATS_KEPT: usize = 10;
 
-/// Scores `found` (with their fingerprints `prints`) against `print` by
-/// `compare`, with term rarity read for every term involved; keeps those of
-/// at least `RELEVANT`, best first (ties by `id`).
-async fn rank<T, K: Ord>(
+/// `counts` with the counts of every term of `prints` it lacks read in.
+async fn with_counts(
     conn: &impl ConnectionTrait,
     mut counts: TermCounts,
-    found: Vec<T>,
     prints: &[Fingerprint],
-    compare: impl Fn(usize, &Fingerprint, &TermCounts) -> Similarity,
-    id: impl Fn(&T) -> K,
-) -> StoreResult<Vec<(T, Similarity)>> {
+) -> StoreResult<TermCounts> {
     let unknown: BTreeSet<&String> = prints
         .iter()
         .flat_map(|p| &p.terms)
@@ -44,6 +39,21 @@ async fn rank<T, K: Ord>(
         let more = tracking::term_counts(conn, unknown).await?;
         counts.by_term.extend(more.by_term);
     }
+    Ok(counts)
+}
+
+/// Scores `found` (with their fingerprints `prints`) against `print` by
+/// `compare`, with term rarity read for every term involved; keeps those of
+/// at least `RELEVANT`, best first (ties by `id`).
+async fn rank<T, K: Ord>(
+    conn: &impl ConnectionTrait,
+    counts: TermCounts,
+    found: Vec<T>,
+    prints: &[Fingerprint],
+    compare: impl Fn(usize, &Fingerprint, &TermCounts) -> Similarity,
+    id: impl Fn(&T) -> K,
+) -> StoreResult<Vec<(T, Similarity)>> {
+    let counts = with_counts(conn, counts, prints).await?;
     let mut scored: Vec<(T, Similarity)> = found
         .into_iter()
         .zip(prints)
@@ -93,6 +103,7 @@ async fn external(
 ) -> StoreResult<Vec<(FactCheck, Similarity)>> {
     let found = fact_checks::candidates(conn, print, &counts).await?;
     let prints: Vec<Fingerprint> = found.iter().map(reviewed_print).collect();
+    let counts = with_counts(conn, counts, &prints).await?;
     let cosines = by_meaning(semantic, claim, print, &found, &prints, &counts).await;
     rank(
         conn,
@@ -109,8 +120,9 @@ async fn external(
 }
 
 /// How many fact-checks a claim is compared with by meaning: the best by
-/// words among those no contradiction rules out. Each new statement costs
-/// a few milliseconds of CPU (then it is cached).
+/// words among those no contradiction rules out. Each new text costs
+/// ~20 ms of CPU for a sentence (then it is cached), ~300 ms at the
+/// model's 256-token limit.
 const BY_MEANING: usize = 16;
 
 /// The cosine of `claim` with each of `found` worth comparing by meaning
@@ -258,6 +270,9 @@ pub(super) async fn track_deleted(conn: &impl ConnectionTrait, claim: &Claim) ->
 const MATCHING_BATCH: u64 = 64;
 /// A lease outlasts any batch, so no two workers do the same job.
 const MATCHING_LEASE: chrono::Duration = chrono::Duration::seconds(120);
+/// How long one batch may spend finding repeats before it stops and gives
+/// the rest back: a quarter of the lease, so a batch never outlives it.
+const BATCH_BUDGET: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Jobs counted in one transaction.
 const COUNTING_BATCH: u64 = 1000;
@@ -316,15 +331,24 @@ pub async fn match_batch(db: &DatabaseConnection, semantic: &Semantic) -> StoreR
 /// only reads, so it runs before the transaction: on SQLite the write lock
 /// is the whole database's, and holding it while a batch of claims was
 /// compared (100-300 ms) kept every article write waiting.
+///
+/// Finding stops once the batch has taken `BATCH_BUDGET` (comparing by
+/// meaning can take seconds a claim): the jobs not reached are given back
+/// for the next round rather than kept until their lease runs out.
 async fn apply(db: &DatabaseConnection, semantic: &Semantic, jobs: &[MatchingJob]) -> StoreResult<()> {
+    let started = std::time::Instant::now();
     let mut found: Vec<(Claim, Repeats)> = Vec::new();
     let mut rematched = BTreeSet::new();
     // The newest job of a claim decides; earlier ones of the same batch
     // would only find what it finds.
     for job in jobs.iter().rev().filter(|j| j.rematch) {
-        if !rematched.insert(job.claim_id) {
+        if rematched.contains(&job.claim_id) {
             continue;
         }
+        if started.elapsed() > BATCH_BUDGET {
+            break;
+        }
+        rematched.insert(job.claim_id);
         let Some(claim) = claims::in_order(db, &[job.claim_id.0], false).await?.pop() else {
             continue; // deleted meanwhile
         };
@@ -348,8 +372,12 @@ async fn apply(db: &DatabaseConnection, semantic: &Semantic, jobs: &[MatchingJob
         tracking::store_matches(&txn, claim.id, &repeats.claims).await?;
         fact_checks::store_matches(&txn, claim.id, &repeats.external).await?;
     }
-    let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
-    matching::finish(&txn, &seqs).await?;
+    let (done, left): (Vec<&MatchingJob>, Vec<&MatchingJob>) = jobs
+        .iter()
+        .partition(|j| !j.rematch || rematched.contains(&j.claim_id));
+    let seqs = |jobs: Vec<&MatchingJob>| jobs.iter().map(|j| j.seq).collect::<Vec<i64>>();
+    matching::finish(&txn, &seqs(done)).await?;
+    matching::release(&txn, &seqs(left)).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -24,7 +24,12 @@ fn encoder() -> &'static embedding::Encoder {
 /// character, a no-break space, symbols, a word past 100 characters.
 #[test]
 fn tokens_are_the_reference_tokenizers() {
-    let cases: [(&str, &[u32]); 5] = [
+    let cases: [(&str, &[u32]); 8] = [
+        // Lower-cased a character at a time: no final sigma.
+        ("ΟΔΟΣ", &[101, 1169, 29722, 29730, 29733, 102]),
+        // A line separator is a space; an unassigned character is kept.
+        ("a\u{2028}b", &[101, 1037, 1038, 102]),
+        ("a\u{ffff}b", &[101, 100, 102]),
         (
             "Zürich's café — naïve “quotes” 東京 x\u{7}y\u{a0}z",
             &[

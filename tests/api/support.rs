@@ -71,8 +71,6 @@ pub struct TestApp {
     _background: claimdesk::service::background::Background,
 }
 
-/// An HTTP client for tests. TLS comes from rustls on ring, which the
-/// service itself uses, so it must be chosen once per process.
 /// Where the tests find the sentence-embedding model:
 /// `CLAIMDESK_EMBEDDING_MODEL`, else `models/all-MiniLM-L6-v2` in the
 /// repository (`bash tools/fetch-model.sh` puts it there).
@@ -104,6 +102,8 @@ pub fn with_semantic() -> Settings {
     }
 }
 
+/// An HTTP client for tests. TLS comes from rustls on ring, which the
+/// service itself uses, so it must be chosen once per process.
 pub fn http_client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
