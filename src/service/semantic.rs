@@ -106,11 +106,16 @@ impl Loaded {
             .filter(|(_, c)| c.is_none())
             .map(|(t, _)| t.as_str())
             .collect();
+        let started = std::time::Instant::now();
         let mut computed = self
             .encoder
             .embed_many(&missing)
             .into_iter()
             .map(Arc::<[f32]>::from);
+        if !missing.is_empty() {
+            metrics::counter!("claimdesk_embeddings_computed_total").increment(missing.len() as u64);
+            metrics::histogram!("claimdesk_embedding_batch_seconds").record(started.elapsed().as_secs_f64());
+        }
         let vectors: Vec<Arc<[f32]>> = cached
             .into_iter()
             .map(|c| {

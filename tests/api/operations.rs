@@ -497,3 +497,103 @@ async fn shutdown_drains_in_flight_requests_within_the_grace_period() {
         "the long poll was cut off at the end of the grace"
     );
 }
+
+/// `serve --embedding-model` (here `CLAIMDESK_EMBEDDING_MODEL`) loads the
+/// model, matches a fact-check by meaning, and counts and times the
+/// embeddings it computes; a directory without the model stops the start
+/// with a message naming the file.
+#[tokio::test]
+async fn the_server_matches_by_meaning_with_the_model_and_counts_the_work() {
+    let model = crate::support::model_dir();
+    let model = model.to_str().unwrap();
+    for url in databases().await {
+        let metrics_port = cli::free_port();
+        let bind = format!("127.0.0.1:{metrics_port}");
+        let server = Server::start_with(
+            &url,
+            &[
+                ("CLAIMDESK_METRICS_BIND", &bind),
+                ("CLAIMDESK_EMBEDDING_MODEL", model),
+            ],
+            None,
+        );
+        let password = server.first_run_password();
+        let base = server.base.clone();
+        let client = http_client();
+        let token = sign_in(&client, &base, "admin@localhost", &password).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let feed = json!([{
+            "@type": "ClaimReview",
+            "url": "https://checker.example/ferries",
+            "claimReviewed": "Ferries carried 300,000 cars across the strait last year",
+            "author": {"@type": "Organization", "name": "Checker"},
+            "reviewRating": {"@type": "Rating", "alternateName": "False"}
+        }]);
+        let imported = post_json(
+            &client,
+            &format!("{base}/api/v1/fact-checks/import"),
+            &token,
+            feed,
+        )
+        .await;
+        assert_eq!(imported["created"], 1, "{imported}");
+        let created = post_json(
+            &client,
+            &format!("{base}/api/v1/articles"),
+            &token,
+            json!({"title": "Strait", "body": "Officials said ferries carried 300,000 cars across the strait last year."}),
+        )
+        .await;
+        let id = created["claims"][0]["id"].as_str().unwrap().to_owned();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let shown = loop {
+            let claim: Value = client
+                .get(format!("{base}/api/v1/claims/{id}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if !claim["similar_external"].is_null() || Instant::now() > deadline {
+                break claim;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert_eq!(
+            shown["similar_external"]["review_url"], "https://checker.example/ferries",
+            "{shown}"
+        );
+        let after = scrape(&client, metrics_port).await;
+        assert!(
+            value(&after, "claimdesk_embeddings_computed_total", &[]) >= 2.0,
+            "{url}"
+        );
+        assert!(
+            observations(&after, "claimdesk_embedding_batch_seconds", &[]) >= 1.0,
+            "{url}"
+        );
+        let (clean, log) = server.terminate();
+        assert!(clean, "{log:#?}");
+    }
+
+    let (url, _file) = cli::sqlite_url();
+    let empty = std::env::temp_dir().join(format!("claimdesk-no-model-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimdesk"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", url)
+        .env("CLAIMDESK_EMBEDDING_MODEL", &empty)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot load the embedding model") && stderr.contains("model.safetensors"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&empty).ok();
+}
