@@ -65,6 +65,20 @@ async fn scrape(client: &reqwest::Client, port: u16) -> Exposition {
     parse_prometheus(&text).unwrap_or_else(|e| panic!("not a valid Prometheus exposition ({e:?}):\n{text}"))
 }
 
+/// A server started with `env`, its base URL, a client and the first
+/// admin's access token.
+async fn signed_in(url: &str, env: &[(&str, &str)]) -> (Server, String, reqwest::Client, String) {
+    let server = Server::start_with(url, env, None);
+    let password = server.first_run_password();
+    let base = server.base.clone();
+    let client = http_client();
+    let token = sign_in(&client, &base, "admin@localhost", &password).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (server, base, client, token)
+}
+
 /// The samples of a family with these labels.
 fn samples<'a>(
     exposition: &'a Exposition,
@@ -458,14 +472,7 @@ db_test_with! {
 #[tokio::test]
 async fn shutdown_drains_in_flight_requests_within_the_grace_period() {
     let (url, _) = cli::sqlite_url();
-    let server = Server::start_with(&url, &[("CLAIMDESK_SHUTDOWN_GRACE", "3s")], None);
-    let password = server.first_run_password();
-    let base = server.base.clone();
-    let client = http_client();
-    let token = sign_in(&client, &base, "admin@localhost", &password).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (server, base, client, token) = signed_in(&url, &[("CLAIMDESK_SHUTDOWN_GRACE", "3s")]).await;
     let poll = |wait: u32| {
         let request = client
             .get(format!("{base}/api/v1/events?wait={wait}"))
@@ -509,21 +516,14 @@ async fn the_server_matches_by_meaning_with_the_model_and_counts_the_work() {
     for url in databases().await {
         let metrics_port = cli::free_port();
         let bind = format!("127.0.0.1:{metrics_port}");
-        let server = Server::start_with(
+        let (server, base, client, token) = signed_in(
             &url,
             &[
                 ("CLAIMDESK_METRICS_BIND", &bind),
                 ("CLAIMDESK_EMBEDDING_MODEL", model),
             ],
-            None,
-        );
-        let password = server.first_run_password();
-        let base = server.base.clone();
-        let client = http_client();
-        let token = sign_in(&client, &base, "admin@localhost", &password).await["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        )
+        .await;
         let feed = json!([{
             "@type": "ClaimReview",
             "url": "https://checker.example/ferries",
