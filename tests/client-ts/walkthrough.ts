@@ -126,6 +126,7 @@ const MATCH_LABELS: Record<MatchKind, string> = {
   different_names: "other names",
   different_detail: "a detail swapped",
   opposite_direction: "opposite direction",
+  similar_meaning: "same meaning",
 };
 
 // ---------------------------------------------------------------- the walk
