@@ -151,8 +151,13 @@ pub async fn list(
     }))
 }
 
-/// Fact-checks whose statement shares one of the rarest words of `print`:
-/// a short list to score, read through the full-text index only.
+/// Fact-checks whose statement shares the rarest words of `print`: a short
+/// list to score, read through the full-text index only. Each rare word
+/// brings up to `PER_WORD` statements that have it, and each set of all
+/// but one of them (both, of two) up to `PER_WORD` that have them all: when
+/// hundreds of imported statements share a place or a subject, the one
+/// that shares everything is found even if no single word's first
+/// `PER_WORD` include it.
 pub async fn candidates(
     conn: &impl ConnectionTrait,
     print: &Fingerprint,
@@ -166,22 +171,50 @@ pub async fn candidates(
     if words.is_empty() {
         return Ok(Vec::new());
     }
+    let mut groups: Vec<Vec<&str>> = words.iter().map(|w| vec![*w]).collect();
+    if words.len() >= 2 {
+        let size = (words.len() - 1).max(2);
+        for left_out in 0..words.len() {
+            let group: Vec<&str> = match size == words.len() {
+                true => words.clone(),
+                false => words
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != left_out)
+                    .map(|(_, w)| *w)
+                    .collect(),
+            };
+            if !groups.contains(&group) {
+                groups.push(group);
+            }
+        }
+    }
     let mut sql = Sql::new(conn.get_database_backend());
-    for (i, word) in words.iter().enumerate() {
+    for (i, group) in groups.iter().enumerate() {
         if i > 0 {
             sql.push(" UNION ");
         }
         sql.push("SELECT id FROM (");
         if sql.postgres() {
-            sql.push("SELECT f.id FROM fact_checks f WHERE f.search @@ to_tsquery('english', ")
-                .search_words(&format!("{word}:A"))
-                .push(")");
+            sql.push("SELECT f.id FROM fact_checks f WHERE ");
+            for (j, word) in group.iter().enumerate() {
+                if j > 0 {
+                    sql.push(" AND ");
+                }
+                sql.push("f.search @@ to_tsquery('english', ")
+                    .search_words(&format!("{word}:A"))
+                    .push(")");
+            }
         } else {
+            let all: Vec<String> = group
+                .iter()
+                .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+                .collect();
             sql.push(
                 "SELECT f.id AS id FROM fact_checks_fts JOIN fact_checks f ON f.rowid = fact_checks_fts.rowid \
                  WHERE fact_checks_fts MATCH ",
             )
-            .bind(format!("claim_reviewed : \"{word}\""));
+            .bind(format!("claim_reviewed : ({})", all.join(" AND ")));
         }
         sql.push(" LIMIT ").bind(PER_WORD).push(&format!(") w{i}"));
     }

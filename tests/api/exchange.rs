@@ -548,3 +548,23 @@ async fn import_fact_checks_from_a_file_postgres() {
         import_file_on(url).await;
     }
 }
+
+// Among many imported statements that share a place or a subject with a
+// claim, the one that shares all its rare words is found, however many
+// others were imported before it.
+db_test! {
+    async fn the_statement_sharing_every_rare_word_is_found_among_many_alike(app: TestApp) {
+        let mut elements: Vec<serde_json::Value> = (0..25)
+            .flat_map(|n| {
+                [
+                    review(n, &format!("Oman bought {} wind turbines in 2023", 500 + n), "False"),
+                    review(100 + n, &format!("Chile lost {} wind turbines in 2023", 500 + n), "False"),
+                ]
+            })
+            .collect();
+        elements.push(review(999, "Oman lost 450 wind turbines in 2023", "True"));
+        let claims = import_then_extract(&app, feed_of(elements), "Oman lost 450 wind turbines in 2023, the ministry said.").await;
+        let shown = &claims[0]["similar_external"];
+        assert_eq!(shown["review_url"], "https://checker.example/checks/999", "{claims:?}");
+    }
+}
