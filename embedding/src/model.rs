@@ -465,3 +465,46 @@ fn erf(x: f32) -> f32 {
     let erfc = t * poly.exp();
     (if x >= 0.0 { 1.0 - erfc } else { erfc - 1.0 }) as f32
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The AVX2 kernel (where the CPU runs it) gives what the dot products
+    /// give, on a layer whose row count is not a multiple of four.
+    #[test]
+    fn the_kernel_and_the_dot_products_agree() {
+        let (inputs, outputs, n) = (40, 32, 7);
+        let number = |i: usize| ((i * 7919) % 1000) as f32 / 500.0 - 1.0;
+        let weight: Vec<f32> = (0..inputs * outputs).map(number).collect();
+        let bias: Vec<f32> = (0..outputs).map(|i| number(i + 13)).collect();
+        let x: Vec<f32> = (0..n * inputs).map(|i| number(i + 101)).collect();
+        let plain = Linear {
+            weight: weight.clone(),
+            transposed: Vec::new(),
+            bias: bias.clone(),
+            inputs,
+            outputs,
+        };
+        let mut weights = Weights(HashMap::from([
+            (
+                "l.weight".to_owned(),
+                Tensor {
+                    shape: vec![outputs, inputs],
+                    data: weight,
+                },
+            ),
+            (
+                "l.bias".to_owned(),
+                Tensor {
+                    shape: vec![outputs],
+                    data: bias,
+                },
+            ),
+        ]));
+        let chosen = weights.linear("l", inputs, outputs).unwrap();
+        for (a, b) in plain.apply(&x, n).iter().zip(chosen.apply(&x, n)) {
+            assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+        }
+    }
+}
