@@ -172,22 +172,14 @@ pub async fn candidates(
         return Ok(Vec::new());
     }
     let mut groups: Vec<Vec<&str>> = words.iter().map(|w| vec![*w]).collect();
-    if words.len() >= 2 {
-        let size = (words.len() - 1).max(2);
-        for left_out in 0..words.len() {
-            let group: Vec<&str> = match size == words.len() {
-                true => words.clone(),
-                false => words
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != left_out)
-                    .map(|(_, w)| *w)
-                    .collect(),
-            };
-            if !groups.contains(&group) {
-                groups.push(group);
-            }
-        }
+    match words.len() {
+        0 | 1 => {}
+        2 => groups.push(words.clone()),
+        n => groups.extend((0..n).map(|skip| {
+            let mut group = words.clone();
+            group.remove(skip);
+            group
+        })),
     }
     let mut sql = Sql::new(conn.get_database_backend());
     for (i, group) in groups.iter().enumerate() {

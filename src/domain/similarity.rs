@@ -637,15 +637,16 @@ impl Fingerprint {
         self.compare_as(reviewed, rarity, Mode::Reviewed, Some(cosine))
     }
 
-    /// Whether `reviewed` could be a repeat at any cosine: false when a
-    /// contradiction (another number, detail, name or direction) keeps the
-    /// score under `SAME_REVIEWED` however alike the two texts' meaning.
-    /// Embeddings are only worth computing for the others. (This relies on
-    /// `rule_score` rising with the term score, so that a cosine of 1 is
-    /// the best any can do.)
-    pub fn could_repeat_reviewed(&self, reviewed: &Fingerprint, rarity: &TermCounts) -> bool {
+    /// The word score of `reviewed` when it could be a repeat at some
+    /// cosine; `None` when a contradiction (another number, detail, name or
+    /// direction) keeps the score under `SAME_REVIEWED` however alike the
+    /// two texts' meaning. Embeddings are only worth computing for the
+    /// others, best by words first. (This relies on `rule_score` rising
+    /// with the term score, so that a cosine of 1 is the best any can do.)
+    pub fn reviewed_prospect(&self, reviewed: &Fingerprint, rarity: &TermCounts) -> Option<f64> {
         let (signals, _) = self.signals(reviewed, rarity, Mode::Reviewed);
-        signals.rule_score(Mode::Reviewed, Some(1.0)) >= SAME_REVIEWED
+        (signals.rule_score(Mode::Reviewed, Some(1.0)) >= SAME_REVIEWED)
+            .then(|| signals.rule_score(Mode::Reviewed, None).clamp(0.0, 1.0))
     }
 
     fn compare_as(

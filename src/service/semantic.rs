@@ -23,7 +23,9 @@ struct Loaded {
     /// One computation per core at a time: each is all CPU, so more would
     /// only slow the others (and the requests), and a burst of
     /// `/similar` calls must not grow the blocking pool without bound.
-    turns: tokio::sync::Semaphore,
+    /// The permit moves into the blocking task, so a caller that gives up
+    /// (a request timing out) does not free a turn still being used.
+    turns: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Semantic {
@@ -47,7 +49,9 @@ impl Semantic {
         Ok(Semantic(Some(Arc::new(Loaded {
             encoder: embedding::Encoder::load(dir)?,
             cache: Mutex::new(HashMap::new()),
-            turns: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())),
+            turns: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            )),
         }))))
     }
 
@@ -68,8 +72,9 @@ impl Semantic {
         let loaded = self.0.clone()?;
         let text = text.to_owned();
         // The semaphore is never closed.
-        let turn = self.0.as_ref()?.turns.acquire().await.ok()?;
+        let turn = loaded.turns.clone().acquire_owned().await.ok()?;
         let task = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let mut all = Vec::with_capacity(others.len() + 1);
             all.push(text);
             all.extend(others);
@@ -81,9 +86,7 @@ impl Semantic {
                     .collect::<Vec<f64>>(),
             )
         });
-        let found = task.await;
-        drop(turn);
-        match found {
+        match task.await {
             Ok(found) => found,
             Err(err) => {
                 tracing::warn!(error = %err, "computing embeddings failed; matching by words alone");

@@ -142,8 +142,7 @@ async fn by_meaning(
     let mut worth: Vec<(usize, f64)> = prints
         .iter()
         .enumerate()
-        .filter(|(_, p)| print.could_repeat_reviewed(p, counts))
-        .map(|(i, p)| (i, print.compare_reviewed(p, counts).score))
+        .filter_map(|(i, p)| print.reviewed_prospect(p, counts).map(|score| (i, score)))
         .collect();
     if worth.is_empty() {
         return cosines;

@@ -103,23 +103,21 @@ fn embeddings_are_the_reference_models() {
 fn a_missing_or_broken_model_is_a_clear_error() {
     let dir = std::env::temp_dir().join(format!("claimdesk-model-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    let err = Semantic::load(&dir).unwrap_err().to_string();
+    let refusal = || Semantic::load(&dir).unwrap_err().to_string();
+    let err = refusal();
     assert!(err.contains("model.safetensors"), "{err}");
-    std::fs::write(
-        dir.join("model.safetensors"),
-        b"\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":",
-    )
-    .unwrap();
     std::fs::write(dir.join("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n").unwrap();
-    let err = Semantic::load(&dir).unwrap_err().to_string();
-    assert!(err.contains("not a safetensors file"), "{err}");
-    std::fs::write(
-        dir.join("model.safetensors"),
-        b"\x02\x00\x00\x00\x00\x00\x00\x00{}",
-    )
-    .unwrap();
-    let err = Semantic::load(&dir).unwrap_err().to_string();
-    assert!(err.contains("lacks tensor"), "{err}");
+    for (weights, says) in [
+        (
+            &b"\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":"[..],
+            "not a safetensors file",
+        ),
+        (&b"\x02\x00\x00\x00\x00\x00\x00\x00{}"[..], "lacks tensor"),
+    ] {
+        std::fs::write(dir.join("model.safetensors"), weights).unwrap();
+        let err = refusal();
+        assert!(err.contains(says), "{err}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -262,7 +262,7 @@ fn meaning_replaces_the_overlap_and_contradictions_still_count() {
         ),
     );
     let counts = TermCounts::of([&a, &b]);
-    assert!(a.could_repeat_reviewed(&b, &counts));
+    assert!(a.reviewed_prospect(&b, &counts).is_some());
     let alike = a.compare_reviewed_meaning(&b, &counts, 0.85);
     assert!(alike.score >= SAME_REVIEWED, "{alike:?}");
     assert!(alike.reasons.contains(&Reason::SimilarMeaning(0.85)));
@@ -277,6 +277,6 @@ fn meaning_replaces_the_overlap_and_contradictions_still_count() {
         None,
     );
     let counts = TermCounts::of([&a, &other]);
-    assert!(!a.could_repeat_reviewed(&other, &counts));
+    assert!(a.reviewed_prospect(&other, &counts).is_none());
     assert!(a.compare_reviewed_meaning(&other, &counts, 1.0).score < SAME_REVIEWED);
 }
