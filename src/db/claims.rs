@@ -1,7 +1,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, UpdateMany,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    UpdateMany,
 };
 
 use std::collections::HashMap;
@@ -294,6 +295,81 @@ async fn load_packed(conn: &impl ConnectionTrait, inner: sea_orm::Statement) -> 
         .collect()
 }
 
+/// The columns of `shown` that `direct_row` reads, in this order.
+const SHOWN_COLUMNS: [&str; 24] = [
+    "id",
+    "article_id",
+    "text",
+    "span_start",
+    "span_end",
+    "claimant",
+    "status",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "version",
+    "created_by",
+    "kind",
+    "checkworthiness",
+    "assignee_id",
+    "verdict_rating",
+    "verdict_summary",
+    "verdict_proposed_by",
+    "verdict_proposed_at",
+    "verdict_approved_by",
+    "verdict_approved_at",
+    "shown_quantities",
+    "shown_verified",
+    "shown_external",
+];
+
+/// Where each of `SHOWN_COLUMNS` stands in a result.
+fn direct_columns(columns: &super::direct::Columns<'_>) -> Option<[usize; 24]> {
+    let mut at = [0; 24];
+    for (slot, name) in at.iter_mut().zip(SHOWN_COLUMNS) {
+        *slot = columns.position(name)?;
+    }
+    Some(at)
+}
+
+/// A row of `shown` as `direct` reads it (see `db::direct`); None for a
+/// value that is not as sqlx would have written it.
+fn direct_row(at: &[usize; 24], row: &rusqlite::Row<'_>) -> Option<ShownRow> {
+    use super::direct::{time, uuid};
+    let text = |i: usize| -> Option<Option<String>> { row.get(at[i]).ok() };
+    let claim = claims::Model {
+        id: uuid(row, at[0])??,
+        article_id: uuid(row, at[1])?,
+        text: text(2)??,
+        span_start: row.get(at[3]).ok()?,
+        span_end: row.get(at[4]).ok()?,
+        claimant: text(5)?,
+        status: text(6)??,
+        created_at: time(row, at[7])??,
+        updated_at: time(row, at[8])??,
+        deleted_at: time(row, at[9])?,
+        version: row.get(at[10]).ok()?,
+        created_by: uuid(row, at[11])?,
+        kind: text(12)?,
+        checkworthiness: row.get(at[13]).ok()?,
+        assignee_id: uuid(row, at[14])?,
+        verdict_rating: text(15)?,
+        verdict_summary: text(16)?,
+        verdict_proposed_by: uuid(row, at[17])?,
+        verdict_proposed_at: time(row, at[18])?,
+        verdict_approved_by: uuid(row, at[19])?,
+        verdict_approved_at: time(row, at[20])?,
+        // Read as `shown_quantities`.
+        quantities_json: None,
+    };
+    Some(ShownRow {
+        claim,
+        quantities: text(21)?,
+        verified: text(22)?,
+        external: text(23)?,
+    })
+}
+
 /// Maps rows read with `shown` to claims, with no further query.
 fn from_shown(rows: Vec<ShownRow>) -> StoreResult<Vec<Claim>> {
     rows.into_iter()
@@ -550,10 +626,7 @@ pub async fn find(conn: &impl ConnectionTrait, id: ClaimId) -> StoreResult<Optio
 /// A claim that has not been deleted, as the API shows it, and whether it
 /// has any links — in one statement, so a claim without links (most) costs
 /// no second one.
-pub async fn find_with_link_flag(
-    conn: &impl ConnectionTrait,
-    id: ClaimId,
-) -> StoreResult<Option<(Claim, bool)>> {
+pub async fn find_with_link_flag(db: &DatabaseConnection, id: ClaimId) -> StoreResult<Option<(Claim, bool)>> {
     struct Row {
         shown: ShownRow,
         linked: bool,
@@ -569,12 +642,21 @@ pub async fn find_with_link_flag(
     let query = Entity::find_by_id(id.0).filter(Column::DeletedAt.is_null());
     let linked = "EXISTS (SELECT 1 FROM claim_links l WHERE l.claim_id = \"claims\".\"id\" \
                   OR l.other_id = \"claims\".\"id\")";
-    let Some(row) = shown(query, conn.get_database_backend())
-        .column_as(Expr::cust(linked), "shown_linked")
-        .into_model::<Row>()
-        .one(conn)
-        .await?
-    else {
+    let backend = db.get_database_backend();
+    let query = shown(query, backend).column_as(Expr::cust(linked), "shown_linked");
+    let direct = super::direct::readers(db).and_then(|readers| {
+        let statement = super::with_written_limit(query.clone(), 1, backend);
+        readers.query(
+            &statement,
+            |columns| Some((direct_columns(columns)?, columns.position("shown_linked")?)),
+            |(at, linked), row| Some((direct_row(at, row)?, row.get::<_, bool>(*linked).ok()?)),
+        )
+    });
+    let row = match direct {
+        Some(mut rows) => rows.pop().map(|(shown, linked)| Row { shown, linked }),
+        None => query.into_model::<Row>().one(db).await?,
+    };
+    let Some(row) = row else {
         return Ok(None);
     };
     let linked = row.linked;
@@ -653,15 +735,23 @@ fn time_column(order: ClaimOrder) -> Column {
 
 /// Claims matching `filter`, newest first.
 pub async fn list(
-    conn: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     filter: &ClaimFilter,
     limit: Limit,
     after: Option<Cursor>,
 ) -> StoreResult<Page<Claim>> {
-    let query = filtered(conn.get_database_backend(), filter);
+    let backend = db.get_database_backend();
+    let query = filtered(backend, filter);
     let by_updated = filter.order == ClaimOrder::Updated;
     let query = super::newest_first_query(query, time_column(filter.order), Column::Id, limit, after);
-    let mut items = load_shown_page(conn, query, limit.get() + 1).await?;
+    let direct = super::direct::readers(db).and_then(|readers| {
+        let statement = super::with_written_limit(shown(query.clone(), backend), limit.get() + 1, backend);
+        readers.query(&statement, direct_columns, direct_row)
+    });
+    let mut items = match direct {
+        Some(rows) => from_shown(rows)?,
+        None => load_shown_page(db, query, limit.get() + 1).await?,
+    };
     let key = |c: &Claim| Cursor {
         created_at: if by_updated { c.updated_at } else { c.created_at },
         id: c.id.0,

@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod claims;
 pub mod comments;
+mod direct;
 pub mod dump;
 pub mod entities;
 pub mod events;

@@ -137,7 +137,9 @@ pub struct ClaimResponse {
     #[schema(required = true)]
     pub claimant: Option<String>,
     pub status: Status,
+    #[serde(serialize_with = "super::time::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "super::time::serialize")]
     pub updated_at: DateTime<Utc>,
     /// Increases with every change; send it back in `If-Match` to edit safely.
     pub version: i64,
@@ -197,6 +199,7 @@ pub struct SimilarVerified {
     pub score: f64,
     pub rating: RatingName,
     pub summary: String,
+    #[serde(serialize_with = "super::time::serialize")]
     pub approved_at: DateTime<Utc>,
 }
 
@@ -246,11 +249,13 @@ pub struct VerdictResponse {
     pub rating: RatingName,
     pub summary: String,
     pub proposed_by: Uuid,
+    #[serde(serialize_with = "super::time::serialize")]
     pub proposed_at: DateTime<Utc>,
     /// Set once a second editor approves it.
     #[schema(required = true)]
     pub approved_by: Option<Uuid>,
     #[schema(required = true)]
+    #[serde(serialize_with = "super::time::option::serialize")]
     pub approved_at: Option<DateTime<Utc>>,
 }
 

@@ -107,6 +107,10 @@ fn describe() {
         "Sign-ins refused with 429 for too many attempts"
     );
     describe_counter!(
+        "claimdesk_sqlite_direct_reads_total",
+        "Claim reads on SQLite run on the request's thread (result=read) or handed back to the pool's worker threads (result=fell_back: busy file, unexpected value)"
+    );
+    describe_counter!(
         "claimdesk_embeddings_computed_total",
         "Sentence embeddings computed for matching by meaning (not counting those cached)"
     );

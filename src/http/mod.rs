@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod paging;
 pub mod session;
 pub mod sources;
+mod time;
 pub mod tokens;
 pub mod tracking;
 pub mod users;

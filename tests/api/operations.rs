@@ -28,6 +28,12 @@ async fn post_json(client: &reqwest::Client, url: &str, token: &str, body: Value
     answer.json().await.unwrap()
 }
 
+/// GETs with a bearer token and returns the JSON answer.
+async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> Value {
+    let answer = client.get(url).bearer_auth(token).send().await.unwrap();
+    answer.json().await.unwrap()
+}
+
 /// A SQLite file, and a fresh PostgreSQL schema when `TEST_POSTGRES_URL` is set.
 async fn databases() -> Vec<String> {
     let mut urls = vec![cli::sqlite_url().0];
@@ -189,6 +195,39 @@ async fn metrics_are_exposed_on_their_own_address_and_move() {
             .await
             .unwrap();
         assert_eq!(taken.status(), 200);
+        // Pages one claim long, then a filtered page: the time bound, the
+        // cursor and the status are bound values that a direct SQLite read
+        // must pass as sqlx would.
+        let list = |query: String| {
+            let (client, token) = (client.clone(), token.clone());
+            let url = format!("{base}/api/v1/claims?{query}");
+            async move {
+                let page = get_json(&client, &url, &token).await;
+                let ids: Vec<String> = page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["id"].as_str().unwrap().to_owned())
+                    .collect();
+                (ids, page["next_cursor"].as_str().map(str::to_owned))
+            }
+        };
+        let (mut seen, cursor) = list("limit=1&updated_after=2000-01-01T00:00:00Z".into()).await;
+        let (more, last) = list(format!(
+            "limit=1&updated_after=2000-01-01T00:00:00Z&cursor={}",
+            cursor.unwrap()
+        ))
+        .await;
+        seen.extend(more);
+        seen.sort();
+        let mut all = ids.clone();
+        all.sort();
+        assert_eq!((seen, last.is_none()), (all, true), "{url}");
+        assert_eq!(
+            list("status=unverified".into()).await.0,
+            [ids[1].clone()],
+            "{url}"
+        );
 
         for invented in ["BREW", "WHEN", "XYZZY"] {
             let method = reqwest::Method::from_bytes(invented.as_bytes()).unwrap();
@@ -201,6 +240,21 @@ async fn metrics_are_exposed_on_their_own_address_and_move() {
         }
 
         let after = scrape(&client, metrics_port).await;
+        // On SQLite, claims were read on the request's thread, and none fell
+        // back to sqlx (`db::direct`); PostgreSQL never reads that way.
+        let direct = |result| {
+            value(
+                &after,
+                "claimdesk_sqlite_direct_reads_total",
+                &[("result", result)],
+            )
+        };
+        let sqlite = url.starts_with("sqlite:");
+        assert_eq!(
+            (direct("read") >= 5.0, direct("fell_back")),
+            (sqlite, 0.0),
+            "{url}"
+        );
         // Invented methods share one label value.
         assert_eq!(
             value(
@@ -549,15 +603,7 @@ async fn the_server_matches_by_meaning_with_the_model_and_counts_the_work() {
         let id = created["claims"][0]["id"].as_str().unwrap().to_owned();
         let deadline = Instant::now() + Duration::from_secs(5);
         let shown = loop {
-            let claim: Value = client
-                .get(format!("{base}/api/v1/claims/{id}"))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let claim = get_json(&client, &format!("{base}/api/v1/claims/{id}"), &token).await;
             if !claim["similar_external"].is_null() || Instant::now() > deadline {
                 break claim;
             }

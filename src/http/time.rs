@@ -1,0 +1,54 @@
+//! Times on the wire, written the way chrono's own `Serialize` writes them
+//! (RFC 3339, `Z`, as many fractional digits as needed) but as one string:
+//! chrono's writes through `collect_str`, one escaped write per character,
+//! which was a tenth of the CPU of serving a page of claims.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serializer;
+
+pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+}
+
+pub mod option {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(at: &Option<DateTime<Utc>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match at {
+            Some(at) => super::serialize(at, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[derive(serde::Serialize)]
+    struct Ours(#[serde(serialize_with = "serialize")] DateTime<Utc>);
+
+    #[test]
+    fn writes_what_chrono_writes() {
+        let base = Utc.with_ymd_and_hms(2026, 11, 30, 3, 43, 10).unwrap();
+        for nanos in [
+            0,
+            1,
+            999,
+            1_000,
+            655_583_000,
+            655_000_000,
+            123_456_789,
+            999_999_999,
+        ] {
+            let at = base + chrono::Duration::nanoseconds(nanos);
+            assert_eq!(
+                serde_json::to_string(&Ours(at)).unwrap(),
+                serde_json::to_string(&at).unwrap(),
+                "{nanos} ns"
+            );
+        }
+    }
+}
