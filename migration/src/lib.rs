@@ -14,6 +14,7 @@ mod m20261129_000008_webhooks;
 mod m20261129_000009_matching_jobs;
 mod m20261130_000010_fact_checks;
 mod m20261130_000011_claim_quantities_json;
+mod m20261130_000012_lighter_claim_indexes;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_matching_jobs::Migration),
             Box::new(m20261130_000010_fact_checks::Migration),
             Box::new(m20261130_000011_claim_quantities_json::Migration),
+            Box::new(m20261130_000012_lighter_claim_indexes::Migration),
         ]
     }
 }
