@@ -8,8 +8,17 @@
 //! writers of one process take turns in a first-come, first-served queue
 //! before they take a connection; SQLite's own lock (and its busy timeout)
 //! still orders this process against any other.
+//!
+//! Writes built ahead (`Writes`) are also committed in groups on SQLite:
+//! whoever gets the turn commits every group of writes waiting at that
+//! moment in one transaction. Much of a transaction's cost is paid once per
+//! commit whatever it holds (the full-text index writes a new segment, the
+//! log is appended and its index updated): replayed on a copy of the load
+//! benchmark's database, an article's statements took 5.5 ms alone, 3.9 ms
+//! each in fours and 3.3 ms each in eights.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use sea_orm::{
@@ -18,6 +27,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use tokio::sync::OwnedMutexGuard;
+use tokio::sync::oneshot::error::TryRecvError;
 
 /// A transaction that will write: use it as any connection, then `commit`.
 /// Dropped without a commit, it rolls back.
@@ -43,12 +53,28 @@ impl WriteTransaction {
     }
 }
 
-/// The queue of each SQLite file this process writes to.
-static QUEUES: LazyLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> =
-    LazyLock::new(Default::default);
+/// The writers of one SQLite file in this process.
+#[derive(Default)]
+struct FileWriters {
+    /// Whose turn it is to write.
+    turn: Arc<tokio::sync::Mutex<()>>,
+    /// Writes waiting to be committed together (`Writes::commit`).
+    waiting: Mutex<VecDeque<Waiting>>,
+}
 
-/// Waits for this process's turn to write to `db`, when it is SQLite.
-async fn turn(db: &DatabaseConnection) -> Option<OwnedMutexGuard<()>> {
+/// Writes waiting for a transaction, and who waits for their outcome.
+struct Waiting {
+    id: u64,
+    writes: Writes,
+    done: tokio::sync::oneshot::Sender<Result<(), DbErr>>,
+}
+
+/// The writers of each SQLite file this process writes to.
+static FILES: LazyLock<Mutex<HashMap<String, Arc<FileWriters>>>> = LazyLock::new(Default::default);
+
+/// The writers of `db`'s file; None on PostgreSQL and for an in-memory
+/// database, which is its own and shares no lock.
+fn file_writers(db: &DatabaseConnection) -> Option<Arc<FileWriters>> {
     if db.get_database_backend() != DbBackend::Sqlite {
         return None;
     }
@@ -58,18 +84,20 @@ async fn turn(db: &DatabaseConnection) -> Option<OwnedMutexGuard<()>> {
         .get_filename()
         .to_string_lossy()
         .into_owned();
-    // Each in-memory database is its own: they share no lock.
     if file == ":memory:" {
         return None;
     }
-    let queue = {
-        let mut queues = QUEUES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        queues.entry(file).or_default().clone()
-    };
+    let mut files = FILES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Some(files.entry(file).or_default().clone())
+}
+
+/// Waits for this process's turn to write to `db`, when it is SQLite.
+async fn turn(db: &DatabaseConnection) -> Option<OwnedMutexGuard<()>> {
+    let writers = file_writers(db)?;
     // A writer that waits this long goes on without its turn, to SQLite's
     // own lock and busy timeout: a transaction that (wrongly) began another
     // while it held its own gets SQLite's "database is locked", not a hang.
-    tokio::time::timeout(LONGEST_TURN_WAIT, queue.lock_owned())
+    tokio::time::timeout(LONGEST_TURN_WAIT, writers.turn.clone().lock_owned())
         .await
         .ok()
 }
@@ -87,17 +115,93 @@ const LONGEST_TURN_WAIT: std::time::Duration = super::SQLITE_BUSY_TIMEOUT;
 pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTransaction, DbErr> {
     let started = std::time::Instant::now();
     let turn = turn(db).await;
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await;
+    let txn = begin_immediate(db).await;
     metrics::histogram!("claimdesk_db_begin_write_seconds").record(started.elapsed().as_secs_f64());
     Ok(WriteTransaction {
         txn: txn?,
         _turn: turn,
     })
+}
+
+/// BEGIN IMMEDIATE on SQLite (see `begin_write`), BEGIN on PostgreSQL.
+async fn begin_immediate(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// The answer to a write whose writer stopped before telling its outcome
+/// (it panicked): its transaction was rolled back, so nothing was written.
+fn abandoned() -> DbErr {
+    DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::ConnectionClosed)
+}
+
+/// At most this many groups of writes share one transaction.
+const GROUP_MAX: usize = 16;
+
+/// Numbers the waiting writes, to find one's own.
+static NEXT_WAITING: AtomicU64 = AtomicU64::new(0);
+
+/// Takes a waiting write out of the queue if it is still there (its caller
+/// gave up), so that it is never written after its caller was answered.
+struct Enqueued {
+    writers: Arc<FileWriters>,
+    id: u64,
+}
+
+impl Enqueued {
+    /// True when it was still waiting and is now withdrawn.
+    fn withdraw(&self) -> bool {
+        let mut waiting = self.writers.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        match waiting.iter().position(|w| w.id == self.id) {
+            Some(at) => waiting.remove(at).is_some(),
+            None => false,
+        }
+    }
+}
+
+impl Drop for Enqueued {
+    fn drop(&mut self) {
+        self.withdraw();
+    }
+}
+
+/// Commits every waiting write, `batch`, in one transaction, and tells each
+/// waiter the outcome. If that transaction fails, each is written again in
+/// a transaction of its own, so one bad write fails alone.
+async fn write_group(db: DatabaseConnection, batch: Vec<Waiting>) {
+    metrics::histogram!("claimdesk_db_write_group_size").record(batch.len() as f64);
+    let together = async {
+        let txn = begin_immediate(&db).await?;
+        for waiting in &batch {
+            waiting.writes.run_ref(&txn).await?;
+        }
+        txn.commit().await
+    }
+    .await;
+    match together {
+        Ok(()) => {
+            for waiting in batch {
+                let _ = waiting.done.send(Ok(()));
+            }
+        }
+        Err(e) if batch.len() == 1 => {
+            let _ = batch.into_iter().next().map(|w| w.done.send(Err(e)));
+        }
+        Err(_) => {
+            for waiting in batch {
+                let alone = async {
+                    let txn = begin_immediate(&db).await?;
+                    waiting.writes.run_ref(&txn).await?;
+                    txn.commit().await
+                }
+                .await;
+                let _ = waiting.done.send(alone);
+            }
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -161,6 +265,10 @@ impl Writes {
 
     /// Runs the statements, in the order they were added.
     pub async fn run(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+        self.run_ref(conn).await
+    }
+
+    async fn run_ref(&self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
         if self.backend == DbBackend::Sqlite && self.statements.len() > 1 {
             // SQLite takes several statements sent as one and binds each its
             // own values in turn: one hand-over to the connection's worker
@@ -168,18 +276,185 @@ impl Writes {
             // statement while the write lock is held.
             let mut sql = String::new();
             let mut values = Vec::new();
-            for statement in self.statements {
+            for statement in &self.statements {
                 sql.push_str(&statement.sql);
                 sql.push_str(";\n");
-                values.extend(statement.values.map(|v| v.0).unwrap_or_default());
+                values.extend(statement.values.iter().flat_map(|v| v.0.iter().cloned()));
             }
             conn.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values))
                 .await?;
             return Ok(());
         }
-        for statement in self.statements {
-            conn.execute_raw(statement).await?;
+        for statement in &self.statements {
+            conn.execute_raw(statement.clone()).await?;
         }
         Ok(())
+    }
+
+    /// Runs the statements in a transaction of their own and commits it. On
+    /// a SQLite file they may share it with other writes committed at the
+    /// same moment (see the module): each caller still learns its own
+    /// writes' outcome, and nothing of a failed one is kept.
+    pub async fn commit(self, db: &DatabaseConnection) -> Result<(), DbErr> {
+        let Some(writers) = file_writers(db) else {
+            let txn = begin_immediate(db).await?;
+            self.run_ref(&txn).await?;
+            return txn.commit().await;
+        };
+        let started = std::time::Instant::now();
+        let (done, mut outcome) = tokio::sync::oneshot::channel();
+        let id = NEXT_WAITING.fetch_add(1, Ordering::Relaxed);
+        writers
+            .waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_back(Waiting {
+                id,
+                writes: self,
+                done,
+            });
+        let enqueued = Enqueued {
+            writers: writers.clone(),
+            id,
+        };
+        loop {
+            let turn = tokio::time::timeout(LONGEST_TURN_WAIT, writers.turn.clone().lock_owned()).await;
+            // Whoever had the turn may have written ours with theirs.
+            match outcome.try_recv() {
+                Ok(result) => return result,
+                Err(TryRecvError::Closed) => return Err(abandoned()),
+                Err(TryRecvError::Empty) => {}
+            }
+            let Ok(turn) = turn else {
+                // Waited as long as SQLite's busy timeout: give up (503),
+                // unless a writer has taken ours already; then wait for it.
+                if enqueued.withdraw() {
+                    return Err(DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout));
+                }
+                return outcome.await.unwrap_or_else(|_| Err(abandoned()));
+            };
+            let batch: Vec<Waiting> = {
+                let mut waiting = writers.waiting.lock().unwrap_or_else(|e| e.into_inner());
+                let n = waiting.len().min(GROUP_MAX);
+                waiting.drain(..n).collect()
+            };
+            if batch.is_empty() {
+                continue;
+            }
+            if batch.iter().any(|w| w.id == id) {
+                metrics::histogram!("claimdesk_db_begin_write_seconds")
+                    .record(started.elapsed().as_secs_f64());
+            }
+            // Written by a task of its own, holding the turn, so that this
+            // caller going away (a client that hung up) cannot cut short
+            // the others' writes.
+            let db = db.clone();
+            let _ = tokio::spawn(async move {
+                write_group(db, batch).await;
+                drop(turn);
+            })
+            .await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn insert(id: i64, v: Option<&str>) -> Statement {
+        Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "INSERT INTO t (id, v) VALUES (?, ?)",
+            [id.into(), v.map(str::to_owned).into()],
+        )
+    }
+
+    /// Forty writers queued behind a held turn are committed in groups; the
+    /// two that fail (one on its only statement, one on its second) fail
+    /// alone, and nothing of theirs is kept.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn grouped_writes_fail_alone_and_leave_nothing_behind() {
+        let file = std::env::temp_dir().join(format!("claimdesk-groups-{}.db", uuid::Uuid::now_v7()));
+        let db = super::super::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            .await
+            .unwrap();
+        let held = turn(&db).await.expect("a file has a turn");
+        let mut tasks = Vec::new();
+        for id in 0..40 {
+            let mut writes = Writes::new(DbBackend::Sqlite);
+            match id {
+                17 => writes.statements.push(insert(id, None)),
+                23 => writes
+                    .statements
+                    .extend([insert(1000, Some("kept?")), insert(id, None)]),
+                _ => writes.statements.push(insert(id, Some("x"))),
+            }
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move { writes.commit(&db).await }));
+        }
+        let writers = file_writers(&db).unwrap();
+        while writers.waiting.lock().unwrap().len() < 40 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        drop(held);
+        let mut failed = Vec::new();
+        for (id, task) in tasks.into_iter().enumerate() {
+            if task.await.unwrap().is_err() {
+                failed.push(id);
+            }
+        }
+        assert_eq!(failed, [17, 23]);
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT id FROM t ORDER BY id",
+            ))
+            .await
+            .unwrap();
+        let ids: Vec<i64> = rows.iter().map(|r| r.try_get_by_index(0).unwrap()).collect();
+        let expected: Vec<i64> = (0..40).filter(|id| ![17, 23].contains(id)).collect();
+        assert_eq!(ids, expected);
+        db.close().await.unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    }
+
+    /// A writer that gives up while waiting is taken out of the queue: its
+    /// writes are never committed after it was answered.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_writer_that_gives_up_is_never_written() {
+        let file = std::env::temp_dir().join(format!("claimdesk-giveup-{}.db", uuid::Uuid::now_v7()));
+        let db = super::super::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            .await
+            .unwrap();
+        let held = turn(&db).await.unwrap();
+        let mut writes = Writes::new(DbBackend::Sqlite);
+        writes.statements.push(insert(1, Some("abandoned")));
+        let gone = tokio::time::timeout(std::time::Duration::from_millis(50), writes.commit(&db)).await;
+        assert!(gone.is_err(), "the write cannot finish while the turn is held");
+        let mut writes = Writes::new(DbBackend::Sqlite);
+        writes.statements.push(insert(2, Some("kept")));
+        let db2 = db.clone();
+        let kept = tokio::spawn(async move { writes.commit(&db2).await });
+        drop(held);
+        kept.await.unwrap().unwrap();
+        let rows = db
+            .query_all_raw(Statement::from_string(DbBackend::Sqlite, "SELECT id FROM t"))
+            .await
+            .unwrap();
+        let ids: Vec<i64> = rows.iter().map(|r| r.try_get_by_index(0).unwrap()).collect();
+        assert_eq!(ids, [2]);
+        db.close().await.unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
     }
 }

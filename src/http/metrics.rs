@@ -106,6 +106,10 @@ fn describe() {
         "claimdesk_sign_in_rate_limited_total",
         "Sign-ins refused with 429 for too many attempts"
     );
+    describe_histogram!(
+        "claimdesk_db_write_group_size",
+        "How many writes (each an article with its claims) shared one SQLite transaction"
+    );
     describe_counter!(
         "claimdesk_sqlite_direct_reads_total",
         "Claim reads on SQLite run on the request's thread (result=read) or handed back to the pool's worker threads (result=fell_back: busy file, unexpected value)"

@@ -53,9 +53,8 @@ pub async fn create(
     });
     super::events::record_article_into(&mut writes, article.id.0, Some(actor), event);
     let created = super::claims::prepare_recorded_many(&mut writes, Some(article.id), found, actor);
-    let txn = db::begin_write(db).await?;
-    writes.run(&txn).await?;
-    super::commit(txn, (article, created)).await
+    writes.commit(db).await?;
+    Ok((article, created))
 }
 
 fn check_claim_count(count: usize, max_claims: usize) -> Result<(), DomainError> {
