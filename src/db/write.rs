@@ -362,6 +362,35 @@ impl Writes {
 mod tests {
     use super::*;
 
+    /// A new SQLite file with one table, `t`.
+    async fn scratch() -> (DatabaseConnection, std::path::PathBuf) {
+        let file = std::env::temp_dir().join(format!("claimdesk-writes-{}.db", uuid::Uuid::now_v7()));
+        let db = super::super::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            .await
+            .unwrap();
+        (db, file)
+    }
+
+    /// The ids in `t`, in order; then the file is closed and removed.
+    async fn ids_and_close(db: DatabaseConnection, file: std::path::PathBuf) -> Vec<i64> {
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT id FROM t ORDER BY id",
+            ))
+            .await
+            .unwrap();
+        let ids = rows.iter().map(|r| r.try_get_by_index(0).unwrap()).collect();
+        db.close().await.unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+        ids
+    }
+
     fn insert(id: i64, v: Option<&str>) -> Statement {
         Statement::from_sql_and_values(
             DbBackend::Sqlite,
@@ -375,13 +404,7 @@ mod tests {
     /// alone, and nothing of theirs is kept.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn grouped_writes_fail_alone_and_leave_nothing_behind() {
-        let file = std::env::temp_dir().join(format!("claimdesk-groups-{}.db", uuid::Uuid::now_v7()));
-        let db = super::super::connect(&format!("sqlite://{}", file.display()))
-            .await
-            .unwrap();
-        db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
-            .await
-            .unwrap();
+        let (db, file) = scratch().await;
         let held = turn(&db).await.expect("a file has a turn");
         let mut tasks = Vec::new();
         for id in 0..40 {
@@ -408,33 +431,15 @@ mod tests {
             }
         }
         assert_eq!(failed, [17, 23]);
-        let rows = db
-            .query_all_raw(Statement::from_string(
-                DbBackend::Sqlite,
-                "SELECT id FROM t ORDER BY id",
-            ))
-            .await
-            .unwrap();
-        let ids: Vec<i64> = rows.iter().map(|r| r.try_get_by_index(0).unwrap()).collect();
         let expected: Vec<i64> = (0..40).filter(|id| ![17, 23].contains(id)).collect();
-        assert_eq!(ids, expected);
-        db.close().await.unwrap();
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-        }
+        assert_eq!(ids_and_close(db, file).await, expected);
     }
 
     /// A writer that gives up while waiting is taken out of the queue: its
     /// writes are never committed after it was answered.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_writer_that_gives_up_is_never_written() {
-        let file = std::env::temp_dir().join(format!("claimdesk-giveup-{}.db", uuid::Uuid::now_v7()));
-        let db = super::super::connect(&format!("sqlite://{}", file.display()))
-            .await
-            .unwrap();
-        db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
-            .await
-            .unwrap();
+        let (db, file) = scratch().await;
         let held = turn(&db).await.unwrap();
         let mut writes = Writes::new(DbBackend::Sqlite);
         writes.statements.push(insert(1, Some("abandoned")));
@@ -446,15 +451,6 @@ mod tests {
         let kept = tokio::spawn(async move { writes.commit(&db2).await });
         drop(held);
         kept.await.unwrap().unwrap();
-        let rows = db
-            .query_all_raw(Statement::from_string(DbBackend::Sqlite, "SELECT id FROM t"))
-            .await
-            .unwrap();
-        let ids: Vec<i64> = rows.iter().map(|r| r.try_get_by_index(0).unwrap()).collect();
-        assert_eq!(ids, [2]);
-        db.close().await.unwrap();
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-        }
+        assert_eq!(ids_and_close(db, file).await, [2]);
     }
 }
