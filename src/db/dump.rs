@@ -201,6 +201,22 @@ fn batch_rows(table: &str) -> usize {
     BATCH_ROWS.min(BATCH_PARAMETERS / columns(table).max(1))
 }
 
+/// Migrations that change no table's columns, only indexes: the rows an
+/// export holds are the same before and after them.
+const INDEXES_ONLY: &[&str] = &["m20261130_000012_lighter_claim_indexes"];
+
+/// The schema an export's rows follow, named in its header: the newest
+/// migration that changed the rows. A file written before an index-only
+/// migration still imports after it.
+pub fn rows_schema() -> String {
+    Migrator::migrations()
+        .iter()
+        .rev()
+        .map(|m| m.name().to_owned())
+        .find(|name| !INDEXES_ONLY.contains(&name.as_str()))
+        .unwrap_or_default()
+}
+
 /// The name of the newest migration this binary knows.
 pub fn latest_schema() -> String {
     Migrator::migrations()
@@ -305,7 +321,7 @@ pub async fn export<W: Write>(
     let header = Header {
         format: FORMAT.to_owned(),
         version: VERSION,
-        schema: latest_schema(),
+        schema: rows_schema(),
         exported_at: crate::domain::page::now(),
         database: backend_name(backend).to_owned(),
         tables: TABLES.iter().map(|t| (*t).to_owned()).collect(),
@@ -351,20 +367,20 @@ pub fn read_header<R: BufRead>(input: &mut R) -> Result<Header, DumpError> {
         ));
     }
     let known = known_migrations();
-    if header.schema != latest_schema() {
+    if header.schema != rows_schema() {
         let message = if known.contains(&header.schema) {
             format!(
                 "the file has the older schema {}; this binary writes {}: import it with the \
                  claimdesk version that exported it, then upgrade that database",
                 header.schema,
-                latest_schema()
+                rows_schema()
             )
         } else {
             format!(
                 "the file has schema {}, newer than this binary knows (its newest is {}): \
                  import it with a newer claimdesk",
                 header.schema,
-                latest_schema()
+                rows_schema()
             )
         };
         return Err(DumpError::Refused(message));
@@ -598,6 +614,18 @@ async fn clear_or_refuse(txn: &DatabaseTransaction, existing: Existing) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An index-only migration leaves the rows, and so the export's header,
+    /// as they were: files written before it still import.
+    #[test]
+    fn index_only_migrations_do_not_change_the_rows_schema() {
+        let known = known_migrations();
+        for name in INDEXES_ONLY {
+            assert!(known.iter().any(|k| k == name), "{name} is not a migration");
+        }
+        assert_eq!(rows_schema(), "m20261130_000011_claim_quantities_json");
+        assert_ne!(rows_schema(), latest_schema());
+    }
 
     #[test]
     fn tables_are_listed_once_each_and_history_is_among_them() {

@@ -297,7 +297,7 @@ impl Writes {
     /// writes' outcome, and nothing of a failed one is kept.
     pub async fn commit(self, db: &DatabaseConnection) -> Result<(), DbErr> {
         let Some(writers) = file_writers(db) else {
-            let txn = begin_immediate(db).await?;
+            let txn = begin_write(db).await?;
             self.run_ref(&txn).await?;
             return txn.commit().await;
         };
