@@ -13,9 +13,11 @@
 //! in-memory database, a bound value it does not know how to pass) or fails
 //! (the file busy, a value it cannot read), the caller reads through sqlx as
 //! before. A read from a page that SQLite has cached takes tens of
-//! microseconds, short enough to run without leaving the async thread; a
-//! reader that would wait on the file's lock gives up after `BUSY` and the
-//! caller falls back instead.
+//! microseconds, short enough to run without leaving the async thread. What
+//! would hold that thread longer is cut short and handed to sqlx instead: a
+//! reader that would wait on the file's lock gives up after `BUSY`, and a
+//! read still running after `LONGEST` (a filter no index serves, a cold
+//! cache) is interrupted.
 //!
 //! Each connection sees the last committed state when its read starts (WAL
 //! mode), exactly as sqlx's pooled connections do. Reads inside a
@@ -36,8 +38,16 @@ use sea_orm::{DatabaseConnection, DbBackend, Statement, Value};
 const IDLE: usize = 8;
 
 /// How long a reader waits for a lock on the file before giving up (and the
-/// caller reading through sqlx, which waits on its own thread).
-const BUSY: Duration = Duration::from_millis(100);
+/// caller reading through sqlx, which waits on its own thread). Readers of
+/// a WAL database rarely wait at all.
+const BUSY: Duration = Duration::from_millis(10);
+
+/// How long a read may run on the async thread before it is interrupted
+/// and left to sqlx.
+const LONGEST: Duration = Duration::from_millis(20);
+
+/// SQLite's virtual machine instructions between two looks at the clock.
+const CHECK_EVERY: std::ffi::c_int = 20_000;
 
 /// Prepared statements kept per connection.
 const STATEMENTS: usize = 32;
@@ -93,10 +103,14 @@ impl Readers {
             Some(values) => values.0.iter().map(parameter).collect::<Option<Vec<_>>>(),
             None => Some(Vec::new()),
         };
-        let Some((params, conn)) = params.zip(self.connection()) else {
+        // A value it cannot pass costs no connection.
+        let Some((params, conn)) = params.and_then(|p| Some((p, self.connection()?))) else {
             metrics::counter!("claimdesk_sqlite_direct_reads_total", "result" => "fell_back").increment(1);
             return None;
         };
+        let deadline = std::time::Instant::now() + LONGEST;
+        conn.progress_handler(CHECK_EVERY, Some(move || std::time::Instant::now() > deadline))
+            .ok()?;
         let result = (|| {
             let mut prepared = conn.prepare_cached(&statement.sql).ok()?;
             let names: Vec<String> = prepared.column_names().into_iter().map(str::to_owned).collect();

@@ -172,6 +172,12 @@ impl Drop for Enqueued {
 /// waiter the outcome. If that transaction fails, each is written again in
 /// a transaction of its own, so one bad write fails alone.
 async fn write_group(db: DatabaseConnection, batch: Vec<Waiting>) {
+    // Callers that went away while they waited (their deadline passed, the
+    // client hung up) were answered already: theirs is not written.
+    let batch: Vec<Waiting> = batch.into_iter().filter(|w| !w.done.is_closed()).collect();
+    if batch.is_empty() {
+        return;
+    }
     metrics::histogram!("claimdesk_db_write_group_size").record(batch.len() as f64);
     let together = async {
         let txn = begin_immediate(&db).await?;
@@ -187,11 +193,19 @@ async fn write_group(db: DatabaseConnection, batch: Vec<Waiting>) {
                 let _ = waiting.done.send(Ok(()));
             }
         }
-        Err(e) if batch.len() == 1 => {
-            let _ = batch.into_iter().next().map(|w| w.done.send(Err(e)));
+        // The database out of reach (no connection, the file locked by
+        // another process): every write would fail the same way, after as
+        // long a wait again. Each is told at once.
+        Err(e) if batch.len() == 1 || super::unavailable(&e) => {
+            for waiting in batch {
+                let _ = waiting.done.send(Err(e.clone()));
+            }
         }
         Err(_) => {
             for waiting in batch {
+                if waiting.done.is_closed() {
+                    continue;
+                }
                 let alone = async {
                     let txn = begin_immediate(&db).await?;
                     waiting.writes.run_ref(&txn).await?;
@@ -317,9 +331,15 @@ impl Writes {
             writers: writers.clone(),
             id,
         };
+        let deadline = tokio::time::Instant::now() + LONGEST_TURN_WAIT;
         loop {
-            let turn = tokio::time::timeout(LONGEST_TURN_WAIT, writers.turn.clone().lock_owned()).await;
-            // Whoever had the turn may have written ours with theirs.
+            // Either a writer with the turn writes ours along with theirs,
+            // or this caller gets the turn and writes what is waiting.
+            let turn = tokio::select! {
+                biased;
+                result = &mut outcome => return result.unwrap_or_else(|_| Err(abandoned())),
+                turn = tokio::time::timeout_at(deadline, writers.turn.clone().lock_owned()) => turn,
+            };
             match outcome.try_recv() {
                 Ok(result) => return result,
                 Err(TryRecvError::Closed) => return Err(abandoned()),
@@ -341,13 +361,10 @@ impl Writes {
             if batch.is_empty() {
                 continue;
             }
-            if batch.iter().any(|w| w.id == id) {
-                metrics::histogram!("claimdesk_db_begin_write_seconds")
-                    .record(started.elapsed().as_secs_f64());
-            }
+            metrics::histogram!("claimdesk_db_begin_write_seconds").record(started.elapsed().as_secs_f64());
             // Written by a task of its own, holding the turn, so that this
             // caller going away (a client that hung up) cannot cut short
-            // the others' writes.
+            // the others' writes. Its own outcome is then read at the top.
             let db = db.clone();
             let _ = tokio::spawn(async move {
                 write_group(db, batch).await;
