@@ -1031,3 +1031,22 @@ pub async fn export_batch(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `direct_row` reads the columns by position: they must stay the
+    /// entity's own (less the quantities, read as `shown_quantities`), in
+    /// its order, then the three that `shown` adds.
+    #[test]
+    fn the_direct_columns_are_the_entitys() {
+        use sea_orm::{IdenStatic, Iterable};
+        let mut expected: Vec<&str> = Column::iter()
+            .filter(|c| !matches!(c, Column::QuantitiesJson))
+            .map(|c| c.as_str())
+            .collect();
+        expected.extend(["shown_quantities", "shown_verified", "shown_external"]);
+        assert_eq!(SHOWN_COLUMNS.as_slice(), expected.as_slice());
+    }
+}

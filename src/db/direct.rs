@@ -24,13 +24,13 @@
 //! transaction never come here: they must see its own writes.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OpenFlags};
-use sea_orm::{DatabaseConnection, DbBackend, Statement, Value};
+use sea_orm::{DatabaseConnection, Statement, Value};
 
 /// Connections kept idle per database file. Reads run on the async threads
 /// without yielding, so no more are ever in use at once than there are such
@@ -65,25 +65,21 @@ static READERS: LazyLock<Mutex<HashMap<PathBuf, Arc<Readers>>>> = LazyLock::new(
 /// The direct readers of `db`'s database, or None where they do not apply:
 /// PostgreSQL, or a SQLite database that is not a file on disk.
 pub(crate) fn readers(db: &DatabaseConnection) -> Option<Arc<Readers>> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return None;
-    }
-    let options = db.get_sqlite_connection_pool().connect_options();
-    let path = options.get_filename();
+    let path = super::sqlite_file(db)?;
     let mut readers = READERS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(found) = readers.get(path) {
+    if let Some(found) = readers.get(&path) {
         return Some(found.clone());
     }
     // In-memory databases have names that are no file; each connection to
     // one would see an empty database of its own.
-    if !Path::new(path).is_file() {
+    if !path.is_file() {
         return None;
     }
     let new = Arc::new(Readers {
-        path: path.to_path_buf(),
+        path: path.clone(),
         idle: Mutex::new(Vec::new()),
     });
-    readers.insert(path.to_path_buf(), new.clone());
+    readers.insert(path, new.clone());
     Some(new)
 }
 

@@ -198,6 +198,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// The file of a SQLite database, as its pool opens it; None on PostgreSQL.
+/// (An in-memory database has a name that is no file on disk.) What this
+/// process keeps per SQLite file, its writers' turn (`write`) and its direct
+/// readers (`direct`), is keyed by it.
+fn sqlite_file(db: &DatabaseConnection) -> Option<std::path::PathBuf> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    Some(
+        db.get_sqlite_connection_pool()
+            .connect_options()
+            .get_filename()
+            .to_path_buf(),
+    )
+}
+
 /// Copies what SQLite's write-ahead log holds into the database file, as
 /// far as readers allow, without waiting for or holding up any reader or
 /// writer (PASSIVE). Left to SQLite, the commit that grows the log past

@@ -70,23 +70,13 @@ struct Waiting {
 }
 
 /// The writers of each SQLite file this process writes to.
-static FILES: LazyLock<Mutex<HashMap<String, Arc<FileWriters>>>> = LazyLock::new(Default::default);
+static FILES: LazyLock<Mutex<HashMap<std::path::PathBuf, Arc<FileWriters>>>> =
+    LazyLock::new(Default::default);
 
 /// The writers of `db`'s file; None on PostgreSQL and for an in-memory
 /// database, which is its own and shares no lock.
 fn file_writers(db: &DatabaseConnection) -> Option<Arc<FileWriters>> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return None;
-    }
-    let file = db
-        .get_sqlite_connection_pool()
-        .connect_options()
-        .get_filename()
-        .to_string_lossy()
-        .into_owned();
-    if file == ":memory:" {
-        return None;
-    }
+    let file = super::sqlite_file(db)?;
     let mut files = FILES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     Some(files.entry(file).or_default().clone())
 }
@@ -182,7 +172,7 @@ async fn write_group(db: DatabaseConnection, batch: Vec<Waiting>) {
     let together = async {
         let txn = begin_immediate(&db).await?;
         for waiting in &batch {
-            waiting.writes.run_ref(&txn).await?;
+            waiting.writes.run(&txn).await?;
         }
         txn.commit().await
     }
@@ -208,7 +198,7 @@ async fn write_group(db: DatabaseConnection, batch: Vec<Waiting>) {
                 }
                 let alone = async {
                     let txn = begin_immediate(&db).await?;
-                    waiting.writes.run_ref(&txn).await?;
+                    waiting.writes.run(&txn).await?;
                     txn.commit().await
                 }
                 .await;
@@ -278,11 +268,7 @@ impl Writes {
     }
 
     /// Runs the statements, in the order they were added.
-    pub async fn run(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
-        self.run_ref(conn).await
-    }
-
-    async fn run_ref(&self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    pub async fn run(&self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
         if self.backend == DbBackend::Sqlite && self.statements.len() > 1 {
             // SQLite takes several statements sent as one and binds each its
             // own values in turn: one hand-over to the connection's worker
@@ -312,7 +298,7 @@ impl Writes {
     pub async fn commit(self, db: &DatabaseConnection) -> Result<(), DbErr> {
         let Some(writers) = file_writers(db) else {
             let txn = begin_write(db).await?;
-            self.run_ref(&txn).await?;
+            self.run(&txn).await?;
             return txn.commit().await;
         };
         let started = std::time::Instant::now();
