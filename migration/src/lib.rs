@@ -15,6 +15,7 @@ mod m20261129_000009_matching_jobs;
 mod m20261130_000010_fact_checks;
 mod m20261130_000011_claim_quantities_json;
 mod m20261130_000012_lighter_claim_indexes;
+mod m20261130_000013_claim_extras;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_fact_checks::Migration),
             Box::new(m20261130_000011_claim_quantities_json::Migration),
             Box::new(m20261130_000012_lighter_claim_indexes::Migration),
+            Box::new(m20261130_000013_claim_extras::Migration),
         ]
     }
 }

@@ -153,6 +153,41 @@ struct ExternalJson {
     rating: Option<String>,
 }
 
+/// `claims.extras` bits (migration 13): which optional parts a claim may
+/// have. A bit is set in the transaction that writes such a row and never
+/// cleared, so a set bit may be stale but a part never exists without its
+/// bit: a claim whose `extras` is 0 is shown from its row alone.
+pub const EXTRAS_REPEATS: i32 = 1;
+/// Rows in `claim_fact_checks`.
+pub const EXTRAS_FACT_CHECKS: i32 = 2;
+/// Rows in `claim_links`, on either side.
+pub const EXTRAS_LINKS: i32 = 4;
+
+/// `claims.extras` worked out again from the rows (after an import, which
+/// does not carry the column).
+pub const RECOMPUTE_EXTRAS: &str = "UPDATE claims SET extras = \
+     (CASE WHEN EXISTS (SELECT 1 FROM claim_matches m WHERE m.claim_id = claims.id) THEN 1 ELSE 0 END) \
+     + (CASE WHEN EXISTS (SELECT 1 FROM claim_fact_checks f WHERE f.claim_id = claims.id) THEN 2 ELSE 0 END) \
+     + (CASE WHEN EXISTS (SELECT 1 FROM claim_links l WHERE l.claim_id = claims.id OR l.other_id = claims.id) \
+     THEN 4 ELSE 0 END)";
+
+/// Sets `bit` of `claims.extras` on `ids`, in the caller's transaction,
+/// before the rows it stands for are written (so that the claim row is
+/// locked first, as the workflow's writes lock it). Rows that have it
+/// already are not rewritten.
+pub async fn flag_extras(conn: &impl ConnectionTrait, ids: &[ClaimId], bit: i32) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut sql = super::Sql::new(conn.get_database_backend());
+    sql.push(&format!(
+        "UPDATE claims SET extras = (extras | {bit}) WHERE (extras & {bit}) = 0 AND id IN "
+    ))
+    .bind_list(ids.iter().map(|id| id.0));
+    sql.execute(conn).await?;
+    Ok(())
+}
+
 /// Adds to a claims query, as three more columns, each claim's quantities,
 /// its best verified repeat and its best external fact-check, as JSON built
 /// by the database: a claim as the API shows it is then one statement, not
@@ -212,13 +247,113 @@ fn shown(query: sea_orm::Select<Entity>, backend: sea_orm::DbBackend) -> sea_orm
         .column_as(Expr::cust(external), "shown_external")
 }
 
-/// Runs a claims query as the API shows claims: one statement.
+/// Runs a claims query as the API shows claims: one statement (two on
+/// PostgreSQL when a claim has more than its row, see `load_flagged`).
 async fn load_shown(conn: &impl ConnectionTrait, query: sea_orm::Select<Entity>) -> StoreResult<Vec<Claim>> {
-    let rows = shown(query, conn.get_database_backend())
-        .into_model::<ShownRow>()
-        .all(conn)
-        .await?;
+    let backend = conn.get_database_backend();
+    if backend == sea_orm::DbBackend::Postgres {
+        let rows = load_flagged(conn, query, None, false).await?;
+        return from_shown(rows.into_iter().map(|(row, _)| row).collect());
+    }
+    let rows = shown(query, backend).into_model::<ShownRow>().all(conn).await?;
     from_shown(rows)
+}
+
+/// The SQL that tells whether a claim has links.
+const LINKED: &str = "EXISTS (SELECT 1 FROM claim_links l WHERE l.claim_id = \"claims\".\"id\" \
+                      OR l.other_id = \"claims\".\"id\")";
+
+/// PostgreSQL: the claims of `query` (up to `limit`, written into the
+/// statement), as `shown` would give them, and whether each has links
+/// (read only `with_links`).
+///
+/// PostgreSQL sets up each of `shown`'s subqueries every time a statement
+/// runs, found or not, and that set-up was most of what a claim cost it
+/// (see migration 13). So the rows are read plainly with `claims.extras`,
+/// and only the claims whose `extras` says they may have more (or whose
+/// quantities predate `quantities_json`) are read again with `shown`'s
+/// columns, in one statement for all of them. Most claims have nothing
+/// more: they cost one plain statement.
+async fn load_flagged(
+    conn: &impl ConnectionTrait,
+    query: sea_orm::Select<Entity>,
+    limit: Option<u64>,
+    with_links: bool,
+) -> StoreResult<Vec<(ShownRow, bool)>> {
+    use sea_orm::{FromQueryResult, QueryTrait};
+    struct Flagged {
+        claim: claims::Model,
+        extras: i32,
+    }
+    impl FromQueryResult for Flagged {
+        fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, DbErr> {
+            Ok(Self {
+                claim: claims::Model::from_query_result(row, pre)?,
+                extras: row.try_get(pre, "shown_extras")?,
+            })
+        }
+    }
+    struct More {
+        id: Uuid,
+        shown: ShownRow,
+        linked: bool,
+    }
+    let backend = conn.get_database_backend();
+    let query = query.column_as(Expr::cust("\"claims\".\"extras\""), "shown_extras");
+    let statement = match limit {
+        Some(limit) => super::with_written_limit(query, limit, backend),
+        None => query.build(backend),
+    };
+    let rows = Flagged::find_by_statement(statement).all(conn).await?;
+    let wanted = |row: &Flagged| {
+        let links = if with_links { EXTRAS_LINKS } else { 0 };
+        row.claim.quantities_json.is_none() || row.extras & (EXTRAS_REPEATS | EXTRAS_FACT_CHECKS | links) != 0
+    };
+    let ids: Vec<Uuid> = rows.iter().filter(|r| wanted(r)).map(|r| r.claim.id).collect();
+    let mut more: HashMap<Uuid, More> = HashMap::new();
+    if !ids.is_empty() {
+        let query = shown(Entity::find().filter(Column::Id.is_in(ids)), backend)
+            .column_as(Expr::cust(LINKED), "shown_linked");
+        struct Read(More);
+        impl FromQueryResult for Read {
+            fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, DbErr> {
+                let shown = ShownRow::from_query_result(row, pre)?;
+                Ok(Self(More {
+                    id: shown.claim.id,
+                    shown,
+                    linked: row.try_get(pre, "shown_linked")?,
+                }))
+            }
+        }
+        for Read(found) in query.into_model::<Read>().all(conn).await? {
+            more.insert(found.id, found);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| match more.remove(&row.claim.id) {
+            // Read again just now: what the second statement saw.
+            Some(found) => (
+                ShownRow {
+                    claim: row.claim,
+                    ..found.shown
+                },
+                found.linked,
+            ),
+            None => {
+                let quantities = row.claim.quantities_json.clone();
+                (
+                    ShownRow {
+                        claim: row.claim,
+                        quantities,
+                        verified: None,
+                        external: None,
+                    },
+                    false,
+                )
+            }
+        })
+        .collect())
 }
 
 /// Up to `limit` claims of `query` (whose own limit is replaced), as the
@@ -230,14 +365,16 @@ async fn load_shown_page(
     query: sea_orm::Select<Entity>,
     limit: u64,
 ) -> StoreResult<Vec<Claim>> {
-    use sea_orm::FromQueryResult;
     let backend = conn.get_database_backend();
-    let statement = super::with_written_limit(shown(query, backend), limit, backend);
     if backend == sea_orm::DbBackend::Postgres {
-        from_shown(ShownRow::find_by_statement(statement).all(conn).await?)
-    } else {
-        load_packed(conn, statement).await
+        let rows = load_flagged(conn, query, Some(limit), false).await?;
+        return from_shown(rows.into_iter().map(|(row, _)| row).collect());
     }
+    load_packed(
+        conn,
+        super::with_written_limit(shown(query, backend), limit, backend),
+    )
+    .await
 }
 
 /// A claim as `load_packed` reads it: the row and what `shown` adds,
@@ -640,10 +777,14 @@ pub async fn find_with_link_flag(db: &DatabaseConnection, id: ClaimId) -> StoreR
         }
     }
     let query = Entity::find_by_id(id.0).filter(Column::DeletedAt.is_null());
-    let linked = "EXISTS (SELECT 1 FROM claim_links l WHERE l.claim_id = \"claims\".\"id\" \
-                  OR l.other_id = \"claims\".\"id\")";
     let backend = db.get_database_backend();
-    let query = shown(query, backend).column_as(Expr::cust(linked), "shown_linked");
+    if backend == sea_orm::DbBackend::Postgres {
+        let Some((row, linked)) = load_flagged(db, query, Some(1), true).await?.pop() else {
+            return Ok(None);
+        };
+        return Ok(from_shown(vec![row])?.pop().map(|claim| (claim, linked)));
+    }
+    let query = shown(query, backend).column_as(Expr::cust(LINKED), "shown_linked");
     let direct = super::direct::readers(db).and_then(|readers| {
         let statement = super::with_written_limit(query.clone(), 1, backend);
         readers.query(

@@ -201,19 +201,24 @@ fn batch_rows(table: &str) -> usize {
     BATCH_ROWS.min(BATCH_PARAMETERS / columns(table).max(1))
 }
 
-/// Migrations that change no table's columns, only indexes: the rows an
-/// export holds are the same before and after them.
-const INDEXES_ONLY: &[&str] = &["m20261130_000012_lighter_claim_indexes"];
+/// Migrations after which an export holds the same rows as before: they
+/// change only indexes, or add a column derived from other rows, which an
+/// export leaves out and an import recomputes (`claims.extras`, see
+/// `db::claims::RECOMPUTE_EXTRAS`).
+const ROWS_UNCHANGED: &[&str] = &[
+    "m20261130_000012_lighter_claim_indexes",
+    "m20261130_000013_claim_extras",
+];
 
 /// The schema an export's rows follow, named in its header: the newest
-/// migration that changed the rows. A file written before an index-only
-/// migration still imports after it.
+/// migration that changed the rows. A file written before a migration in
+/// `ROWS_UNCHANGED` still imports after it.
 pub fn rows_schema() -> String {
     Migrator::migrations()
         .iter()
         .rev()
         .map(|m| m.name().to_owned())
-        .find(|name| !INDEXES_ONLY.contains(&name.as_str()))
+        .find(|name| !ROWS_UNCHANGED.contains(&name.as_str()))
         .unwrap_or_default()
 }
 
@@ -517,6 +522,8 @@ pub async fn import<R: BufRead>(
             "the trailer counts an unknown table {extra:?}"
         )));
     }
+    // Derived from the rows just loaded, not stored in the file.
+    txn.execute_unprepared(super::claims::RECOMPUTE_EXTRAS).await?;
     if backend == DbBackend::Postgres {
         for (table, column) in SERIAL_TABLES {
             txn.execute_unprepared(&format!(
@@ -615,12 +622,12 @@ async fn clear_or_refuse(txn: &DatabaseTransaction, existing: Existing) -> Resul
 mod tests {
     use super::*;
 
-    /// An index-only migration leaves the rows, and so the export's header,
-    /// as they were: files written before it still import.
+    /// An index-only or derived-column migration leaves the rows, and so the
+    /// export's header, as they were: files written before it still import.
     #[test]
-    fn index_only_migrations_do_not_change_the_rows_schema() {
+    fn migrations_that_leave_the_rows_do_not_change_the_rows_schema() {
         let known = known_migrations();
-        for name in INDEXES_ONLY {
+        for name in ROWS_UNCHANGED {
             assert!(known.iter().any(|k| k == name), "{name} is not a migration");
         }
         assert_eq!(rows_schema(), "m20261130_000011_claim_quantities_json");

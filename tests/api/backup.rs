@@ -419,6 +419,11 @@ async fn round_trip(source: String) {
     assert!(items(&format!("{verified}/comments")) == 2);
     assert!(items("/api/v1/events?limit=200") >= 10);
     assert!(items("/api/v1/tokens?limit=200") == 1);
+    // The claim as shown carries its link: on PostgreSQL, links are read
+    // only when `claims.extras` says so, and an import must work that
+    // column out again.
+    let detail: serde_json::Value = serde_json::from_str(&original[verified].body).unwrap();
+    assert_eq!(detail["links"].as_array().map_or(0, Vec::len), 1);
 
     // Out of the source, into the other kind of database.
     let file = temp_file("export");
