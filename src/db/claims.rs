@@ -154,39 +154,14 @@ struct ExternalJson {
 }
 
 /// `claims.extras` bits (migration 13): which optional parts a claim may
-/// have. A bit is set in the transaction that writes such a row and never
-/// cleared, so a set bit may be stale but a part never exists without its
-/// bit: a claim whose `extras` is 0 is shown from its row alone.
+/// have. The database's triggers set a bit when such a row is inserted,
+/// and nothing clears it, so a set bit may be stale but a part never exists
+/// without its bit: a claim whose `extras` is 0 is shown from its row alone.
 pub const EXTRAS_REPEATS: i32 = 1;
 /// Rows in `claim_fact_checks`.
 pub const EXTRAS_FACT_CHECKS: i32 = 2;
 /// Rows in `claim_links`, on either side.
 pub const EXTRAS_LINKS: i32 = 4;
-
-/// `claims.extras` worked out again from the rows (after an import, which
-/// does not carry the column).
-pub const RECOMPUTE_EXTRAS: &str = "UPDATE claims SET extras = \
-     (CASE WHEN EXISTS (SELECT 1 FROM claim_matches m WHERE m.claim_id = claims.id) THEN 1 ELSE 0 END) \
-     + (CASE WHEN EXISTS (SELECT 1 FROM claim_fact_checks f WHERE f.claim_id = claims.id) THEN 2 ELSE 0 END) \
-     + (CASE WHEN EXISTS (SELECT 1 FROM claim_links l WHERE l.claim_id = claims.id OR l.other_id = claims.id) \
-     THEN 4 ELSE 0 END)";
-
-/// Sets `bit` of `claims.extras` on `ids`, in the caller's transaction,
-/// before the rows it stands for are written (so that the claim row is
-/// locked first, as the workflow's writes lock it). Rows that have it
-/// already are not rewritten.
-pub async fn flag_extras(conn: &impl ConnectionTrait, ids: &[ClaimId], bit: i32) -> StoreResult<()> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let mut sql = super::Sql::new(conn.get_database_backend());
-    sql.push(&format!(
-        "UPDATE claims SET extras = (extras | {bit}) WHERE (extras & {bit}) = 0 AND id IN "
-    ))
-    .bind_list(ids.iter().map(|id| id.0));
-    sql.execute(conn).await?;
-    Ok(())
-}
 
 /// Adds to a claims query, as three more columns, each claim's quantities,
 /// its best verified repeat and its best external fact-check, as JSON built

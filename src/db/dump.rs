@@ -203,8 +203,8 @@ fn batch_rows(table: &str) -> usize {
 
 /// Migrations after which an export holds the same rows as before: they
 /// change only indexes, or add a column derived from other rows, which an
-/// export leaves out and an import recomputes (`claims.extras`, see
-/// `db::claims::RECOMPUTE_EXTRAS`).
+/// export leaves out and the database's triggers set again as an import
+/// loads those rows (`claims.extras`, migration 13).
 const ROWS_UNCHANGED: &[&str] = &[
     "m20261130_000012_lighter_claim_indexes",
     "m20261130_000013_claim_extras",
@@ -522,8 +522,6 @@ pub async fn import<R: BufRead>(
             "the trailer counts an unknown table {extra:?}"
         )));
     }
-    // Derived from the rows just loaded, not stored in the file.
-    txn.execute_unprepared(super::claims::RECOMPUTE_EXTRAS).await?;
     if backend == DbBackend::Postgres {
         for (table, column) in SERIAL_TABLES {
             txn.execute_unprepared(&format!(

@@ -234,9 +234,6 @@ pub async fn store_matches(
     claim: ClaimId,
     matches: &[(FactCheckId, f64)],
 ) -> StoreResult<()> {
-    if !matches.is_empty() {
-        super::claims::flag_extras(conn, &[claim], super::claims::EXTRAS_FACT_CHECKS).await?;
-    }
     claim_fact_checks::Entity::delete_many()
         .filter(claim_fact_checks::Column::ClaimId.eq(claim.0))
         .exec(conn)

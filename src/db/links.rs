@@ -19,8 +19,6 @@ fn to_domain(row: claim_links::Model) -> StoreResult<Link> {
 /// Stores a link; a link between the same two claims already there is a
 /// conflict (the unique index decides, so concurrent requests agree).
 pub async fn insert(conn: &impl ConnectionTrait, link: &Link) -> StoreResult<()> {
-    let both = [link.pair.low(), link.pair.high()];
-    super::claims::flag_extras(conn, &both, super::claims::EXTRAS_LINKS).await?;
     let row = claim_links::ActiveModel {
         id: Set(Uuid::now_v7()),
         claim_id: Set(link.pair.low().0),

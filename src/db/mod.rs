@@ -105,8 +105,10 @@ impl From<DbErr> for StoreError {
 
 /// Whether an error says the database is out of reach rather than that the
 /// statement was wrong: lost or refused connections, an exhausted pool,
-/// PostgreSQL shutting down or starting (SQLSTATE classes 08, 53, 57P) and
-/// SQLite's lock timeout.
+/// PostgreSQL shutting down or starting (SQLSTATE classes 08, 53, 57P), a
+/// PostgreSQL deadlock or serialization failure (40P01, 40001: the
+/// transaction was rolled back, and trying again succeeds) and SQLite's
+/// lock timeout.
 pub fn unavailable(err: &DbErr) -> bool {
     use sea_orm::RuntimeErr;
     use sea_orm::sqlx::Error as Sqlx;
@@ -129,7 +131,12 @@ pub fn unavailable(err: &DbErr) -> bool {
         Sqlx::Database(db) => {
             let code = db.code().unwrap_or_default();
             // SQLite: SQLITE_BUSY (5) and its extended codes.
+            // PostgreSQL: a deadlock victim (40P01) or a serialization
+            // failure (40001) was rolled back whole and can simply be
+            // tried again.
             code.starts_with("08")
+                || code == "40P01"
+                || code == "40001"
                 || code.starts_with("53")
                 || code.starts_with("57P")
                 || code == "5"

@@ -209,10 +209,6 @@ pub async fn store_matches(
     if matches.is_empty() {
         return Ok(());
     }
-    let both: Vec<ClaimId> = std::iter::once(claim)
-        .chain(matches.iter().map(|(id, _)| *id))
-        .collect();
-    super::claims::flag_extras(conn, &both, super::claims::EXTRAS_REPEATS).await?;
     let mut sql = Sql::new(conn.get_database_backend());
     sql.push("INSERT INTO claim_matches (claim_id, match_id, score) VALUES ");
     for (i, (other, score)) in matches.iter().enumerate() {
