@@ -39,6 +39,36 @@ db_test! {
         assert_eq!(listed["quantities"], before["quantities"]);
     }
 
+    // A link stored by another program (a replica of the previous release
+    // during an upgrade, say) is shown all the same: the database's trigger
+    // marks the claim as linked (`claims.extras`), not this release's code.
+    async fn a_link_stored_without_this_release_is_shown(app: TestApp) {
+        use claimdesk::db::entities::claim_links;
+        use sea_orm::{ActiveModelTrait, Set};
+        let a = app.post("/api/v1/claims", json!({"text": "The ferry carried 2 million people in 2025"})).await.expect(201)["id"].as_str().unwrap().to_owned();
+        let b = app.post("/api/v1/claims", json!({"text": "Two million passengers took the ferry in 2025"})).await.expect(201)["id"].as_str().unwrap().to_owned();
+        let me = app.get("/api/v1/me").await.expect(200)["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/claims/{a}");
+        assert_eq!(app.get(&path).await.expect(200)["links"], json!([]));
+        let uuid = |s: &str| uuid::Uuid::parse_str(s).unwrap();
+        let (low, high) = if uuid(&a) < uuid(&b) { (&a, &b) } else { (&b, &a) };
+        claim_links::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            claim_id: Set(uuid(low)),
+            other_id: Set(uuid(high)),
+            relation: Set("same_as".into()),
+            created_by: Set(uuid(&me)),
+            created_at: Set(chrono::Utc::now()),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        for (id, other) in [(&a, &b), (&b, &a)] {
+            let shown = app.get(&format!("/api/v1/claims/{id}")).await.expect(200).clone();
+            assert_eq!(shown["links"][0]["claim_id"], json!(other), "{shown}");
+        }
+    }
+
     async fn standalone_claim_lifecycle(app: TestApp) {
         let created = app
             .post("/api/v1/claims", json!({"text": "Unemployment fell to 3.9% last quarter", "claimant": "the minister"}))
