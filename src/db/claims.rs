@@ -297,16 +297,12 @@ async fn load_flagged(
         extras: i32,
     }
     impl FromQueryResult for Flagged {
-        fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, DbErr> {
-            if let Some(row) = row.try_as_pg_row() {
-                let (claim, extras) =
-                    pg_flagged(row).map_err(|e| DbErr::Type(format!("a claims row: {e}")))?;
-                return Ok(Self { claim, extras });
-            }
-            Ok(Self {
-                claim: claims::Model::from_query_result(row, pre)?,
-                extras: row.try_get(pre, "shown_extras")?,
-            })
+        fn from_query_result(row: &sea_orm::QueryResult, _pre: &str) -> Result<Self, DbErr> {
+            let row = row
+                .try_as_pg_row()
+                .ok_or_else(|| DbErr::Type("load_flagged reads PostgreSQL rows only".into()))?;
+            let (claim, extras) = pg_flagged(row).map_err(|e| DbErr::Type(format!("a claims row: {e}")))?;
+            Ok(Self { claim, extras })
         }
     }
     struct More {
@@ -328,16 +324,20 @@ async fn load_flagged(
     let ids: Vec<Uuid> = rows.iter().filter(|r| wanted(r)).map(|r| r.claim.id).collect();
     let mut more: HashMap<Uuid, More> = HashMap::new();
     if !ids.is_empty() {
-        let query = shown(Entity::find().filter(Column::Id.is_in(ids)), backend)
-            .column_as(Expr::cust(LINKED), "shown_linked");
+        let mut query = shown(Entity::find().filter(Column::Id.is_in(ids)), backend);
+        if with_links {
+            query = query.column_as(Expr::cust(LINKED), "shown_linked");
+        }
         struct Read(More);
         impl FromQueryResult for Read {
             fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, DbErr> {
                 let shown = ShownRow::from_query_result(row, pre)?;
+                // Asked for only `with_links`.
+                let linked: Option<bool> = row.try_get(pre, "shown_linked").ok();
                 Ok(Self(More {
                     id: shown.claim.id,
                     shown,
-                    linked: row.try_get(pre, "shown_linked")?,
+                    linked: linked.unwrap_or(false),
                 }))
             }
         }
