@@ -17,11 +17,13 @@ use rust_stemmers::{Algorithm, Stemmer};
 use super::claim::Claim;
 use super::extract::{ExtractedQuantity, Qualifier};
 
+mod contrasts;
 mod lexicon;
 mod words;
-use lexicon::{LEXICON, spelled_unit};
+use lexicon::{KINDS, LEXICON, spelled_unit};
 use words::{
-    DEMONYMS, DOWN, MORE_DOWN, MORE_UP, ORDINALS, STOP_WORDS, TERM_SYNONYMS, UNIT_SYNONYMS, UP, WEEKDAYS,
+    DEMONYMS, DOWN, MORE_DOWN, MORE_UP, NAME_FORMS, NOT_NAMES, ORDINALS, STOP_WORDS, TERM_SYNONYMS,
+    UNIT_SYNONYMS, UP, WEEKDAYS,
 };
 
 /// Score from which two claims count as the same claim.
@@ -88,6 +90,10 @@ pub struct Fingerprint {
     /// "more than" and "fewer than" not counted: read only against a
     /// fact-checker's statement.
     reviewed_direction: Option<Direction>,
+    /// The direction of the verbs that move to or by a number ("rose to
+    /// 6.5%", "fell by 3%"), whatever else the sentence says moved ("as
+    /// hiring slowed"): read only against a fact-checker's statement.
+    number_direction: Option<Direction>,
     /// Years that follow "since" ("the lowest since 1969"): a point of
     /// reference, not when the claim happened.
     reference_years: Vec<f64>,
@@ -153,6 +159,49 @@ impl Similarity {
     pub fn same_claim(&self) -> bool {
         self.score >= SAME_CLAIM
     }
+}
+
+/// A lower-cased word as claims' terms hold it: synonyms folded
+/// (`TERM_SYNONYMS`), then stemmed.
+fn term_stem(stemmer: &Stemmer, lower: &str) -> String {
+    let folded = TERM_SYNONYMS
+        .iter()
+        .find(|(word, _)| *word == lower)
+        .map_or(lower, |(_, canonical)| canonical);
+    stemmer.stem(folded).into_owned()
+}
+
+/// Words of one kind that name different things on the two sides
+/// (`CONTRASTS`: "exports" and "imports", "nurses" and "doctors"): for each
+/// group, the words of the kinds each side names, when the two sides name
+/// kinds of it and none in common. And a statement that speaks of the whole
+/// ("nationwide", "all age groups") where the claim does not (`WHOLE`).
+fn contrasts(ours: &[Word], theirs: &[Word]) -> Vec<(Vec<String>, Vec<String>)> {
+    let stems = |seq: &[Word]| -> BTreeSet<String> { seq.iter().map(|(s, _)| s.clone()).collect() };
+    let (ours, theirs) = (stems(ours), stems(theirs));
+    let mut found = Vec::new();
+    for group in &KINDS.groups {
+        let named = |side: &BTreeSet<String>| -> BTreeSet<usize> {
+            (0..group.len())
+                .filter(|&k| !group[k].is_disjoint(side))
+                .collect()
+        };
+        let (a, b) = (named(&ours), named(&theirs));
+        if !a.is_empty() && !b.is_empty() && a.is_disjoint(&b) {
+            let words = |kinds: &BTreeSet<usize>, side: &BTreeSet<String>| -> Vec<String> {
+                kinds
+                    .iter()
+                    .flat_map(|&k| group[k].intersection(side).cloned())
+                    .collect()
+            };
+            found.push((words(&a, &ours), words(&b, &theirs)));
+        }
+    }
+    let whole: Vec<String> = KINDS.whole.intersection(&theirs).cloned().collect();
+    if !whole.is_empty() && KINDS.whole.is_disjoint(&ours) {
+        found.push((vec!["a part".to_owned()], whole));
+    }
+    found
 }
 
 fn stemmer() -> Stemmer {
@@ -438,6 +487,49 @@ fn with_duration(amounts: Vec<Amount>) -> Vec<Amount> {
     amounts
 }
 
+/// The unit of a span of time in days (`with_period`).
+const PERIOD_DAYS: &str = "days of a period";
+
+/// Spans of days, weeks, months and years ("the past 12 months", "five
+/// years") also as days, so that spans written in different units meet
+/// ("36 months" and "three years") and differ ("12 months" and "five
+/// years").
+fn with_period(amounts: Vec<Amount>) -> Vec<Amount> {
+    let days = |unit: &str| match unit {
+        "day" => Some(1.0),
+        "week" => Some(7.0),
+        "month" => Some(365.25 / 12.0),
+        "year" => Some(365.25),
+        "decade" => Some(3652.5),
+        _ => None,
+    };
+    let periods: Vec<Amount> = amounts
+        .iter()
+        .filter_map(|a| {
+            let per = days(a.unit.as_deref()?)?;
+            Some(Amount {
+                value: (a.value * per).round(),
+                unit: Some(PERIOD_DAYS.into()),
+                qualifier: a.qualifier,
+            })
+        })
+        .collect();
+    let mut amounts = amounts;
+    amounts.extend(periods);
+    amounts
+}
+
+/// The same number bounded on opposite sides ("more than 2,000 animals"
+/// and "fewer than 2,000 lynxes"), whatever each counts, when no other
+/// mention of it on the claim's side agrees.
+fn bounds_clash(ours: &[Amount], theirs: &[Amount]) -> Option<(Amount, Amount)> {
+    theirs.iter().find_map(|b| {
+        let same: Vec<&Amount> = ours.iter().filter(|a| same_value(a.value, b.value)).collect();
+        let clash = !same.is_empty() && same.iter().all(|a| opposite_bounds(a, b));
+        clash.then(|| ((*same[0]).clone(), b.clone()))
+    })
+}
+
 fn direction(up: bool, down: bool) -> Option<Direction> {
     match (up, down) {
         (true, false) => Some(Direction::Up),
@@ -490,6 +582,7 @@ impl Fingerprint {
             .collect();
         let (mut up, mut down) = (false, false);
         let (mut more_up, mut more_down) = (false, false);
+        let (mut number_up, mut number_down) = (false, false);
         let mut reference_years = Vec::new();
         let all: Vec<&str> = text
             .split(|c: char| !c.is_alphanumeric())
@@ -516,6 +609,14 @@ impl Fingerprint {
             let hedge = after.as_deref() == Some("than");
             more_up |= MORE_UP.contains(&lower.as_str()) || (UP.contains(&lower.as_str()) && !hedge);
             more_down |= MORE_DOWN.contains(&lower.as_str()) || (DOWN.contains(&lower.as_str()) && !hedge);
+            let to_number = matches!(after.as_deref(), Some("to" | "by"))
+                && all
+                    .get(i + 2)
+                    .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
+            if to_number {
+                number_up |= MORE_UP.contains(&lower.as_str()) || UP.contains(&lower.as_str());
+                number_down |= MORE_DOWN.contains(&lower.as_str()) || DOWN.contains(&lower.as_str());
+            }
             if let Some(year) = is_year(word) {
                 if before.as_deref() == Some("since") {
                     reference_years.push(year);
@@ -529,11 +630,7 @@ impl Fingerprint {
             let content = (2..=WORD_MAX).contains(&lower.chars().count())
                 && !lower.chars().any(|c| c.is_ascii_digit())
                 && !STOP_WORDS.contains(&lower.as_str());
-            let folded = TERM_SYNONYMS
-                .iter()
-                .find(|(word, _)| *word == lower)
-                .map_or(lower.as_str(), |(_, canonical)| canonical);
-            let stem = stemmer.stem(folded).into_owned();
+            let stem = term_stem(&stemmer, &lower);
             sequence.push((stem.clone(), content));
             if !content {
                 continue;
@@ -546,7 +643,12 @@ impl Fingerprint {
                     opening = Some(stem.clone());
                 }
             }
-            if word.chars().count() <= 4 && word.chars().all(char::is_uppercase) {
+            // "EU", "NATO", and plurals ("EVs").
+            let letters = word
+                .strip_suffix('s')
+                .filter(|w| w.chars().count() >= 2)
+                .unwrap_or(word);
+            if letters.chars().count() <= 4 && letters.chars().all(char::is_uppercase) {
                 acronyms.insert(stem.clone());
             }
             words.entry(stem.clone()).or_insert(lower);
@@ -564,6 +666,7 @@ impl Fingerprint {
             sequence,
             direction: direction(up, down),
             reviewed_direction: direction(more_up, more_down),
+            number_direction: direction(number_up, number_down),
             reference_years,
             sources: attribution_names(text, &stemmer),
             claimant: claimant.and_then(normalise_claimant),
@@ -730,8 +833,14 @@ impl Fingerprint {
         };
         let amounts_agree: fn(&Amount, &Amount) -> bool = match mode {
             Mode::Claims => |a, b| same_value(a.value, b.value),
+            // A year is never rounded: 2040 is not 2035 "rounded".
             Mode::Reviewed => |a, b| {
-                (same_or_rounded(a.value, b.value) || within(a, b) || within(b, a)) && !opposite_bounds(a, b)
+                let year = [a, b].iter().any(|x| x.unit.as_deref() == Some(CALENDAR_YEAR));
+                let close = match year {
+                    true => same_value(a.value, b.value),
+                    false => same_or_rounded(a.value, b.value) || within(a, b) || within(b, a),
+                };
+                close && !opposite_bounds(a, b)
             },
         };
         // Against a fact-checker's statement, a year of reference on one
@@ -758,10 +867,13 @@ impl Fingerprint {
         };
         let (mut ours, mut theirs) = (dated(self, other), dated(other, self));
         if mode == Mode::Reviewed {
-            ours = with_duration(ours);
-            theirs = with_duration(theirs);
+            ours = with_period(with_duration(ours));
+            theirs = with_period(with_duration(theirs));
         }
-        let (matched, conflict) = compare_amounts(&ours, &theirs, amounts_agree);
+        let (matched, mut conflict) = compare_amounts(&ours, &theirs, amounts_agree);
+        if mode == Mode::Reviewed && conflict.is_none() {
+            conflict = bounds_clash(&ours, &theirs);
+        }
         if let Some(amount) = &matched {
             signals.shared_amount = 1.0;
             reasons.push(Reason::SharedQuantity(describe(amount)));
@@ -798,15 +910,27 @@ impl Fingerprint {
         }
         let unexplained = |f: &Fingerprint, other: &BTreeSet<String>| -> Vec<String> {
             let opening = f.opening.iter().filter(|_| mode == Mode::Reviewed);
+            // Against a fact-checker's statement, names in their other
+            // forms ("Nov" for "November", "English" for "England") are
+            // one name; words a group of kinds judges ("Covid", "Ebola")
+            // and capitalised units ("Celsius") are no names.
+            let form = |n: &str| -> String {
+                match NAME_FORMS.iter().find(|(short, _)| *short == n) {
+                    Some((_, full)) if mode == Mode::Reviewed => (*full).to_owned(),
+                    _ => n.to_owned(),
+                }
+            };
             f.names
                 .iter()
                 .chain(opening)
-                .filter(|n| !other.iter().any(|t| same_name(n, t)))
+                .filter(|n| !other.iter().any(|t| same_name(&form(n), &form(t))))
                 .filter(|n| {
                     mode == Mode::Claims
                         || !(f.acronyms.contains(*n)
                             || WEEKDAYS.contains(&n.as_str())
-                            || f.sources.contains(*n))
+                            || f.sources.contains(*n)
+                            || NOT_NAMES.contains(&n.as_str())
+                            || KINDS.words.contains(*n))
                 })
                 .cloned()
                 .collect()
@@ -828,6 +952,11 @@ impl Fingerprint {
                     }
                 }
             }
+        }
+        if mode == Mode::Reviewed {
+            // "exports" and "imports", "nurses" and "doctors", however
+            // alike the rest of the sentences: another claim.
+            swapped.extend(contrasts(&self.sequence, &other.sequence));
         }
         if !swapped.is_empty() {
             signals.different_detail = 1.0;
@@ -859,9 +988,10 @@ impl Fingerprint {
             Mode::Claims => f.direction,
             Mode::Reviewed => f.reviewed_direction,
         };
-        if let (Some(a), Some(b)) = (direction(self), direction(other))
-            && a != b
-        {
+        let moved_apart = |f: &Fingerprint, g: &Fingerprint| matches!((f.number_direction, g.number_direction), (Some(a), Some(b)) if a != b);
+        let opposite = matches!((direction(self), direction(other)), (Some(a), Some(b)) if a != b)
+            || (mode == Mode::Reviewed && moved_apart(self, other));
+        if opposite {
             signals.opposite_direction = 1.0;
             reasons.push(Reason::OppositeDirection);
         }

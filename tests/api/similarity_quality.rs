@@ -10,6 +10,16 @@ use serde::Deserialize;
 const PRECISION_FLOOR: f64 = 0.90;
 const RECALL_FLOOR: f64 = 0.80;
 
+/// The sets nobody has tuned on: only their aggregate figures are ever
+/// printed, and `SIMILARITY_TUNING_ONLY=1` leaves them out. The older
+/// held-out sets (`claimreviewed_holdout.json` to `_holdout3.json`) were
+/// read after the rounds they judged and are tuning sets now.
+const FRESH: [&str; 3] = [
+    "holdout.json",
+    "claimreviewed_holdout4.json",
+    "claimreviewed_holdout5.json",
+];
+
 #[derive(Deserialize)]
 struct PairSet {
     pairs: Vec<Pair>,
@@ -66,7 +76,7 @@ fn measure(file: &str) -> (f64, f64) {
     let set: PairSet = serde_json::from_str(&raw).unwrap();
     // A held-out set is only ever seen as its aggregate figures: printing
     // its pairs would let them leak into tuning.
-    let held_out = file.contains("holdout");
+    let held_out = FRESH.contains(&file);
     let prints: Vec<(Fingerprint, Fingerprint)> = set
         .pairs
         .iter()
@@ -83,14 +93,32 @@ fn measure(file: &str) -> (f64, f64) {
     for (i, (pair, (a, b))) in set.pairs.iter().zip(&prints).enumerate() {
         // In the claimReviewed sets, `b` is the fact-checker's statement.
         let similarity = if reviewed {
-            let words = a.compare_reviewed(b, &counts).score >= SAME_REVIEWED;
+            let by_words = a.compare_reviewed(b, &counts);
+            let words = by_words.score >= SAME_REVIEWED;
             match (words, pair.same) {
                 (true, true) => words_tp += 1,
                 (true, false) => words_fp += 1,
                 (false, true) => words_fn += 1,
                 (false, false) => {}
             }
-            a.compare_reviewed_meaning(b, &counts, cosines[i])
+            let by_meaning = a.compare_reviewed_meaning(b, &counts, cosines[i]);
+            // `SIMILARITY_DUMP=FILE` appends each tuning pair's figures as
+            // a JSON line, for studying the comparison outside the test.
+            if let (Some(dump), false) = (std::env::var_os("SIMILARITY_DUMP"), held_out) {
+                use std::io::Write;
+                let line = serde_json::json!({
+                    "file": file, "index": i, "same": pair.same,
+                    "score": by_meaning.score, "words": by_words.score, "cosine": cosines[i],
+                    "reasons": format!("{:?}", by_meaning.reasons),
+                });
+                let mut out = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(dump)
+                    .unwrap();
+                writeln!(out, "{line}").unwrap();
+            }
+            by_meaning
         } else {
             a.compare(b, &counts)
         };
@@ -168,9 +196,12 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         "claimreviewed_tuning.json",
         "claimreviewed_tuning2.json",
         "claimreviewed_tuning3.json",
+        "claimreviewed_tuning4.json",
         "claimreviewed_holdout.json",
         "claimreviewed_holdout2.json",
         "claimreviewed_holdout3.json",
+        "claimreviewed_holdout4.json",
+        "claimreviewed_holdout5.json",
     ];
     // While tuning, `SIMILARITY_TUNING_ONLY=1` leaves the held-out sets
     // out altogether: not even their figures or a failed floor show.
@@ -178,7 +209,7 @@ fn same_claim_precision_and_recall_meet_the_floors() {
     // Every set is measured (and printed) before any floor is checked.
     let measured: Vec<(&str, f64, f64)> = files
         .iter()
-        .filter(|file| !(tuning_only && file.contains("holdout")))
+        .filter(|file| !(tuning_only && FRESH.contains(file)))
         .map(|file| {
             let (precision, recall) = measure(file);
             (*file, precision, recall)

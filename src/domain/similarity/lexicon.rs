@@ -10,9 +10,9 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::singular;
-use super::stemmer;
+use super::contrasts::{CONTRASTS, WHOLE};
 use super::words::{TERM_SYNONYMS, UNIT_SPELLINGS};
+use super::{singular, stemmer, term_stem};
 
 const TABLE: &str = include_str!("wordnet.txt");
 
@@ -73,15 +73,34 @@ pub(super) fn spelled_unit(unit: &str) -> String {
 
 pub(super) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| parse(TABLE));
 
+/// `CONTRASTS` and `WHOLE` as stems, folded as claims' words are.
+pub(super) struct Kinds {
+    /// Each group's kinds, each the stems of its words.
+    pub(super) groups: Vec<Vec<BTreeSet<String>>>,
+    pub(super) whole: BTreeSet<String>,
+    /// Every stem of every kind.
+    pub(super) words: BTreeSet<String>,
+}
+
+pub(super) static KINDS: LazyLock<Kinds> = LazyLock::new(|| {
+    let stemmer = stemmer();
+    let stems =
+        |words: &[&str]| -> BTreeSet<String> { words.iter().map(|w| term_stem(&stemmer, w)).collect() };
+    let groups: Vec<Vec<BTreeSet<String>>> = CONTRASTS
+        .iter()
+        .map(|group| group.iter().map(|kind| stems(kind)).collect())
+        .collect();
+    let words = groups.iter().flatten().flatten().cloned().collect();
+    Kinds {
+        groups,
+        whole: stems(WHOLE),
+        words,
+    }
+});
+
 fn parse(table: &str) -> Lexicon {
     let stemmer = stemmer();
-    let stem = |word: &str| {
-        let folded = TERM_SYNONYMS
-            .iter()
-            .find(|(w, _)| *w == word)
-            .map_or(word, |(_, c)| c);
-        stemmer.stem(folded).into_owned()
-    };
+    let stem = |word: &str| term_stem(&stemmer, word);
     let rows: Vec<(&str, &str, &str)> = table
         .lines()
         .filter(|l| !l.starts_with('#'))

@@ -372,6 +372,29 @@ pub(super) const DEMONYMS: &[(&str, &str)] = &[
     ("cypriot", "cyprus"),
 ];
 
+/// Stems of names' other forms, read against a fact-checker's statement:
+/// month abbreviations ("Nov."), and names whose adjective or newer
+/// spelling does not share their first letters.
+pub(super) const NAME_FORMS: &[(&str, &str)] = &[
+    ("jan", "januari"),
+    ("feb", "februari"),
+    ("apr", "april"),
+    ("jun", "june"),
+    ("jul", "juli"),
+    ("aug", "august"),
+    ("sep", "septemb"),
+    ("sept", "septemb"),
+    ("oct", "octob"),
+    ("nov", "novemb"),
+    ("dec", "decemb"),
+    ("english", "england"),
+    ("türkiy", "turkey"),
+];
+
+/// Stems of capitalised words that are units, not names ("degrees
+/// Celsius").
+pub(super) const NOT_NAMES: &[&str] = &["celsius", "fahrenheit", "kelvin", "richter"];
+
 /// Stems of weekday names: when a report was made, not who made it.
 pub(super) const WEEKDAYS: &[&str] = &[
     "monday",
