@@ -175,18 +175,15 @@ fn measure(file: &str) -> (f64, f64) {
 /// written separately, by someone who never saw the matcher, and was not
 /// used to tune it. The `claimreviewed*.json` sets pair article sentences
 /// with the terse `claimReviewed` of other publishers' fact-checks, each
-/// written by someone who never saw the matcher: `claimreviewed.json` and
-/// `claimreviewed_tuning.json` were then tuned on, as was
-/// `claimreviewed_tuning2.json` (written before its author read the matcher)
-/// and `claimreviewed_tuning3.json` (written before it was measured);
-/// `claimreviewed_holdout.json` never was, and only its aggregate figures
-/// are printed. `claimreviewed_holdout2.json` was written later, when the
-/// first held-out set's figures had been read after every round, by
-/// someone who saw neither the matcher nor the other sets, and was
-/// measured once with the matcher as it stood (see docs/exchange.md), and
-/// once more when comparing by meaning (round 7). `claimreviewed_holdout3`
-/// was written during round 7 by someone who saw neither the matcher nor
-/// any other set, and measured once when the round was done.
+/// written by someone who never saw the matcher. The tuning sets
+/// (`claimreviewed.json`, `_tuning.json` to `_tuning4.json`) were tuned on;
+/// so, from round 8, were the first three held-out sets, whose figures
+/// had been read after the rounds they judged. `claimreviewed_holdout4` and
+/// `_holdout5` (written blind, 100 pairs each, 45 of them hard near-misses)
+/// were measured once, when round 8 was done, and only their aggregate
+/// figures are printed. `claimreviewed_holdout6.json` has never been
+/// measured: it is for judging the next round, and this test does not read
+/// it (see docs/exchange.md).
 #[test]
 fn same_claim_precision_and_recall_meet_the_floors() {
     let files = [
@@ -219,13 +216,16 @@ fn same_claim_precision_and_recall_meet_the_floors() {
         // Matching against fact-checkers' terse statements does not reach
         // the floors yet (see docs/exchange.md); these guard what it does.
         let (precision_floor, recall_floor) = match file {
-            "claimreviewed.json" => (0.85, 0.97),
-            "claimreviewed_tuning.json" => (0.87, 0.82),
-            "claimreviewed_tuning2.json" => (0.88, 0.88),
-            "claimreviewed_tuning3.json" => (0.70, 0.91),
-            "claimreviewed_holdout.json" => (0.92, 0.83),
-            "claimreviewed_holdout2.json" => (0.89, 0.84),
-            "claimreviewed_holdout3.json" => (0.68, 0.74),
+            "claimreviewed.json" => (0.93, 0.97),
+            "claimreviewed_tuning.json" => (0.97, 0.82),
+            "claimreviewed_tuning2.json" => (0.92, 0.88),
+            "claimreviewed_tuning3.json" => (0.86, 0.94),
+            "claimreviewed_tuning4.json" => (0.90, 0.92),
+            "claimreviewed_holdout.json" => (0.97, 0.83),
+            "claimreviewed_holdout2.json" => (0.93, 0.90),
+            "claimreviewed_holdout3.json" => (0.82, 0.78),
+            "claimreviewed_holdout4.json" => (0.78, 0.87),
+            "claimreviewed_holdout5.json" => (0.77, 0.89),
             _ => (PRECISION_FLOOR, RECALL_FLOOR),
         };
         assert!(
