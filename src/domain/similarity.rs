@@ -101,6 +101,11 @@ pub struct Fingerprint {
     /// Office", ", Nationwide said."): the source, not the claim.
     sources: BTreeSet<String>,
     claimant: Option<String>,
+    /// For each group of `CONTRASTS` the text names kinds of, the kinds it
+    /// names (bit k for kind k), by group.
+    kinds: Vec<(usize, u64)>,
+    /// Whether it speaks of the whole (`WHOLE`: "nationwide").
+    whole: bool,
 }
 
 /// How many claims use each term: the rarity that weighs shared terms.
@@ -173,32 +178,26 @@ fn term_stem(stemmer: &Stemmer, lower: &str) -> String {
 
 /// Words of one kind that name different things on the two sides
 /// (`CONTRASTS`: "exports" and "imports", "nurses" and "doctors"): for each
-/// group, the words of the kinds each side names, when the two sides name
-/// kinds of it and none in common. And a statement that speaks of the whole
-/// ("nationwide", "all age groups") where the claim does not (`WHOLE`).
-fn contrasts(ours: &[Word], theirs: &[Word]) -> Vec<(Vec<String>, Vec<String>)> {
-    let stems = |seq: &[Word]| -> BTreeSet<String> { seq.iter().map(|(s, _)| s.clone()).collect() };
-    let (ours, theirs) = (stems(ours), stems(theirs));
+/// group both name kinds of but no kind in common, the words each side
+/// names them by. And a statement that speaks of the whole ("nationwide",
+/// "all age groups") where the claim does not (`WHOLE`).
+fn contrasts(ours: &Fingerprint, theirs: &Fingerprint) -> Vec<(Vec<String>, Vec<String>)> {
     let mut found = Vec::new();
-    for group in &KINDS.groups {
-        let named = |side: &BTreeSet<String>| -> BTreeSet<usize> {
-            (0..group.len())
-                .filter(|&k| !group[k].is_disjoint(side))
-                .collect()
-        };
-        let (a, b) = (named(&ours), named(&theirs));
-        if !a.is_empty() && !b.is_empty() && a.is_disjoint(&b) {
-            let words = |kinds: &BTreeSet<usize>, side: &BTreeSet<String>| -> Vec<String> {
-                kinds
-                    .iter()
-                    .flat_map(|&k| group[k].intersection(side).cloned())
-                    .collect()
-            };
-            found.push((words(&a, &ours), words(&b, &theirs)));
+    for &(group, a) in &ours.kinds {
+        let b = theirs
+            .kinds
+            .iter()
+            .find(|(g, _)| *g == group)
+            .map(|(_, bits)| *bits);
+        if let Some(b) = b.filter(|b| a & b == 0) {
+            found.push((ours.kind_words(group, a), theirs.kind_words(group, b)));
         }
     }
-    let whole: Vec<String> = KINDS.whole.intersection(&theirs).cloned().collect();
-    if !whole.is_empty() && KINDS.whole.is_disjoint(&ours) {
+    if theirs.whole && !ours.whole {
+        let whole = theirs.sequence.iter().filter(|(s, _)| KINDS.whole(s));
+        let mut whole: Vec<String> = whole.map(|(s, _)| s.clone()).collect();
+        whole.sort_unstable();
+        whole.dedup();
         found.push((vec!["a part".to_owned()], whole));
     }
     found
@@ -292,6 +291,15 @@ fn same_name(a: &str, b: &str) -> bool {
     let (a, b) = (country(a), country(b));
     let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
     a == b || common >= 5 || (common >= 4 && common == a.chars().count().min(b.chars().count()))
+}
+
+/// A name's stem in its usual form, against a fact-checker's statement
+/// (`NAME_FORMS`: "nov" → "novemb"); as it is between claims.
+fn name_form(stem: &str, mode: Mode) -> &str {
+    match NAME_FORMS.iter().find(|(short, _)| *short == stem) {
+        Some((_, full)) if mode == Mode::Reviewed => full,
+        _ => stem,
+    }
 }
 
 /// Stems of the words of rising and of falling, folded as terms are.
@@ -654,6 +662,17 @@ impl Fingerprint {
             words.entry(stem.clone()).or_insert(lower);
             terms.insert(stem);
         }
+        let mut kinds: Vec<(usize, u64)> = Vec::new();
+        let mut whole = false;
+        for place in sequence.iter().filter_map(|(stem, _)| KINDS.of(stem)) {
+            whole |= place.whole;
+            for &(group, kind) in &place.kinds {
+                match kinds.iter_mut().find(|(g, _)| *g == group) {
+                    Some((_, bits)) => *bits |= 1 << kind,
+                    None => kinds.push((group, 1 << kind)),
+                }
+            }
+        }
         Self {
             terms,
             words,
@@ -670,7 +689,28 @@ impl Fingerprint {
             reference_years,
             sources: attribution_names(text, &stemmer),
             claimant: claimant.and_then(normalise_claimant),
+            kinds,
+            whole,
         }
+    }
+
+    /// The stems by which the text names the kinds `bits` of `group`.
+    fn kind_words(&self, group: usize, bits: u64) -> Vec<String> {
+        let named = |s: &String| {
+            KINDS
+                .of(s)
+                .is_some_and(|p| p.kinds.iter().any(|&(g, k)| g == group && bits & (1 << k) != 0))
+        };
+        let mut words: Vec<String> = self
+            .sequence
+            .iter()
+            .map(|(s, _)| s)
+            .filter(|s| named(s))
+            .cloned()
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words
     }
 
     /// Words of the `n` rarest terms, rarest first: what to look other
@@ -914,23 +954,21 @@ impl Fingerprint {
             // forms ("Nov" for "November", "English" for "England") are
             // one name; words a group of kinds judges ("Covid", "Ebola")
             // and capitalised units ("Celsius") are no names.
-            let form = |n: &str| -> String {
-                match NAME_FORMS.iter().find(|(short, _)| *short == n) {
-                    Some((_, full)) if mode == Mode::Reviewed => (*full).to_owned(),
-                    _ => n.to_owned(),
-                }
-            };
             f.names
                 .iter()
                 .chain(opening)
-                .filter(|n| !other.iter().any(|t| same_name(&form(n), &form(t))))
+                .filter(|n| {
+                    !other
+                        .iter()
+                        .any(|t| same_name(name_form(n, mode), name_form(t, mode)))
+                })
                 .filter(|n| {
                     mode == Mode::Claims
                         || !(f.acronyms.contains(*n)
                             || WEEKDAYS.contains(&n.as_str())
                             || f.sources.contains(*n)
                             || NOT_NAMES.contains(&n.as_str())
-                            || KINDS.words.contains(*n))
+                            || KINDS.names_a_kind(n))
                 })
                 .cloned()
                 .collect()
@@ -956,7 +994,7 @@ impl Fingerprint {
         if mode == Mode::Reviewed {
             // "exports" and "imports", "nurses" and "doctors", however
             // alike the rest of the sentences: another claim.
-            swapped.extend(contrasts(&self.sequence, &other.sequence));
+            swapped.extend(contrasts(self, other));
         }
         if !swapped.is_empty() {
             signals.different_detail = 1.0;

@@ -75,27 +75,57 @@ pub(super) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| parse(TABLE));
 
 /// `CONTRASTS` and `WHOLE` as stems, folded as claims' words are.
 pub(super) struct Kinds {
-    /// Each group's kinds, each the stems of its words.
-    pub(super) groups: Vec<Vec<BTreeSet<String>>>,
-    pub(super) whole: BTreeSet<String>,
-    /// Every stem of every kind.
-    pub(super) words: BTreeSet<String>,
+    /// Each stem's places in `CONTRASTS`, (group, kind), and whether it is
+    /// a word of `WHOLE`. Read for every word of every text compared, so a
+    /// fast hash.
+    by_stem: foldhash::HashMap<String, Place>,
+}
+
+/// Where a stem stands in `CONTRASTS` and `WHOLE`.
+#[derive(Default)]
+pub(super) struct Place {
+    pub(super) kinds: Vec<(usize, usize)>,
+    pub(super) whole: bool,
+}
+
+impl Kinds {
+    /// Where a stem stands; `None` for most.
+    pub(super) fn of(&self, stem: &str) -> Option<&Place> {
+        self.by_stem.get(stem)
+    }
+
+    /// Whether a stem names a kind of some group.
+    pub(super) fn names_a_kind(&self, stem: &str) -> bool {
+        self.of(stem).is_some_and(|p| !p.kinds.is_empty())
+    }
+
+    /// Whether a stem is a word of `WHOLE`.
+    pub(super) fn whole(&self, stem: &str) -> bool {
+        self.of(stem).is_some_and(|p| p.whole)
+    }
 }
 
 pub(super) static KINDS: LazyLock<Kinds> = LazyLock::new(|| {
     let stemmer = stemmer();
-    let stems =
-        |words: &[&str]| -> BTreeSet<String> { words.iter().map(|w| term_stem(&stemmer, w)).collect() };
-    let groups: Vec<Vec<BTreeSet<String>>> = CONTRASTS
-        .iter()
-        .map(|group| group.iter().map(|kind| stems(kind)).collect())
-        .collect();
-    let words = groups.iter().flatten().flatten().cloned().collect();
-    Kinds {
-        groups,
-        whole: stems(WHOLE),
-        words,
+    let mut by_stem: foldhash::HashMap<String, Place> = foldhash::HashMap::default();
+    for (group, kinds) in CONTRASTS.iter().enumerate() {
+        assert!(
+            kinds.len() <= 64,
+            "a group of CONTRASTS has more kinds than a u64 has bits"
+        );
+        for (kind, words) in kinds.iter().enumerate() {
+            for word in *words {
+                let place = by_stem.entry(term_stem(&stemmer, word)).or_default();
+                if !place.kinds.contains(&(group, kind)) {
+                    place.kinds.push((group, kind));
+                }
+            }
+        }
     }
+    for word in WHOLE {
+        by_stem.entry(term_stem(&stemmer, word)).or_default().whole = true;
+    }
+    Kinds { by_stem }
 });
 
 fn parse(table: &str) -> Lexicon {
