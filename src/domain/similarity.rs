@@ -280,26 +280,20 @@ fn numbers(text: &str) -> Vec<f64> {
 }
 
 /// Whether two name stems are one name in two forms: "ukrain"/"ukrainian",
-/// "sudan"/"sudanes".
-fn same_name(a: &str, b: &str) -> bool {
-    let country = |n: &str| {
-        DEMONYMS
-            .iter()
-            .find(|(adj, _)| *adj == n)
-            .map_or(n.to_owned(), |(_, c)| (*c).to_owned())
+/// "sudan"/"sudanes"; against a fact-checker's statement also "nov"/
+/// "novemb", "english"/"england" (`NAME_FORMS`).
+fn same_name(a: &str, b: &str, mode: Mode) -> bool {
+    let usual = |n: &'static [(&'static str, &'static str)], stem: &str| {
+        n.iter().find(|(form, _)| *form == stem).map(|(_, u)| *u)
     };
-    let (a, b) = (country(a), country(b));
+    let form = |stem| {
+        usual(DEMONYMS, stem)
+            .or_else(|| usual(NAME_FORMS, stem).filter(|_| mode == Mode::Reviewed))
+            .unwrap_or(stem)
+    };
+    let (a, b) = (form(a), form(b));
     let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
     a == b || common >= 5 || (common >= 4 && common == a.chars().count().min(b.chars().count()))
-}
-
-/// A name's stem in its usual form, against a fact-checker's statement
-/// (`NAME_FORMS`: "nov" → "novemb"); as it is between claims.
-fn name_form(stem: &str, mode: Mode) -> &str {
-    match NAME_FORMS.iter().find(|(short, _)| *short == stem) {
-        Some((_, full)) if mode == Mode::Reviewed => full,
-        _ => stem,
-    }
 }
 
 /// Stems of the words of rising and of falling, folded as terms are.
@@ -309,10 +303,7 @@ static MOVEMENT: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::new(
         words
             .iter()
             .flat_map(|w| w.iter())
-            .map(|w| {
-                let folded = TERM_SYNONYMS.iter().find(|(s, _)| s == w).map_or(*w, |(_, c)| c);
-                stemmer.stem(folded).into_owned()
-            })
+            .map(|w| term_stem(&stemmer, w))
             .collect()
     };
     (stems(&[UP, MORE_UP]), stems(&[DOWN, MORE_DOWN]))
@@ -610,20 +601,25 @@ impl Fingerprint {
             if ORDINALS.contains(&lower.as_str()) && !fraction && !time {
                 ordinals.insert(lower.clone());
             }
-            up |= UP.contains(&lower.as_str());
-            down |= DOWN.contains(&lower.as_str());
+            let (rises, falls) = (UP.contains(&lower.as_str()), DOWN.contains(&lower.as_str()));
+            up |= rises;
+            down |= falls;
             // Against a fact-checker's statement: more verbs, and "more
             // than", "fewer than" are hedges on a number, not a movement.
             let hedge = after.as_deref() == Some("than");
-            more_up |= MORE_UP.contains(&lower.as_str()) || (UP.contains(&lower.as_str()) && !hedge);
-            more_down |= MORE_DOWN.contains(&lower.as_str()) || (DOWN.contains(&lower.as_str()) && !hedge);
+            let (rises_more, falls_more) = (
+                MORE_UP.contains(&lower.as_str()),
+                MORE_DOWN.contains(&lower.as_str()),
+            );
+            more_up |= rises_more || (rises && !hedge);
+            more_down |= falls_more || (falls && !hedge);
             let to_number = matches!(after.as_deref(), Some("to" | "by"))
                 && all
                     .get(i + 2)
                     .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
             if to_number {
-                number_up |= MORE_UP.contains(&lower.as_str()) || UP.contains(&lower.as_str());
-                number_down |= MORE_DOWN.contains(&lower.as_str()) || DOWN.contains(&lower.as_str());
+                number_up |= rises || rises_more;
+                number_down |= falls || falls_more;
             }
             if let Some(year) = is_year(word) {
                 if before.as_deref() == Some("since") {
@@ -957,11 +953,7 @@ impl Fingerprint {
             f.names
                 .iter()
                 .chain(opening)
-                .filter(|n| {
-                    !other
-                        .iter()
-                        .any(|t| same_name(name_form(n, mode), name_form(t, mode)))
-                })
+                .filter(|n| !other.iter().any(|t| same_name(n, t, mode)))
                 .filter(|n| {
                     mode == Mode::Claims
                         || !(f.acronyms.contains(*n)
