@@ -16,6 +16,7 @@ mod m20261130_000010_fact_checks;
 mod m20261130_000011_claim_quantities_json;
 mod m20261130_000012_lighter_claim_indexes;
 mod m20261130_000013_claim_extras;
+mod m20261130_000014_matching_jobs_counted;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_claim_quantities_json::Migration),
             Box::new(m20261130_000012_lighter_claim_indexes::Migration),
             Box::new(m20261130_000013_claim_extras::Migration),
+            Box::new(m20261130_000014_matching_jobs_counted::Migration),
         ]
     }
 }
