@@ -325,34 +325,66 @@ pub async fn match_batch(db: &DatabaseConnection, semantic: &Semantic) -> StoreR
     }
 }
 
+/// How many claims of a batch are matched at once. Each claim's matching is
+/// a few reads and then comparisons on the CPU; run one at a time, a
+/// replica's matcher waited on every read and used one core while the
+/// writes it follows used all of them.
+fn matching_parallel() -> usize {
+    std::thread::available_parallelism()
+        .map_or(4, |n| 2 * n.get())
+        .clamp(2, 8)
+}
+
 /// Does `jobs`: finds the repeats of each claim to rematch, then stores
 /// them and removes the jobs in one short write transaction. The finding
 /// only reads, so it runs before the transaction: on SQLite the write lock
 /// is the whole database's, and holding it while a batch of claims was
-/// compared (100-300 ms) kept every article write waiting.
+/// compared (100-300 ms) kept every article write waiting. The claims of a
+/// batch are read in one statement and matched `matching_parallel()` at a
+/// time, each in a task of its own.
 ///
 /// Finding stops once the batch has taken `BATCH_BUDGET` (comparing by
 /// meaning can take seconds a claim): the jobs not reached are given back
 /// for the next round rather than kept until their lease runs out.
 async fn apply(db: &DatabaseConnection, semantic: &Semantic, jobs: &[MatchingJob]) -> StoreResult<()> {
     let started = std::time::Instant::now();
-    let mut found: Vec<(Claim, Repeats)> = Vec::new();
-    let mut rematched = BTreeSet::new();
     // The newest job of a claim decides; earlier ones of the same batch
     // would only find what it finds.
+    let mut wanted = Vec::new();
+    let mut rematched = BTreeSet::new();
     for job in jobs.iter().rev().filter(|j| j.rematch) {
-        if rematched.contains(&job.claim_id) {
-            continue;
+        if rematched.insert(job.claim_id) {
+            wanted.push(job.claim_id.0);
         }
-        if started.elapsed() > BATCH_BUDGET {
-            break;
+    }
+    // A claim deleted meanwhile is not read, and its job is done.
+    let mut pending = claims::in_order(db, &wanted, false).await?.into_iter();
+    for claim in pending.as_slice() {
+        rematched.remove(&claim.id);
+    }
+    let parallel = matching_parallel();
+    let mut running = tokio::task::JoinSet::new();
+    let mut found: Vec<(Claim, Repeats)> = Vec::new();
+    loop {
+        while running.len() < parallel && started.elapsed() <= BATCH_BUDGET {
+            let Some(claim) = pending.next() else { break };
+            rematched.insert(claim.id);
+            let (db, semantic) = (db.clone(), semantic.clone());
+            running.spawn(async move {
+                let print = Fingerprint::of_claim(&claim);
+                let repeats = find_repeats(&db, &semantic, &claim, &print).await?;
+                StoreResult::Ok((claim, repeats))
+            });
         }
-        rematched.insert(job.claim_id);
-        let Some(claim) = claims::in_order(db, &[job.claim_id.0], false).await?.pop() else {
-            continue; // deleted meanwhile
-        };
-        let repeats = find_repeats(db, semantic, &claim, &Fingerprint::of_claim(&claim)).await?;
-        found.push((claim, repeats));
+        match running.join_next().await {
+            None => break,
+            Some(Ok(done)) => found.push(done?),
+            Some(Err(err)) => {
+                return Err(db::StoreError::Database(sea_orm::DbErr::Custom(format!(
+                    "matching a claim failed: {err}"
+                ))));
+            }
+        }
     }
     let txn = db::begin_write(db).await?;
     let ids: Vec<_> = found.iter().map(|(c, _)| c.id.0).collect();
