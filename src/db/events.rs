@@ -86,16 +86,22 @@ pub async fn sequence(conn: &impl ConnectionTrait, max: u64) -> StoreResult<Vec<
         .one(conn)
         .await?;
     let first = last.flatten().unwrap_or(0) + 1;
+    // One statement for the batch (`position = CASE id WHEN … END`): a
+    // statement per event held SQLite's write lock through 200 round trips
+    // to sqlx's thread, and after a burst of articles the sequencer's turns
+    // kept the matcher and the article writes waiting for tens of seconds.
+    let mut positions = sea_orm::sea_query::CaseStatement::new();
     let mut sequenced = Vec::with_capacity(pending.len());
     for (position, mut row) in (first..).zip(pending) {
-        Entity::update_many()
-            .col_expr(Column::Position, Expr::value(position))
-            .filter(Column::Id.eq(row.id))
-            .exec(conn)
-            .await?;
+        positions = positions.case(Column::Id.eq(row.id), Expr::value(position));
         row.position = Some(position);
         sequenced.push(to_domain(row)?);
     }
+    Entity::update_many()
+        .col_expr(Column::Position, positions.into())
+        .filter(Column::Id.is_in(sequenced.iter().map(|e| e.id)))
+        .exec(conn)
+        .await?;
     Ok(sequenced)
 }
 
