@@ -123,6 +123,12 @@ enum Command {
         /// with other publishers' fact-checks by meaning as well as words.
         #[arg(long, env = "CLAIMDESK_EMBEDDING_MODEL")]
         embedding_model: Option<std::path::PathBuf>,
+        /// How many claims each replica matches at once in the background
+        /// (0: one per CPU core). More drain a backlog of matching faster
+        /// but take CPU from requests during a flood of articles.
+        #[arg(long, env = "CLAIMDESK_MATCHING_TASKS", default_value_t = 0,
+              value_parser = clap::value_parser!(u16).range(0..=64))]
+        matching_tasks: u16,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -397,6 +403,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             shutdown_grace,
             public_feed,
             embedding_model,
+            matching_tasks,
         } => {
             // Installed first, so that everything from here on is counted.
             let metrics = metrics_bind.map(|_| http::metrics::install()).transpose()?;
@@ -459,6 +466,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 http::claim_view,
                 webhooks.clone(),
                 semantic.clone(),
+                usize::from(matching_tasks),
             );
             let app = http::app(
                 conn,

@@ -41,19 +41,27 @@ pub struct Background {
 }
 
 /// Starts the event sequencer, the webhook sender, the matcher (comparing
-/// by meaning when `semantic` has the model) and (on SQLite) the WAL
-/// checkpointer.
+/// by meaning when `semantic` has the model, `matching_tasks` claims at
+/// once, 0 for one per core) and (on SQLite) the WAL checkpointer.
 pub fn start(
     db: DatabaseConnection,
     view: ClaimView,
     settings: WebhookSettings,
     semantic: Semantic,
+    matching_tasks: usize,
 ) -> Background {
+    let matching_tasks = tracking::matching_tasks(matching_tasks);
     let (handle, stop) = stop_signal();
     let tasks = vec![
         tokio::spawn(events::run_sequencer(db.clone(), view, IDLE, stop.clone())),
         tokio::spawn(webhooks::run_sender(db.clone(), settings, IDLE, stop.clone())),
-        tokio::spawn(tracking::run_matcher(db.clone(), semantic, IDLE, stop.clone())),
+        tokio::spawn(tracking::run_matcher(
+            db.clone(),
+            semantic,
+            matching_tasks,
+            IDLE,
+            stop.clone(),
+        )),
         tokio::spawn(run_checkpointer(db, CHECKPOINT_EVERY, stop)),
     ];
     Background { stop: handle, tasks }

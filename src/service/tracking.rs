@@ -306,14 +306,14 @@ pub async fn count_batch(db: &DatabaseConnection) -> StoreResult<usize> {
 /// Does up to one batch of counted matching jobs in one transaction: finds
 /// the repeats of each claim to rematch and removes the jobs. A failed batch
 /// is rolled back whole and tried again later. Returns how many jobs it did.
-pub async fn match_batch(db: &DatabaseConnection, semantic: &Semantic) -> StoreResult<usize> {
+pub async fn match_batch(db: &DatabaseConnection, semantic: &Semantic, tasks: usize) -> StoreResult<usize> {
     let at = now();
     let jobs = matching::lease(db, at, MATCHING_LEASE, MATCHING_BATCH).await?;
     if jobs.is_empty() {
         return Ok(0);
     }
     let seqs: Vec<i64> = jobs.iter().map(|j| j.seq).collect();
-    match apply(db, semantic, &jobs).await {
+    match apply(db, semantic, tasks, &jobs).await {
         Ok(()) => Ok(jobs.len()),
         Err(err) => {
             let attempts = jobs.iter().map(|j| j.attempts).max().unwrap_or(0);
@@ -325,14 +325,20 @@ pub async fn match_batch(db: &DatabaseConnection, semantic: &Semantic) -> StoreR
     }
 }
 
-/// How many claims of a batch are matched at once. Each claim's matching is
-/// a few reads and then comparisons on the CPU; run one at a time, a
-/// replica's matcher waited on every read and used one core while the
-/// writes it follows used all of them.
-fn matching_parallel() -> usize {
-    std::thread::available_parallelism()
-        .map_or(4, |n| 2 * n.get())
-        .clamp(2, 8)
+/// How many claims of a batch are matched at once when the operator does
+/// not say (`CLAIMDESK_MATCHING_TASKS=0`): one per core. Each claim's
+/// matching is a few reads and then comparisons on the CPU; run one at a
+/// time, a replica's matcher waited on every read and used less than one
+/// core. More at once drain a backlog faster but may take CPU from
+/// requests while a flood of articles is still coming in; on the load
+/// benchmark (PostgreSQL on the same two cores) `POST /articles` ran at
+/// 189-206 a second with 1, 2 or 4 at once, and matching after the flood at
+/// 243-269, 326-390 and 378-416 claims a second.
+pub fn matching_tasks(configured: usize) -> usize {
+    match configured {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    }
 }
 
 /// Does `jobs`: finds the repeats of each claim to rematch, then stores
@@ -341,12 +347,17 @@ fn matching_parallel() -> usize {
 /// is the whole database's, and holding it while a batch of claims was
 /// compared (100-300 ms) kept every article write waiting. The claims of a
 /// batch are read in one statement and matched `matching_parallel()` at a
-/// time, each in a task of its own.
+/// time, `tasks` at a time, each in a task of its own.
 ///
 /// Finding stops once the batch has taken `BATCH_BUDGET` (comparing by
 /// meaning can take seconds a claim): the jobs not reached are given back
 /// for the next round rather than kept until their lease runs out.
-async fn apply(db: &DatabaseConnection, semantic: &Semantic, jobs: &[MatchingJob]) -> StoreResult<()> {
+async fn apply(
+    db: &DatabaseConnection,
+    semantic: &Semantic,
+    tasks: usize,
+    jobs: &[MatchingJob],
+) -> StoreResult<()> {
     let started = std::time::Instant::now();
     // The newest job of a claim decides; earlier ones of the same batch
     // would only find what it finds.
@@ -362,11 +373,10 @@ async fn apply(db: &DatabaseConnection, semantic: &Semantic, jobs: &[MatchingJob
     for claim in pending.as_slice() {
         rematched.remove(&claim.id);
     }
-    let parallel = matching_parallel();
     let mut running = tokio::task::JoinSet::new();
     let mut found: Vec<(Claim, Repeats)> = Vec::new();
     loop {
-        while running.len() < parallel && started.elapsed() <= BATCH_BUDGET {
+        while running.len() < tasks.max(1) && started.elapsed() <= BATCH_BUDGET {
             let Some(claim) = pending.next() else { break };
             rematched.insert(claim.id);
             let (db, semantic) = (db.clone(), semantic.clone());
@@ -415,22 +425,29 @@ async fn apply(db: &DatabaseConnection, semantic: &Semantic, jobs: &[MatchingJob
 
 /// One round of matching work: count every waiting job first, then match
 /// one batch. Returns whether there was anything to do.
-async fn matching_round(db: &DatabaseConnection, semantic: &Semantic) -> StoreResult<bool> {
+async fn matching_round(db: &DatabaseConnection, semantic: &Semantic, tasks: usize) -> StoreResult<bool> {
     let (uncounted, to_match) = matching::any_ready(db, now()).await?;
     if uncounted {
         while count_batch(db).await? as u64 == COUNTING_BATCH {}
     }
     if uncounted || to_match {
-        match_batch(db, semantic).await?;
+        match_batch(db, semantic, tasks).await?;
     }
     Ok(uncounted || to_match)
 }
 
 /// Does matching jobs until `stop` fires: round after round while there
 /// are jobs, every `idle` otherwise. Runs in every replica.
-pub async fn run_matcher(db: DatabaseConnection, semantic: Semantic, idle: std::time::Duration, stop: Stop) {
+/// `tasks`: claims matched at once (see `matching_tasks`).
+pub async fn run_matcher(
+    db: DatabaseConnection,
+    semantic: Semantic,
+    tasks: usize,
+    idle: std::time::Duration,
+    stop: Stop,
+) {
     loop {
-        let pause = match matching_round(&db, &semantic).await {
+        let pause = match matching_round(&db, &semantic, tasks).await {
             Ok(true) => std::time::Duration::ZERO,
             Ok(false) => idle,
             Err(err) => {

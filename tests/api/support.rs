@@ -253,6 +253,7 @@ impl TestApp {
             http::claim_view,
             settings.webhooks.clone(),
             settings.semantic.clone(),
+            0,
         );
         let app = http::app(db.clone(), keys, &settings);
         tokio::spawn(async move {
