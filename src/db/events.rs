@@ -86,7 +86,7 @@ pub async fn sequence(conn: &impl ConnectionTrait, max: u64) -> StoreResult<Vec<
         .one(conn)
         .await?;
     let first = last.flatten().unwrap_or(0) + 1;
-    // One statement for the batch (`position = CASE id WHEN … END`): a
+    // One statement for the batch (`position = CASE WHEN id = … THEN … END`): a
     // statement per event held SQLite's write lock through 200 round trips
     // to sqlx's thread, and after a burst of articles the sequencer's turns
     // kept the matcher and the article writes waiting for tens of seconds.

@@ -325,8 +325,14 @@ pub async fn match_batch(db: &DatabaseConnection, semantic: &Semantic, tasks: us
     }
 }
 
+/// The most claims matched at once by default, whatever the cores: each
+/// holds a pooled connection while it reads, and SQLite's pool has 8 for
+/// the requests too.
+const DEFAULT_TASKS_MAX: usize = 4;
+
 /// How many claims of a batch are matched at once when the operator does
-/// not say (`CLAIMDESK_MATCHING_TASKS=0`): one per core. Each claim's
+/// not say (`CLAIMDESK_MATCHING_TASKS=0`): one per core, at most
+/// `DEFAULT_TASKS_MAX`. Each claim's
 /// matching is a few reads and then comparisons on the CPU; run one at a
 /// time, a replica's matcher waited on every read and used less than one
 /// core. More at once drain a backlog faster but may take CPU from
@@ -336,7 +342,9 @@ pub async fn match_batch(db: &DatabaseConnection, semantic: &Semantic, tasks: us
 /// 243-269, 326-390 and 378-416 claims a second.
 pub fn matching_tasks(configured: usize) -> usize {
     match configured {
-        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        0 => std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(DEFAULT_TASKS_MAX),
         n => n,
     }
 }
@@ -346,8 +354,11 @@ pub fn matching_tasks(configured: usize) -> usize {
 /// only reads, so it runs before the transaction: on SQLite the write lock
 /// is the whole database's, and holding it while a batch of claims was
 /// compared (100-300 ms) kept every article write waiting. The claims of a
-/// batch are read in one statement and matched `matching_parallel()` at a
-/// time, `tasks` at a time, each in a task of its own.
+/// batch are read in one statement and matched `tasks` at a time, each in
+/// a task of its own; what they find is stored in the order the claims were
+/// read (newest job first, as when they were matched one by one), not the
+/// order the tasks end in, since storing a claim's repeats replaces the
+/// matches on both sides.
 ///
 /// Finding stops once the batch has taken `BATCH_BUDGET` (comparing by
 /// meaning can take seconds a claim): the jobs not reached are given back
@@ -369,21 +380,22 @@ async fn apply(
         }
     }
     // A claim deleted meanwhile is not read, and its job is done.
-    let mut pending = claims::in_order(db, &wanted, false).await?.into_iter();
-    for claim in pending.as_slice() {
+    let read = claims::in_order(db, &wanted, false).await?;
+    for claim in &read {
         rematched.remove(&claim.id);
     }
+    let mut pending = read.into_iter().enumerate();
     let mut running = tokio::task::JoinSet::new();
-    let mut found: Vec<(Claim, Repeats)> = Vec::new();
+    let mut found: Vec<(usize, Claim, Repeats)> = Vec::new();
     loop {
         while running.len() < tasks.max(1) && started.elapsed() <= BATCH_BUDGET {
-            let Some(claim) = pending.next() else { break };
+            let Some((at, claim)) = pending.next() else { break };
             rematched.insert(claim.id);
             let (db, semantic) = (db.clone(), semantic.clone());
             running.spawn(async move {
                 let print = Fingerprint::of_claim(&claim);
                 let repeats = find_repeats(&db, &semantic, &claim, &print).await?;
-                StoreResult::Ok((claim, repeats))
+                StoreResult::Ok((at, claim, repeats))
             });
         }
         match running.join_next().await {
@@ -396,10 +408,11 @@ async fn apply(
             }
         }
     }
+    found.sort_unstable_by_key(|(at, _, _)| *at);
     let txn = db::begin_write(db).await?;
-    let ids: Vec<_> = found.iter().map(|(c, _)| c.id.0).collect();
+    let ids: Vec<_> = found.iter().map(|(_, c, _)| c.id.0).collect();
     let current = claims::wordings(&txn, &ids).await?;
-    for (claim, repeats) in &found {
+    for (_, claim, repeats) in &found {
         // A claim deleted, or reworded (or given another claimant) since it
         // was read, is left alone: a rewording queued a newer job, which
         // matches the new wording.
