@@ -14,12 +14,23 @@ pub fn sqlite_url() -> (String, std::path::PathBuf) {
     (format!("sqlite://{}", file.display()), file)
 }
 
+/// Never the same port twice in one test run: the port is free only until
+/// someone binds it, and the system may offer a port it just gave back (a
+/// server and its metrics address were once both handed 34607).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static HANDED_OUT: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut handed_out = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if !handed_out.contains(&port) {
+            handed_out.push(port);
+            return port;
+        }
+    }
 }
 
 /// A running `claimdesk serve`, with the log lines it printed while starting.
