@@ -365,10 +365,10 @@ fn measure(
     // Matching runs behind the writes: how far behind, and how fast it
     // catches up. Term counting runs ahead of matching, so it is timed on
     // its own first; then the matching rate is taken over 10 s.
+    // One pool for every count: the wait below asks every 100 ms.
+    let db = runtime.block_on(claimdesk::db::connect(url)).expect("connect");
     let count = |sql: &'static str| {
-        let url = url.to_owned();
-        runtime.block_on(async move {
-            let db = claimdesk::db::connect(&url).await.expect("connect");
+        runtime.block_on(async {
             let row = db
                 .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
                 .await
