@@ -1,10 +1,15 @@
-//! Claim extraction throughput over the labelled articles, on one core.
+//! Claim extraction throughput over the labelled articles, on one core,
+//! with the server's allocator.
 //! Run with `cargo bench --bench extract`; criterion prints MiB/s.
 //! `EXTRACT_BENCH_DIR=/some/dir` reads the articles from another folder, so
 //! that two versions of the extractor can be compared on the same text.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
+
+/// The server's allocator (see `src/main.rs`), so that the figure is the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn articles() -> String {
     let dir = std::env::var("EXTRACT_BENCH_DIR")

@@ -11,6 +11,12 @@ use claimdesk::{db, http, service};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc rather than the system allocator: extraction allocates a little
+/// for every sentence and claim, and with it `cargo bench --bench extract`
+/// runs about 8% faster (the bench uses the same allocator).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// claimdesk: fact-claim tracking for newsroom verification desks.
 #[derive(Parser)]
 #[command(name = "claimdesk", version, about)]

@@ -305,12 +305,19 @@ impl ClassTable {
         }
     }
 
-    /// FNV-1a over the lower-cased bytes.
+    /// A multiply-and-rotate hash over the bytes eight at a time, each byte
+    /// with its 0x20 bit set: that lowers an ASCII letter and leaves a digit,
+    /// an apostrophe, a hyphen or a full stop as it is, so a word hashes as
+    /// its lower case does, without lowering it first. (Bytes it changes
+    /// otherwise change alike on both sides; `get_ascii` compares exactly.)
     fn hash(word: &[u8]) -> usize {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in word {
-            hash ^= u64::from(b.to_ascii_lowercase());
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut hash = word.len() as u64;
+        for chunk in word.chunks(8) {
+            let mut bytes = [0u8; 8];
+            bytes[..chunk.len()].copy_from_slice(chunk);
+            let lanes = u64::from_le_bytes(bytes) | (0x2020_2020_2020_2020 >> (8 * (8 - chunk.len())));
+            hash = (hash ^ lanes).wrapping_mul(K).rotate_left(29);
         }
         (hash ^ (hash >> 32)) as usize
     }

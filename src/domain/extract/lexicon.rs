@@ -20,11 +20,10 @@ pub fn lc(w: &str) -> Lower<'_> {
     {
         Lower::Borrowed(w)
     } else if bytes.len() <= INLINE_WORD && w.is_ascii() {
-        let mut buf = [0u8; INLINE_WORD];
-        for (lower, byte) in buf.iter_mut().zip(bytes) {
-            *lower = byte.to_ascii_lowercase();
-        }
-        Lower::Inline(buf, bytes.len() as u8)
+        let mut buf = arrayvec::ArrayString::new();
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+        Lower::Inline(buf)
     } else {
         Lower::Owned(w.to_lowercase())
     }
@@ -37,7 +36,7 @@ const INLINE_WORD: usize = 22;
 #[derive(Debug, Clone)]
 pub enum Lower<'a> {
     Borrowed(&'a str),
-    Inline([u8; INLINE_WORD], u8),
+    Inline(arrayvec::ArrayString<INLINE_WORD>),
     Owned(String),
 }
 
@@ -47,8 +46,7 @@ impl std::ops::Deref for Lower<'_> {
     fn deref(&self) -> &str {
         match self {
             Lower::Borrowed(w) => w,
-            // Only ASCII is ever stored inline.
-            Lower::Inline(buf, len) => std::str::from_utf8(&buf[..*len as usize]).unwrap_or_default(),
+            Lower::Inline(w) => w,
             Lower::Owned(w) => w,
         }
     }

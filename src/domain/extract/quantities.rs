@@ -977,6 +977,8 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         // "a third of voters"; without "of" it is an ordinal ("a third attempt").
         // "grew by almost a quarter," (nothing counted after it) is a fraction too.
         // Without a hedge or "by" before it, "added a third from the spot" is an ordinal.
+        // Most words after "a" are no fraction: they end here, before the look-around.
+        let f = lexicon::fraction_word(next)?;
         let after = word(text, tokens, i + 2).map(lexicon::lc);
         let hedged = i
             .checked_sub(1)
@@ -992,13 +994,10 @@ fn word_number(text: &str, tokens: &[Token], i: usize) -> Option<Core> {
         let share = after.as_deref() == Some("of")
             || compared
             || (hedged && after.as_deref().is_none_or(lexicon::is_stop));
-        if let Some(f) = lexicon::fraction_word(next).filter(|_| share) {
-            return Some(Core {
-                fraction: true,
-                ..core(f, i + 2)
-            });
-        }
-        return None;
+        return share.then(|| Core {
+            fraction: true,
+            ..core(f, i + 2)
+        });
     }
     if w == "half" {
         // "half a billion euros", "half a million": the scale halved.

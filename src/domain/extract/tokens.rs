@@ -89,7 +89,15 @@ pub fn tokenize_into(text: &str, within: Range, tokens: &mut Vec<Token>) {
             let mut end = i;
             // ASCII, with no hyphen: its class is exact (see below).
             plain = c.is_ascii();
-            while let Some(d) = char_at(s, end) {
+            let bytes = s.as_bytes();
+            loop {
+                // ASCII letters and digits, the bulk of a word, go straight on.
+                while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                    end += 1;
+                }
+                let Some(d) = char_at(s, end) else {
+                    break;
+                };
                 let after = end + d.len_utf8();
                 let joins = || {
                     matches!(d, '\'' | '’' | '-' | '.')
