@@ -314,9 +314,10 @@ impl ClassTable {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut hash = word.len() as u64;
         for chunk in word.chunks(8) {
-            let mut bytes = [0u8; 8];
-            bytes[..chunk.len()].copy_from_slice(chunk);
-            let lanes = u64::from_le_bytes(bytes) | (0x2020_2020_2020_2020 >> (8 * (8 - chunk.len())));
+            let lanes = chunk
+                .iter()
+                .rev()
+                .fold(0u64, |lanes, &b| (lanes << 8) | u64::from(b | 0x20));
             hash = (hash ^ lanes).wrapping_mul(K).rotate_left(29);
         }
         (hash ^ (hash >> 32)) as usize
@@ -749,7 +750,13 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             .filter(|t| t.is_word())
             .map(|t| lexicon::lc(t.text(text)))
     };
-    let is = |i: usize, w: &str| lower(i).is_some_and(|l| l == w);
+    // `w` is ASCII: a word equals it lowered exactly when it equals it
+    // ignoring ASCII case (no lowering, no copy).
+    let is = |i: usize, w: &str| {
+        tokens
+            .get(i)
+            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
+    };
     // "an estimated", "was found unsealed", "wrote to the company" are not the speaker's verb.
     let saying = |i: usize| {
         // Only a listed word can be a verb of speech: the checks below look

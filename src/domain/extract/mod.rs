@@ -148,10 +148,12 @@ pub fn extract(text: &str) -> Vec<ExtractedClaim> {
     let found = classify::claims(text);
     let mut offsets: Vec<usize> = found
         .iter()
+        // In the order they stand (a claim's quantities lie inside it), so
+        // that the sort below finds them nearly sorted.
         .flat_map(|c| {
-            [c.range.start, c.range.end]
-                .into_iter()
+            std::iter::once(c.range.start)
                 .chain(c.quantities.iter().flat_map(|q| [q.range.start, q.range.end]))
+                .chain(std::iter::once(c.range.end))
         })
         .collect();
     offsets.sort_unstable();

@@ -64,12 +64,16 @@ pub fn split(text: &str) -> Vec<Sentence> {
     sentences
 }
 
+/// A searcher for '…', built once (`memmem::find` builds one on every call).
+static ELLIPSIS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("…".as_bytes()));
+
 fn split_line(text: &str, line: Range, paragraph: usize, out: &mut Vec<Sentence>) {
     let mut start = line.start;
     let mut i = line.start;
     let bytes = &text.as_bytes()[..line.end];
     // The next '…' at or after `i`, found again only once `i` passes it.
-    let ellipsis = |from: usize| memchr::memmem::find(&bytes[from..], "…".as_bytes()).map(|p| from + p);
+    let ellipsis = |from: usize| ELLIPSIS.find(&bytes[from..]).map(|p| from + p);
     let mut next_ellipsis = ellipsis(i);
     while i < line.end {
         // Straight to the next terminator.
