@@ -750,13 +750,7 @@ fn speaker(text: &str, tokens: &[Token], classes: &[u16]) -> Option<Speaker> {
             .filter(|t| t.is_word())
             .map(|t| lexicon::lc(t.text(text)))
     };
-    // `w` is ASCII: a word equals it lowered exactly when it equals it
-    // ignoring ASCII case (no lowering, no copy).
-    let is = |i: usize, w: &str| {
-        tokens
-            .get(i)
-            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
-    };
+    let is = |i: usize, w: &str| tokens::is_word(text, tokens, i, w);
     // "an estimated", "was found unsealed", "wrote to the company" are not the speaker's verb.
     let saying = |i: usize| {
         // Only a listed word can be a verb of speech: the checks below look
@@ -1308,11 +1302,7 @@ fn passive_source(
     classes: &[u16],
     phrase_ok: &dyn Fn(usize, usize) -> bool,
 ) -> Option<Range> {
-    let is = |i: usize, w: &str| {
-        tokens
-            .get(i)
-            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
-    };
+    let is = |i: usize, w: &str| tokens::is_word(text, tokens, i, w);
     let reporting = |i: usize| classes.get(i).is_some_and(|c| c & REPORTING != 0);
     let name_punct = |t: &Token| matches!(t.kind, tokens::Kind::Punct('.' | '’' | '\'' | '-' | '&'));
     (0..tokens.len()).filter(|&k| is(k, "by")).find_map(|by| {
@@ -1499,11 +1489,7 @@ fn phrase_ok(text: &str, tokens: &[Token], a: usize, b: usize) -> bool {
 /// "according to the union's figures," → up to the next comma or the end;
 /// "according to figures released by the ministry on Tuesday" → the ministry.
 fn according_to(text: &str, tokens: &[Token], phrase_ok: &dyn Fn(usize, usize) -> bool) -> Option<Range> {
-    let is = |i: usize, w: &str| {
-        tokens
-            .get(i)
-            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
-    };
+    let is = |i: usize, w: &str| tokens::is_word(text, tokens, i, w);
     let i = (0..tokens.len()).find(|&i| is(i, "according") && is(i + 1, "to"))?;
     let from = i + 2;
     let mut to = (from..tokens.len())
@@ -1547,11 +1533,7 @@ fn according_to(text: &str, tokens: &[Token], phrase_ok: &dyn Fn(usize, usize) -
 /// it came out: "figures released on Wednesday by the statistics office" →
 /// "the statistics office"; "a study published on Wednesday in …" → "a study".
 fn document_source(text: &str, tokens: &[Token], mut from: usize, mut to: usize) -> (usize, usize) {
-    let is = |i: usize, w: &str| {
-        tokens
-            .get(i)
-            .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(w))
-    };
+    let is = |i: usize, w: &str| tokens::is_word(text, tokens, i, w);
     // ("figures released on Wednesday by the statistics office": when they
     // came out may stand before "by".)
     if let Some(by) = (from..to).find(|&k| is(k, "by") || is(k, "from"))

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::lexicon::{self, Qualifier};
 use super::sentences::Range;
-use super::tokens::{Kind, Token};
+use super::tokens::{Kind, Token, is_word};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
@@ -265,10 +265,6 @@ fn shares_unit(
 
 fn word<'a>(text: &'a str, tokens: &[Token], i: usize) -> Option<&'a str> {
     tokens.get(i).filter(|t| t.is_word()).map(|t| t.text(text))
-}
-
-fn is_word(text: &str, tokens: &[Token], i: usize, expected: &str) -> bool {
-    word(text, tokens, i).is_some_and(|w| w.eq_ignore_ascii_case(expected))
 }
 
 /// A quantity starting at token `i` (with its hedge), pushed onto `found`

@@ -38,6 +38,15 @@ impl Token {
     }
 }
 
+/// Whether token `i` is the word `expected` (ASCII), in any case: for an
+/// ASCII word that is the same as lowering the token and comparing, without
+/// lowering it.
+pub fn is_word(text: &str, tokens: &[Token], i: usize, expected: &str) -> bool {
+    tokens
+        .get(i)
+        .is_some_and(|t| t.is_word() && t.text(text).eq_ignore_ascii_case(expected))
+}
+
 pub fn tokenize(text: &str, within: Range) -> Vec<Token> {
     let mut tokens = Vec::new();
     tokenize_into(text, within, &mut tokens);
