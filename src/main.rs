@@ -319,17 +319,15 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("migration failed: {e}"))?;
             let report = service::fact_checks::import_file(&conn, &file).await?;
-            for refusal in report.refused.iter().take(20) {
+            for refusal in report.refusals.iter().take(20) {
                 eprintln!("refused {}: {}", refusal.pointer, refusal.reason);
             }
-            if report.refused.len() > 20 {
-                eprintln!("... and {} more refused", report.refused.len() - 20);
+            if report.refused > 20 {
+                eprintln!("... and {} more refused", report.refused - 20);
             }
             println!(
                 "{} created, {} updated, {} refused",
-                report.created,
-                report.updated,
-                report.refused.len()
+                report.created, report.updated, report.refused
             );
             Ok(())
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 use super::entities::claim_fact_checks;
@@ -140,8 +140,16 @@ pub async fn list(
         ));
     }
     if let Some(publisher) = publisher {
-        query = query
-            .filter(Expr::expr(Func::lower(Expr::col(Column::PublisherName))).eq(publisher.to_lowercase()));
+        // ASCII letters in any case, every other character as it is, on
+        // both databases: SQLite's lower() folds ASCII only, so PostgreSQL
+        // folds with translate() rather than its Unicode lower().
+        let name = match conn.get_database_backend() {
+            DbBackend::Postgres => Expr::cust(
+                "translate(fact_checks.publisher_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')",
+            ),
+            _ => Expr::expr(Func::lower(Expr::col((Entity, Column::PublisherName)))),
+        };
+        query = query.filter(name.eq(publisher.to_ascii_lowercase()));
     }
     let rows = super::newest_first(conn, query, Column::UpdatedAt, Column::Id, limit, after).await?;
     let items: Vec<FactCheck> = rows.into_iter().map(to_domain).collect();

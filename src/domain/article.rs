@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::{DomainError, Errors};
 use super::ids::{ArticleId, UserId};
+use super::page;
 use super::text;
 
 pub const TITLE_MAX: usize = 500;
@@ -66,18 +67,33 @@ impl ArticleContent {
         let url = errors.check("url", fields.url.map(parse_url).transpose());
         let outlet = errors.check("outlet", text::optional(fields.outlet, NAME_MAX));
         let author = errors.check("author", text::optional(fields.author, NAME_MAX));
+        let published_at = errors.check(
+            "published_at",
+            match fields.published_at {
+                Some(at) if !page::storable(&at) => Err(page::STORABLE_RANGE.to_owned()),
+                at => Ok(at),
+            },
+        );
         let language = errors.check(
             "language",
             supported_language(fields.language.as_deref().unwrap_or("en")),
         );
-        match (title, body, url, outlet, author, language) {
-            (Some(title), Some(body), Some(url), Some(outlet), Some(author), Some(language)) => Ok(Self {
+        match (title, body, url, outlet, author, published_at, language) {
+            (
+                Some(title),
+                Some(body),
+                Some(url),
+                Some(outlet),
+                Some(author),
+                Some(published_at),
+                Some(language),
+            ) => Ok(Self {
                 title,
                 body,
                 url,
                 outlet,
                 author,
-                published_at: fields.published_at,
+                published_at,
                 language,
             }),
             _ => Err(errors.into_error()),

@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use super::error::{DomainError, Errors};
 use super::extract::Analysis;
 use super::ids::{ArticleId, ClaimId, FactCheckId, UserId};
+use super::page;
 use super::search::SearchQuery;
 use super::text;
 use super::workflow::Rating;
@@ -170,6 +171,16 @@ impl TimeRange {
     /// Refuses bounds that no claim could meet, naming the query parameter.
     pub fn check(&self) -> Result<(), DomainError> {
         let mut errors = Errors::default();
+        for (at, field) in [
+            (self.created_after, "created_after"),
+            (self.created_before, "created_before"),
+            (self.updated_after, "updated_after"),
+            (self.updated_before, "updated_before"),
+        ] {
+            if at.is_some_and(|at| !page::storable(&at)) {
+                errors.add(field, page::STORABLE_RANGE);
+            }
+        }
         for (after, before, field) in [
             (self.created_after, self.created_before, "created_before"),
             (self.updated_after, self.updated_before, "updated_before"),

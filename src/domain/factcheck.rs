@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::claim::TEXT_MAX;
 use super::evidence::normalize_url;
 use super::ids::FactCheckId;
+use super::page;
 use super::text;
 
 /// The longest publisher name, claimant or rating label kept.
@@ -214,11 +215,25 @@ fn date_of(value: Option<&Value>, field: &str) -> Result<Option<DateTime<Utc>>, 
     let Some(text) = text_of(value) else {
         return Ok(None);
     };
-    if let Ok(at) = DateTime::parse_from_rfc3339(&text) {
-        return Ok(Some(at.with_timezone(&Utc)));
-    }
-    if let Ok(day) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-        return Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+    let at = DateTime::parse_from_rfc3339(&text)
+        .map(|at| at.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                .ok()
+                .and_then(|day| day.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc())
+        });
+    match at {
+        Some(at) if page::storable(&at) => return Ok(Some(at)),
+        Some(_) => {
+            return Err(format!(
+                "{field} {} (got {:?})",
+                page::STORABLE_RANGE,
+                shown(&text)
+            ));
+        }
+        None => {}
     }
     Err(format!(
         "{field} must be a date (YYYY-MM-DD) or an RFC 3339 date-time (got {:?})",
@@ -257,10 +272,11 @@ fn url_of(value: Option<&Value>, field: &str) -> Result<Option<String>, String> 
 
 /// Reads one ClaimReview object.
 pub fn read_claim_review(review: &Value) -> Result<FactCheckContent, String> {
-    let url = review
-        .get("url")
-        .and_then(Value::as_str)
-        .ok_or("url (the review's page) is required")?;
+    let url = match review.get("url") {
+        None | Some(Value::Null) => return Err("url (the review's page) is required".into()),
+        Some(Value::String(url)) => url,
+        Some(_) => return Err("url (the review's page) must be a string".into()),
+    };
     let (review_url, review_url_key) = normalize_url(url).map_err(|m| format!("url {m}"))?;
     let claim_reviewed = text_of(review.get("claimReviewed")).ok_or("claimReviewed is required")?;
     let claim_reviewed =

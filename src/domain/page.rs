@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
 pub const DEFAULT_LIMIT: u64 = 50;
@@ -59,7 +59,9 @@ impl Cursor {
         let (micros, id) = raw.split_once('|').ok_or(BAD)?;
         let micros: i64 = micros.parse().map_err(|_| BAD.to_owned())?;
         Ok(Self {
-            created_at: DateTime::from_timestamp_micros(micros).ok_or(BAD)?,
+            created_at: DateTime::from_timestamp_micros(micros)
+                .filter(storable)
+                .ok_or(BAD)?,
             id: id.parse().map_err(|_| BAD.to_owned())?,
         })
     }
@@ -143,6 +145,18 @@ impl<T, C> Page<T, C> {
         Self { items: rows, next }
     }
 }
+
+/// Whether a time can be stored and compared alike on both databases: in
+/// the years 0001-9999, the four-digit years of RFC 3339. PostgreSQL's
+/// `timestamptz` refuses years before 4713 BC, and SQLite compares times
+/// as text, where "+10000-…" sorts before "2026-…"; so a time from a
+/// client outside this range is refused before it reaches either.
+pub fn storable(at: &DateTime<Utc>) -> bool {
+    (1..=9999).contains(&at.year())
+}
+
+/// What a client is told when a time is outside `storable`'s range.
+pub const STORABLE_RANGE: &str = "must fall in the years 0001 to 9999";
 
 /// Timestamps are kept at microsecond precision, the finest PostgreSQL
 /// stores, so a value read back compares equal to the one written.

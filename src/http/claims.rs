@@ -353,12 +353,16 @@ macro_rules! claim_filter_params {
             /// Only claims whose current verdict has this rating.
             pub rating: Option<RatingName>,
             /// Only claims created after this time (RFC 3339, exclusive).
+            #[serde(default, deserialize_with = "super::time::query_option")]
             pub created_after: Option<DateTime<Utc>>,
             /// Only claims created before this time (RFC 3339, exclusive).
+            #[serde(default, deserialize_with = "super::time::query_option")]
             pub created_before: Option<DateTime<Utc>>,
             /// Only claims last changed after this time (RFC 3339, exclusive).
+            #[serde(default, deserialize_with = "super::time::query_option")]
             pub updated_after: Option<DateTime<Utc>>,
             /// Only claims last changed before this time (RFC 3339, exclusive).
+            #[serde(default, deserialize_with = "super::time::query_option")]
             pub updated_before: Option<DateTime<Utc>>,
             $($extra)*
         }
@@ -460,7 +464,7 @@ async fn list_claims(
 ) -> Result<Response, AppError> {
     let filter = query.filter(auth.principal.user_id)?;
     if export::wants_csv(&headers) {
-        return Ok(export::csv_response(&state, filter));
+        return export::csv_response(&state, filter).await;
     }
     let cursor = query.cursor.as_deref();
     // The answer depends on Accept: caches must keep JSON and CSV apart.
@@ -498,7 +502,7 @@ async fn export_claims(
     Query(query): Query<ExportClaims>,
 ) -> Result<Response, AppError> {
     let filter = query.filter(auth.principal.user_id)?;
-    Ok(export::csv_response(&state, filter))
+    export::csv_response(&state, filter).await
 }
 
 /// Create a claim

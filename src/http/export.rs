@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 
 use super::AppState;
+use super::error::AppError;
 use crate::domain::claim::ClaimFilter;
 use crate::service::claims;
 
@@ -40,9 +41,13 @@ pub fn wants_csv(headers: &HeaderMap) -> bool {
     best.is_some_and(|(_, csv)| csv)
 }
 
-/// Streams every claim `filter` selects as a CSV attachment.
-pub fn csv_response(state: &AppState, filter: ClaimFilter) -> Response {
-    let stream = claims::export_csv(state.db.clone(), filter).map(|chunk| {
+/// Streams every claim `filter` selects as a CSV attachment. The first
+/// batch is read before the status line goes out, so a query the database
+/// refuses is still a problem+json answer, not a 200 cut short.
+pub async fn csv_response(state: &AppState, filter: ClaimFilter) -> Result<Response, AppError> {
+    let mut stream = Box::pin(claims::export_csv(state.db.clone(), filter));
+    let first = stream.next().await.transpose()?;
+    let rest = stream.map(|chunk| {
         chunk.map_err(|e| {
             // The status line has gone; ending the body early is all that is
             // left to tell the client the file is incomplete.
@@ -50,6 +55,7 @@ pub fn csv_response(state: &AppState, filter: ClaimFilter) -> Response {
             std::io::Error::other("the export failed part-way")
         })
     });
+    let stream = futures_util::stream::iter(first.map(Ok)).chain(rest);
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -61,7 +67,7 @@ pub fn csv_response(state: &AppState, filter: ClaimFilter) -> Response {
         HeaderValue::from_static("attachment; filename=\"claims.csv\""),
     );
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
-    response
+    Ok(response)
 }
 
 #[cfg(test)]

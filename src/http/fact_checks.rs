@@ -154,7 +154,8 @@ pub struct ImportResponse {
     pub updated: u64,
     /// Elements that were not imported.
     pub refused: u64,
-    /// Why each refused element was refused.
+    /// Why each refused element was refused, for the first 100 of them
+    /// (`refused` counts them all).
     pub refusals: Vec<Refused>,
 }
 
@@ -163,9 +164,9 @@ impl From<ImportReport> for ImportResponse {
         Self {
             created: r.created,
             updated: r.updated,
-            refused: r.refused.len() as u64,
+            refused: r.refused,
             refusals: r
-                .refused
+                .refusals
                 .into_iter()
                 .map(|x| Refused {
                     index: x.index,
@@ -204,6 +205,9 @@ async fn import_fact_checks(
     Ok(Json(report.into()))
 }
 
+/// The longest `publisher` a list may be filtered by.
+const PUBLISHER_QUERY_MAX: usize = 500;
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -212,7 +216,8 @@ pub struct ListFactChecks {
     /// the publisher.
     #[param(max_length = 500)]
     pub q: Option<String>,
-    /// Only this publisher's fact-checks (its name, any case).
+    /// Only this publisher's fact-checks: its name as imported, ASCII
+    /// letters in any case.
     #[param(max_length = 500)]
     pub publisher: Option<String>,
     /// Page size.
@@ -246,6 +251,19 @@ async fn list_fact_checks(
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty());
+    if let Some(publisher) = publisher {
+        let length = publisher.chars().count();
+        if length > PUBLISHER_QUERY_MAX {
+            return Err(DomainError::invalid(
+                "publisher",
+                format!("must be at most {PUBLISHER_QUERY_MAX} characters (got {length})"),
+            )
+            .into());
+        }
+        if publisher.chars().any(char::is_control) {
+            return Err(DomainError::invalid("publisher", "must not contain control characters").into());
+        }
+    }
     let page = fact_checks::list(&state.db, search.as_ref(), publisher, limit, cursor).await?;
     Ok(Json(Paged::from_page(page, FactCheckResponse::from)))
 }

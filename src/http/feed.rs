@@ -18,8 +18,9 @@ use super::error::{AppError, Problem};
 use super::extract::Query;
 use super::paging::page_request;
 use crate::domain::claimreview::{ClaimReview, SchemaOrg, to_script_safe_json};
+use crate::domain::error::DomainError;
 use crate::domain::export::rfc3339_micros;
-use crate::domain::page::Cursor;
+use crate::domain::page::{self, Cursor};
 use crate::service::claims;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -47,6 +48,7 @@ impl FromRequestParts<AppState> for FeedReader {
 pub struct FeedQuery {
     /// Only reviews published (or re-published) after this time (RFC 3339,
     /// exclusive): pass the `dateModified` of the newest element you hold.
+    #[serde(default, deserialize_with = "super::time::query_option")]
     pub since: Option<DateTime<Utc>>,
     /// Elements per page.
     #[param(minimum = 1, maximum = 200, default = 50)]
@@ -112,7 +114,7 @@ pub struct FeedElement<Item> {
     responses(
         (status = 200, description = "A page of the feed", content_type = "application/ld+json", body = ClaimReviewFeed<ClaimReview>,
             headers(("Link" = String, description = "<URL of the next page>; rel=\"next\", on every page but the last"))),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad since, limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn claim_review_feed(
     _reader: FeedReader,
@@ -120,6 +122,9 @@ async fn claim_review_feed(
     Query(query): Query<FeedQuery>,
 ) -> Result<Response, AppError> {
     let (limit, cursor) = page_request::<Cursor>(query.limit, query.cursor.as_deref())?;
+    if query.since.is_some_and(|since| !page::storable(&since)) {
+        return Err(DomainError::invalid("since", page::STORABLE_RANGE).into());
+    }
     let page = claims::feed(&state.db, &state.publisher, query.since, limit, cursor).await?;
     let mut elements = Vec::with_capacity(page.items.len());
     for entry in &page.items {

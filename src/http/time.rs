@@ -4,7 +4,7 @@
 //! which was a tenth of the CPU of serving a page of claims.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serializer;
+use serde::{Deserialize, Deserializer, Serializer};
 
 pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
@@ -19,6 +19,24 @@ pub mod option {
             None => serializer.serialize_none(),
         }
     }
+}
+
+/// A time in a query string (`?since=`, `?created_after=`): what chrono's
+/// own `Deserialize` accepts, but a malformed one is refused with what to
+/// send instead of the parser's "premature end of input". Whether the time
+/// can be stored is the domain's check (`page::storable`), made where the
+/// parameter's name is known.
+pub fn query_option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    text.parse::<DateTime<Utc>>().map(Some).map_err(|_| {
+        let shown: String = text.chars().take(40).collect();
+        let cut = if shown.len() < text.len() { "…" } else { "" };
+        serde::de::Error::custom(format!(
+            "{shown:?}{cut} is not a time: times are RFC 3339 date-times such as 2026-11-30T12:00:00Z"
+        ))
+    })
 }
 
 #[cfg(test)]

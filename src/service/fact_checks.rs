@@ -25,14 +25,31 @@ pub struct Refusal {
 pub struct ImportReport {
     pub created: u64,
     pub updated: u64,
-    pub refused: Vec<Refusal>,
+    /// How many elements were refused.
+    pub refused: u64,
+    /// Why, for the first `REFUSALS_KEPT` of them: a 5 MB array of
+    /// millions of bad elements must not become a response (or a CLI
+    /// run's memory) hundreds of times its size.
+    pub refusals: Vec<Refusal>,
 }
+
+/// How many refusals an import report describes; the rest are counted.
+pub const REFUSALS_KEPT: usize = 100;
 
 impl ImportReport {
     pub fn add(&mut self, other: ImportReport) {
         self.created += other.created;
         self.updated += other.updated;
-        self.refused.extend(other.refused);
+        self.refused += other.refused;
+        for refusal in other.refusals {
+            self.refuse(refusal);
+        }
+    }
+
+    fn refuse(&mut self, refusal: Refusal) {
+        if self.refusals.len() < REFUSALS_KEPT {
+            self.refusals.push(refusal);
+        }
     }
 }
 
@@ -56,11 +73,14 @@ pub async fn import(db: &DatabaseConnection, elements: Vec<Element>) -> StoreRes
     for element in elements {
         match element.read {
             Ok(content) => valid.push(content),
-            Err(reason) => report.refused.push(Refusal {
-                index: element.index,
-                pointer: element.pointer,
-                reason,
-            }),
+            Err(reason) => {
+                report.refused += 1;
+                report.refuse(Refusal {
+                    index: element.index,
+                    pointer: element.pointer,
+                    reason,
+                });
+            }
         }
     }
     if !valid.is_empty() {
@@ -92,7 +112,7 @@ pub async fn import(db: &DatabaseConnection, elements: Vec<Element>) -> StoreRes
     for (outcome, n) in [
         ("created", report.created),
         ("updated", report.updated),
-        ("refused", report.refused.len() as u64),
+        ("refused", report.refused),
     ] {
         metrics::counter!("claimdesk_fact_checks_imported_total", "outcome" => outcome).increment(n);
     }

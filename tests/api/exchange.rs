@@ -568,3 +568,102 @@ db_test! {
         assert_eq!(shown["review_url"], "https://checker.example/checks/999", "{claims:?}");
     }
 }
+
+/// A cursor as a client could forge one: base64 of "micros|uuid".
+fn forged_cursor(micros: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{micros}|{}", uuid::Uuid::now_v7()))
+}
+
+db_test! {
+    async fn what_a_database_cannot_hold_is_refused_alike_on_both(app: TestApp) {
+        let editor = app.user("editor@test.example", Role::Editor).await;
+        // PostgreSQL stores no year before 4713 BC, and SQLite compares
+        // times as text, where year 10000 sorts before 2026: times outside
+        // the years 0001-9999 are refused before they reach either.
+        let mut ancient = review(1, "The bridge opened in the year 4713 BC", "False");
+        ancient["datePublished"] = json!("-4713-11-23");
+        let mut numeric_url = review(2, "The canal carried 9 million tonnes", "False");
+        numeric_url["url"] = json!(123);
+        let feed = feed_of(vec![ancient, review(3, "The harbour froze for 40 days", "True"), numeric_url]);
+        let report = app.as_user(&editor).post("/api/v1/fact-checks/import", feed).await;
+        let report = report.expect(200).clone();
+        assert_eq!((report["created"].as_u64(), report["refused"].as_u64()), (Some(1), Some(2)), "{report}");
+        let reasons: Vec<&str> = report["refusals"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+        assert!(reasons[0].contains("0001 to 9999"), "{reasons:?}");
+        assert!(reasons[1].contains("must be a string"), "{reasons:?}");
+
+        for (path, field) in [
+            ("/api/v1/claimreview/feed?since=-4800-01-01T00:00:00Z", "since"),
+            ("/api/v1/claimreview/feed?since=%2B10000-01-01T00:00:00Z", "since"),
+            ("/api/v1/claims?created_after=-4800-01-01T00:00:00Z", "created_after"),
+            ("/api/v1/claims?updated_before=%2B10000-01-01T00:00:00Z", "updated_before"),
+        ] {
+            let refused = app.get(path).await;
+            refused.problem(422);
+            assert_eq!(refused.error_fields(), [field], "{path}");
+        }
+        // The export answers a filter the database could not run before
+        // its status line, not with a 200 cut short.
+        for accept in [None, Some("text/csv")] {
+            let path = match accept {
+                None => "/api/v1/claims/export.csv?created_after=-4800-01-01T00:00:00Z",
+                Some(_) => "/api/v1/claims?created_after=-4800-01-01T00:00:00Z",
+            };
+            let (status, content_type, _) = csv(&app, None, path, accept).await;
+            assert_eq!((status, content_type.as_str()), (422, "application/problem+json"), "{path}");
+        }
+        let malformed = app.get("/api/v1/claims?created_after=2026-13-01").await;
+        let detail = malformed.problem(400)["detail"].as_str().unwrap().to_owned();
+        assert!(detail.contains("RFC 3339"), "{detail}");
+        for micros in [-250_000_000_000_000_000, 300_000_000_000_000_000] {
+            let cursor = forged_cursor(micros);
+            for path in ["/api/v1/fact-checks", "/api/v1/claimreview/feed", "/api/v1/claims"] {
+                app.get(&format!("{path}?cursor={cursor}")).await.problem(422);
+            }
+        }
+        let article = json!({"title": "Old news", "body": "The bridge opened long ago.", "published_at": "-4713-11-23T00:00:00Z"});
+        let refused = app.post("/api/v1/articles", article).await;
+        refused.problem(422);
+        assert_eq!(refused.error_fields(), ["published_at"]);
+        assert_eq!(app.count("articles").await, 0);
+
+        // A publisher filter PostgreSQL's text cannot hold, or longer than
+        // any name, is refused; a name outside ASCII is found alike on both.
+        app.get("/api/v1/fact-checks?publisher=a%00b").await.problem(422);
+        let long = "x".repeat(501);
+        app.get(&format!("/api/v1/fact-checks?publisher={long}")).await.problem(422);
+        let mut accented = review(4, "The ferry sank in 1994", "True");
+        accented["author"]["name"] = json!("Éditions Öko");
+        app.as_user(&editor).post("/api/v1/fact-checks/import", json!([accented])).await.expect(200);
+        for name in ["%C3%89ditions%20%C3%96ko", "%C3%89DITIONS%20%C3%96KO", "%20%C3%89ditions%20%C3%96ko%20"] {
+            let found = app.get(&format!("/api/v1/fact-checks?publisher={name}")).await;
+            let items = found.expect(200)["items"].as_array().unwrap().clone();
+            assert_eq!(items.len(), 1, "{name}");
+            assert_eq!(items[0]["publisher"], "Éditions Öko");
+        }
+
+        // Words every text has are left out of a search on both
+        // databases (PostgreSQL's stop words); a search of nothing else is
+        // refused rather than matching everything on one and nothing on
+        // the other.
+        let found = app.get("/api/v1/fact-checks?q=it%20is%20the%20harbour").await;
+        assert_eq!(found.expect(200)["items"].as_array().unwrap().len(), 1);
+        app.get("/api/v1/fact-checks?q=the").await.problem(422);
+        app.get("/api/v1/claims?q=it%20is").await.problem(422);
+
+        // Millions of bad elements in 5 MB are counted, and the first
+        // hundred described: the answer is not hundreds of times the body.
+        let zeros = vec![0; 5_000];
+        let report = app.as_user(&editor).post("/api/v1/fact-checks/import", json!(zeros)).await;
+        let report = report.expect(200);
+        assert_eq!(report["refused"], 5_000);
+        assert_eq!(report["refusals"].as_array().unwrap().len(), 100);
+        assert_eq!(app.count("fact_checks").await, 2);
+
+        // An id as long as the request line allows is not echoed whole.
+        let bad = app.get(&format!("/api/v1/fact-checks/{}", "x".repeat(20_000))).await;
+        let detail = bad.problem(400)["detail"].as_str().unwrap().to_owned();
+        assert!(detail.len() < 600, "{} bytes", detail.len());
+    }
+}
