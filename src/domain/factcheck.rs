@@ -317,6 +317,14 @@ pub fn read_claim_review(review: &Value) -> Result<FactCheckContent, String> {
     });
     let appearance_url = url_of(appearance, "itemReviewed.appearance.url")?;
     let date_published = date_of(review.get("datePublished"), "datePublished")?;
+    let body = serde_json::to_string(review).unwrap_or_default();
+    if body.len() > REVIEW_MAX_BYTES {
+        return Err(format!(
+            "is {} KB as JSON; a ClaimReview is kept whole, and may be at most {} KB",
+            body.len() / 1024,
+            REVIEW_MAX_BYTES / 1024
+        ));
+    }
     Ok(FactCheckContent {
         review_url,
         review_url_key,
@@ -327,9 +335,14 @@ pub fn read_claim_review(review: &Value) -> Result<FactCheckContent, String> {
         rating,
         date_published,
         appearance_url,
-        body: serde_json::to_string(review).unwrap_or_default(),
+        body,
     })
 }
+
+/// The largest ClaimReview kept (as compact JSON). One with a long
+/// `reviewBody` is a few tens of KB; without a bound, one element could
+/// take a whole 5 MB request, and a page of 200 of them a gigabyte.
+pub const REVIEW_MAX_BYTES: usize = 100 * 1024;
 
 #[cfg(test)]
 mod tests {
@@ -377,6 +390,13 @@ mod tests {
             ("reviewRating", json!({"bestRating": 5}), "alternateName"),
             ("reviewRating", json!({"ratingValue": "five"}), "ratingValue"),
             ("datePublished", json!("last Tuesday"), "datePublished"),
+            ("datePublished", json!("-4713-11-23"), "0001 to 9999"),
+            ("url", json!(123), "must be a string"),
+            (
+                "reviewBody",
+                json!("x".repeat(REVIEW_MAX_BYTES)),
+                "at most 100 KB",
+            ),
         ] {
             let mut r = review();
             r[field] = value;
