@@ -72,33 +72,35 @@ pub struct Element {
 /// The elements of an import document: a `DataFeed` (its
 /// `dataFeedElement`), a JSON array, or a single ClaimReview. Anything else
 /// is refused whole, with what to send instead.
-pub fn elements(document: &Value) -> Result<Vec<(String, &Value)>, String> {
-    match document {
-        Value::Array(items) => Ok(items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (format!("/{i}"), v))
-            .collect()),
+/// Each element comes with its index and JSON Pointer, made as it is
+/// reached: a 5 MB array holds millions of elements, and nothing is kept
+/// for each of them.
+pub fn elements(document: &Value) -> Result<impl Iterator<Item = (usize, String, &Value)>, String> {
+    let (prefix, items): (Option<&str>, &[Value]) = match document {
+        Value::Array(items) => (Some(""), items),
         Value::Object(map) => {
             if let Some(items) = map.get("dataFeedElement") {
                 let Value::Array(items) = items else {
                     return Err("dataFeedElement must be an array".into());
                 };
-                Ok(items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (format!("/dataFeedElement/{i}"), v))
-                    .collect())
+                (Some("/dataFeedElement"), items)
             } else if has_type(document, "ClaimReview") {
-                Ok(vec![(String::new(), document)])
+                (None, std::slice::from_ref(document))
             } else {
-                Err("send a schema.org DataFeed with a dataFeedElement array, a JSON array of ClaimReview, or one ClaimReview".into())
+                return Err("send a schema.org DataFeed with a dataFeedElement array, a JSON array of ClaimReview, or one ClaimReview".into());
             }
         }
-        _ => Err(
-            "send a schema.org DataFeed with a dataFeedElement array, or a JSON array of ClaimReview".into(),
-        ),
-    }
+        _ => {
+            return Err(
+                "send a schema.org DataFeed with a dataFeedElement array, or a JSON array of ClaimReview"
+                    .into(),
+            );
+        }
+    };
+    Ok(items.iter().enumerate().map(move |(i, v)| {
+        let pointer = prefix.map(|p| format!("{p}/{i}")).unwrap_or_default();
+        (i, pointer, v)
+    }))
 }
 
 /// Reads one element of a feed or array: a ClaimReview, or a
@@ -420,12 +422,11 @@ mod tests {
             {"@type": "DataFeedItem", "item": [{"@type": "Claim", "review": [review()]}]},
             {"@type": "Thing"},
         ]});
-        let found = elements(&feed).unwrap();
+        let found: Vec<_> = elements(&feed).unwrap().collect();
         assert_eq!(found.len(), 3);
         let read: Vec<Element> = found
             .iter()
-            .enumerate()
-            .flat_map(|(i, (p, v))| read_element(i, p, v))
+            .flat_map(|(i, p, v)| read_element(*i, p, v))
             .collect();
         assert_eq!(read.len(), 3);
         assert!(read[0].read.is_ok());
@@ -434,6 +435,9 @@ mod tests {
         assert!(read[2].read.is_err());
         assert!(elements(&json!("text")).is_err());
         assert!(elements(&json!({"@type": "Thing"})).is_err());
-        assert_eq!(elements(&json!([review()])).unwrap().len(), 1);
+        let array: Vec<_> = elements(&json!([review()])).unwrap().map(|(_, p, _)| p).collect();
+        assert_eq!(array, ["/0"]);
+        let single: Vec<_> = elements(&review()).unwrap().map(|(_, p, _)| p).collect();
+        assert_eq!(single, [""]);
     }
 }

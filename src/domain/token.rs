@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::{DomainError, Errors};
 use super::ids::{TokenId, UserId};
+use super::page;
 use super::role::Role;
 use super::text;
 
@@ -53,6 +54,8 @@ impl NewApiToken {
         }
         if expires_at.is_some_and(|e| e <= now) {
             errors.add("expires_at", "must be in the future");
+        } else if expires_at.is_some_and(|e| !page::storable(&e)) {
+            errors.add("expires_at", page::STORABLE_RANGE);
         }
         match name {
             Some(name) if errors.is_empty() => Ok(Self {

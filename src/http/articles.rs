@@ -134,7 +134,8 @@ impl From<Article> for ArticleResponse {
 #[into_params(parameter_in = Query)]
 pub struct ListArticles {
     /// Full-text search in title and body: every word must match (word
-    /// forms too: "attack" finds "attacks"); results come best match first.
+    /// forms too: "attack" finds "attacks"; words every text has, such as
+    /// "the", are left out); results come best match first.
     #[param(max_length = 500)]
     pub q: Option<String>,
     /// Page size.

@@ -344,7 +344,8 @@ macro_rules! claim_filter_params {
             /// Only claims in this status.
             pub status: Option<Status>,
             /// Full-text search in the claim text, claimant and article title:
-            /// every word must match (word forms too: "attack" finds "attacks").
+            /// every word must match (word forms too: "attack" finds "attacks";
+            /// words every text has, such as "the", are left out).
             #[param(max_length = 500)]
             pub q: Option<String>,
             /// Only claims assigned to this user; `me` for your own queue.

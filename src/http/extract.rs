@@ -22,6 +22,39 @@ impl<T: Serialize> IntoResponse for Json<T> {
     }
 }
 
+/// A JSON body that may start with a UTF-8 byte-order mark, as files
+/// saved by Windows tools do (fact-checkers' feeds among them); otherwise
+/// exactly `Json`, rejections included.
+pub struct JsonFile<T>(pub T);
+
+/// The byte-order mark of UTF-8.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonFile<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = request.headers().clone();
+        // The route's body limit travels in the extensions.
+        let extensions = request.extensions().clone();
+        // Read as bytes first (the route's body limit applies), then hand
+        // the body without its mark to `Json`, which checks the content
+        // type and parses as for every other route.
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|e| AppError::from(axum::extract::rejection::JsonRejection::from(e)))?;
+        let body = match bytes.strip_prefix(BOM) {
+            Some(_) => bytes.slice(BOM.len()..),
+            None => bytes,
+        };
+        let mut again = axum::extract::Request::new(axum::body::Body::from(body));
+        *again.headers_mut() = headers;
+        *again.extensions_mut() = extensions;
+        let axum::Json(value) = axum::Json::<T>::from_request(again, state).await?;
+        Ok(Self(value))
+    }
+}
+
 /// Path parameters; a malformed id is a 400 problem.
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(AppError))]

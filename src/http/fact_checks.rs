@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::{AuthUser, ImportFactChecks, Read};
 use super::error::{AppError, Problem};
-use super::extract::{Json, Path, Query};
+use super::extract::{Json, JsonFile, Path, Query};
 use super::paging::{Paged, page_request};
 use crate::domain::DomainError;
 use crate::domain::factcheck::{ExternalRating, FactCheck};
@@ -199,7 +199,7 @@ impl From<ImportReport> for ImportResponse {
 async fn import_fact_checks(
     _auth: AuthUser<ImportFactChecks>,
     State(state): State<AppState>,
-    Json(document): Json<Value>,
+    JsonFile(document): JsonFile<Value>,
 ) -> Result<Json<ImportResponse>, AppError> {
     let report = fact_checks::import_document(&state.db, &document).await?;
     Ok(Json(report.into()))
@@ -213,7 +213,7 @@ const PUBLISHER_QUERY_MAX: usize = 500;
 #[into_params(parameter_in = Query)]
 pub struct ListFactChecks {
     /// Words that must all appear in the claim reviewed, the claimant or
-    /// the publisher.
+    /// the publisher (words every text has, such as "the", are left out).
     #[param(max_length = 500)]
     pub q: Option<String>,
     /// Only this publisher's fact-checks: its name as imported, ASCII

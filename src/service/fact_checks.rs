@@ -57,17 +57,18 @@ impl ImportReport {
 /// one transaction: valid elements are kept, invalid ones reported.
 pub async fn import_document(db: &DatabaseConnection, document: &Value) -> StoreResult<ImportReport> {
     let elements = factcheck::elements(document).map_err(|m| DomainError::invalid("body", m))?;
-    let read: Vec<Element> = elements
-        .iter()
-        .enumerate()
-        .flat_map(|(i, (pointer, element))| factcheck::read_element(i, pointer, element))
-        .collect();
+    // Read one element at a time: only the valid ones and the first
+    // refusals are kept, whatever the body holds.
+    let read = elements.flat_map(|(i, pointer, element)| factcheck::read_element(i, &pointer, element));
     import(db, read).await
 }
 
 /// Stores the fact-checks read from elements, new or in place of the one
 /// with the same review URL, in one transaction; reports the rest.
-pub async fn import(db: &DatabaseConnection, elements: Vec<Element>) -> StoreResult<ImportReport> {
+pub async fn import(
+    db: &DatabaseConnection,
+    elements: impl IntoIterator<Item = Element> + Send,
+) -> StoreResult<ImportReport> {
     let mut report = ImportReport::default();
     let mut valid: Vec<FactCheckContent> = Vec::new();
     for element in elements {
@@ -147,7 +148,16 @@ const FILE_BATCH: usize = 500;
 pub async fn import_file(db: &DatabaseConnection, path: &std::path::Path) -> Result<ImportReport, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<(usize, String, Value)>(FILE_BATCH);
-    let reader = tokio::task::spawn_blocking(move || stream::read(std::io::BufReader::new(file), sender));
+    let reader = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut reader = std::io::BufReader::new(file);
+        // A byte-order mark, as Windows tools write at the start of a UTF-8
+        // file, is not JSON.
+        if reader.fill_buf().is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF")) {
+            reader.consume(3);
+        }
+        stream::read(reader, sender)
+    });
     let mut report = ImportReport::default();
     let mut batch: Vec<Element> = Vec::new();
     while let Some((index, pointer, element)) = receiver.recv().await {

@@ -234,6 +234,10 @@ db_test! {
         let too_high = as_editor.post("/api/v1/tokens", json!({"name": "bot", "role": "admin"})).await;
         assert_eq!(too_high.problem(422)["errors"][0]["field"], "role");
         as_editor.post("/api/v1/tokens", json!({"name": "bot", "role": "reporter", "expires_at": "2001-01-01T00:00:00Z"})).await.problem(422);
+        // Past 9999 a time is refused, as everywhere (SQLite compares times as text).
+        let far = as_editor.post("/api/v1/tokens", json!({"name": "bot", "role": "reporter", "expires_at": "+10000-01-01T00:00:00Z"})).await;
+        far.problem(422);
+        assert_eq!(far.error_fields(), ["expires_at"]);
         as_editor.post("/api/v1/tokens", json!({"name": " ", "role": "reporter"})).await.problem(422);
 
         let created = as_editor.post("/api/v1/tokens", json!({"name": "CMS plug-in", "role": "reporter"})).await;
