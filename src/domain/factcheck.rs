@@ -243,16 +243,9 @@ fn date_of(value: Option<&Value>, field: &str) -> Result<Option<DateTime<Utc>>, 
     ))
 }
 
-/// A value quoted back in a refusal, cut short: a refusal names what was
-/// wrong, it does not echo a hostile megabyte.
+/// A value quoted back in a refusal.
 fn shown(value: &str) -> String {
-    const SHOWN_MAX: usize = 60;
-    if value.chars().count() <= SHOWN_MAX {
-        value.to_owned()
-    } else {
-        let head: String = value.chars().take(SHOWN_MAX).collect();
-        format!("{head}…")
-    }
+    text::shown(value, 60)
 }
 
 fn bounded(value: Option<String>, field: &str, max: usize) -> Result<Option<String>, String> {

@@ -39,6 +39,15 @@ pub fn required(value: String, max: usize, trim: bool) -> Result<String, String>
     Ok(value)
 }
 
+/// A value quoted back in an error, cut to `max` code points: an error
+/// names what was wrong, it does not echo a hostile megabyte.
+pub fn shown(value: &str, max: usize) -> String {
+    match value.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_owned(),
+    }
+}
+
 /// An optional text field: blank means absent.
 pub fn optional(value: Option<String>, max: usize) -> Result<Option<String>, String> {
     match value.map(|v| v.trim().to_owned()) {
@@ -72,6 +81,13 @@ mod tests {
         assert_eq!(slice_chars(s, 5, 5), Some(""));
         assert_eq!(slice_chars(s, 4, 6), None);
         assert_eq!(slice_chars(s, 3, 2), None);
+    }
+
+    #[test]
+    fn shows_a_value_cut_by_code_point() {
+        assert_eq!(shown("abc", 3), "abc");
+        assert_eq!(shown("a😀bc", 2), "a😀…");
+        assert_eq!(shown("", 0), "");
     }
 
     #[test]

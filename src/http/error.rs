@@ -291,12 +291,7 @@ impl From<PathRejection> for AppError {
     fn from(rejection: PathRejection) -> Self {
         // The rejection quotes the path segment; a hostile one can be as
         // long as the request line allows, and is not echoed whole.
-        const SHOWN_MAX: usize = 200;
-        let text = rejection.body_text();
-        let shown = match text.char_indices().nth(SHOWN_MAX) {
-            Some((cut, _)) => format!("{}…", &text[..cut]),
-            None => text,
-        };
+        let shown = crate::domain::text::shown(&rejection.body_text(), 200);
         AppError::request(
             StatusCode::BAD_REQUEST,
             format!("{shown}; ids are UUIDs such as 0192e4a4-7b1c-7cc0-8f3e-6d2b9c1a5e10"),

@@ -20,6 +20,7 @@ use crate::domain::factcheck::{ExternalRating, FactCheck};
 use crate::domain::ids::FactCheckId;
 use crate::domain::page::Cursor;
 use crate::domain::search::SearchQuery;
+use crate::domain::text;
 use crate::service::fact_checks::{self, ImportReport};
 
 /// The largest import a request may carry; bigger files go through
@@ -246,25 +247,11 @@ async fn list_fact_checks(
         None => None,
     };
     let (limit, cursor) = page_request::<Cursor>(query.limit, query.cursor.as_deref())?;
-    let publisher = query
-        .publisher
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
-    if let Some(publisher) = publisher {
-        let length = publisher.chars().count();
-        if length > PUBLISHER_QUERY_MAX {
-            return Err(DomainError::invalid(
-                "publisher",
-                format!("must be at most {PUBLISHER_QUERY_MAX} characters (got {length})"),
-            )
-            .into());
-        }
-        if publisher.chars().any(char::is_control) {
-            return Err(DomainError::invalid("publisher", "must not contain control characters").into());
-        }
-    }
-    let page = fact_checks::list(&state.db, search.as_ref(), publisher, limit, cursor).await?;
+    // Blank is no filter; NUL (which PostgreSQL's text cannot hold) and
+    // overlong names are refused.
+    let publisher = text::optional(query.publisher, PUBLISHER_QUERY_MAX)
+        .map_err(|m| DomainError::invalid("publisher", m))?;
+    let page = fact_checks::list(&state.db, search.as_ref(), publisher.as_deref(), limit, cursor).await?;
     Ok(Json(Paged::from_page(page, FactCheckResponse::from)))
 }
 

@@ -31,10 +31,9 @@ pub fn query_option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option
         return Ok(None);
     };
     text.parse::<DateTime<Utc>>().map(Some).map_err(|_| {
-        let shown: String = text.chars().take(40).collect();
-        let cut = if shown.len() < text.len() { "…" } else { "" };
         serde::de::Error::custom(format!(
-            "{shown:?}{cut} is not a time: times are RFC 3339 date-times such as 2026-11-30T12:00:00Z"
+            "{:?} is not a time: times are RFC 3339 date-times such as 2026-11-30T12:00:00Z",
+            crate::domain::text::shown(&text, 40)
         ))
     })
 }
